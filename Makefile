@@ -1,0 +1,31 @@
+# wxarchive — run `make help` for the targets.
+GO      ?= go
+BIN     ?= bin/wxarchive
+CONFIG  ?= pipeline.yaml
+BENCH   ?= .
+PKGS    ?= ./...
+
+.PHONY: help build test lint bench run fuzz clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+build: ## build bin/wxarchive
+	$(GO) build -o $(BIN) ./cmd/wxarchive
+
+test: ## run all tests with the race detector
+	$(GO) test -race -count=1 $(PKGS)
+
+lint: ## go vet and gofmt
+	$(GO) vet $(PKGS)
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+bench: ## run the benchmarks (BENCH=regexp to choose)
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(PKGS)
+
+run: build ## one pass of the scheduled pipeline over pipeline.yaml
+	./$(BIN) run --once --config $(CONFIG)
+
+clean: ## remove build output
+	rm -rf bin

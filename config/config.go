@@ -1,0 +1,177 @@
+// Package config reads and validates pipeline.yaml: where the archive lives,
+// when the scheduled job runs, how politely it fetches, what it fetches
+// (sources, follow, recheck) and the extra promotional-block rules.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// DefaultPath is where commands look for the configuration.
+const DefaultPath = "pipeline.yaml"
+
+// Config is pipeline.yaml.
+type Config struct {
+	Archive  Archive  `yaml:"archive"`
+	Schedule Schedule `yaml:"schedule"`
+	Fetch    Fetch    `yaml:"fetch"`
+	Sources  Sources  `yaml:"sources"`
+	Follow   Follow   `yaml:"follow"`
+	Recheck  Recheck  `yaml:"recheck"`
+	Strip    Strip    `yaml:"strip"`
+
+	path string // the file it was read from, "" for defaults
+}
+
+// Archive says where the archive lives.
+type Archive struct {
+	Dir    string `yaml:"dir"`
+	Images *bool  `yaml:"images"` // download body images; default true
+}
+
+// Schedule is when `wxarchive run` runs without --once.
+type Schedule struct {
+	Cron       string   `yaml:"cron"`
+	TimeZone   string   `yaml:"timezone"`
+	StartDelay Duration `yaml:"start_delay"` // random delay before each run, up to this
+}
+
+// Fetch is politeness and identity of the HTTP client.
+type Fetch struct {
+	UserAgent string            `yaml:"user_agent"`
+	Timeout   Duration          `yaml:"timeout"`
+	MaxBody   int64             `yaml:"max_body"`
+	Hosts     map[string]Polite `yaml:"hosts"` // per host; "default" applies to the rest
+}
+
+// Polite is the politeness rule for one host.
+type Polite struct {
+	Interval    Duration `yaml:"interval"` // mean time between requests
+	Jitter      Duration `yaml:"jitter"`
+	Concurrency int      `yaml:"concurrency"`
+	Retries     int      `yaml:"retries"`
+}
+
+// Sources is what the scheduled job discovers articles from.
+type Sources struct {
+	URLs     []string `yaml:"urls"`
+	URLFiles []string `yaml:"url_files"`
+	Feeds    []string `yaml:"feeds"`
+	Albums   []string `yaml:"albums"`
+}
+
+// Follow is following linked posts (related) of archived articles.
+type Follow struct {
+	Depth       int  `yaml:"depth"`
+	SameAccount bool `yaml:"same_account"`
+	MaxPerRun   int  `yaml:"max_per_run"`
+}
+
+// Recheck is revisiting archived articles to catch edits and deletions.
+type Recheck struct {
+	After     []Duration `yaml:"after"` // ages after publication at which to recheck
+	Every     Duration   `yaml:"every"` // then this often
+	MaxPerRun int        `yaml:"max_per_run"`
+}
+
+// Strip extends or switches off promotional-block rules.
+type Strip struct {
+	Disable []string    `yaml:"disable"`
+	Rules   []StripRule `yaml:"rules"`
+}
+
+// StripRule is a user-defined promotional-block rule; see extractor.Rule.
+type StripRule struct {
+	Name string `yaml:"name"`
+}
+
+// Duration is a time.Duration written as "90s", "15m", "1d" or "2w".
+type Duration time.Duration
+
+// UnmarshalYAML parses Go durations plus d (days) and w (weeks).
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// ParseDuration parses a Go duration, or a whole number of days ("7d") or
+// weeks ("2w").
+func ParseDuration(s string) (time.Duration, error) {
+	if n := len(s); n > 1 && (s[n-1] == 'd' || s[n-1] == 'w') {
+		var k int
+		if _, err := fmt.Sscanf(s[:n-1], "%d", &k); err == nil && fmt.Sprint(k) == s[:n-1] {
+			unit := 24 * time.Hour
+			if s[n-1] == 'w' {
+				unit *= 7
+			}
+			return time.Duration(k) * unit, nil
+		}
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("bad duration %q (want e.g. 90s, 15m, 6h, 7d)", s)
+	}
+	return v, nil
+}
+
+// Path is the file the configuration was read from.
+func (c *Config) Path() string { return c.path }
+
+// Load reads and validates a configuration file. Unknown keys are errors
+// naming the file and line.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("config: %s: %w", path, err)
+	}
+	c.path = path
+	return c, nil
+}
+
+// Parse decodes and validates configuration bytes.
+func Parse(data []byte) (*Config, error) {
+	c := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Default is the configuration used when there is no pipeline.yaml.
+func Default() *Config {
+	return &Config{
+		Archive:  Archive{Dir: "archive"},
+		Schedule: Schedule{Cron: "0 */6 * * *", TimeZone: "Asia/Shanghai"},
+	}
+}
+
+// ImagesEnabled reports whether body images are downloaded (default true).
+func (c *Config) ImagesEnabled() bool { return c.Archive.Images == nil || *c.Archive.Images }
+
+// Validate checks values that YAML typing cannot.
+func (c *Config) Validate() error {
+	if c.Archive.Dir == "" {
+		return errors.New("archive.dir: must not be empty")
+	}
+	return nil
+}

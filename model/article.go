@@ -1,0 +1,77 @@
+package model
+
+import "time"
+
+// Document is what the extractor makes of one page.
+type Document struct {
+	State   State    // StateArticle when Article is set
+	Reason  string   // the page's own words for a non-article state
+	ID      ID       // identity found in the page (may be partial or empty)
+	Article *Article // nil unless State == StateArticle
+}
+
+// Article is one extracted article: metadata, Markdown body and the audit
+// trail of what was stripped.
+type Article struct {
+	Meta     Meta
+	Body     string          // normalised Markdown, without front matter
+	Stripped []StrippedBlock // promotional blocks removed from the body
+	Images   []string        // image URLs referenced by Body, in order, unique
+}
+
+// Meta is the front matter. Field names and order are the documented keys.
+type Meta struct {
+	Title       string     `yaml:"title,omitempty" json:"title,omitempty"`
+	Author      string     `yaml:"author,omitempty" json:"author,omitempty"`
+	Account     string     `yaml:"account,omitempty" json:"account,omitempty"`
+	AccountID   string     `yaml:"account_id,omitempty" json:"account_id,omitempty"`
+	Published   string     `yaml:"published,omitempty" json:"published,omitempty"` // RFC 3339, +08:00
+	Modified    string     `yaml:"modified,omitempty" json:"modified,omitempty"`   // RFC 3339, +08:00
+	Location    string     `yaml:"location,omitempty" json:"location,omitempty"`
+	URL         string     `yaml:"url,omitempty" json:"url,omitempty"`
+	SourceURL   string     `yaml:"source_url,omitempty" json:"source_url,omitempty"`
+	Description string     `yaml:"description,omitempty" json:"description,omitempty"`
+	Cover       string     `yaml:"cover,omitempty" json:"cover,omitempty"`
+	Original    bool       `yaml:"original,omitempty" json:"original,omitempty"`
+	Type        string     `yaml:"type,omitempty" json:"type,omitempty"`
+	WeChat      *ID        `yaml:"wechat,omitempty" json:"wechat,omitempty"`
+	Tags        []string   `yaml:"tags,omitempty" json:"tags,omitempty"`
+	Timelines   []Timeline `yaml:"timelines,omitempty" json:"timelines,omitempty"`
+	Related     []Related  `yaml:"related,omitempty" json:"related,omitempty"`
+}
+
+// Timeline is a run of timestamped lines (a video's chapters).
+type Timeline struct {
+	Title    string          `yaml:"title,omitempty" json:"title,omitempty"`
+	Backward bool            `yaml:"backward,omitempty" json:"backward,omitempty"` // times go backwards somewhere (a typo in the source)
+	Entries  []TimelineEntry `yaml:"entries" json:"entries"`
+}
+
+// TimelineEntry is one line of a timeline.
+type TimelineEntry struct {
+	Time    string `yaml:"time" json:"time"`       // as written, e.g. "1:05:37"
+	Seconds int    `yaml:"seconds" json:"seconds"` // offset in seconds
+	Label   string `yaml:"label" json:"label"`
+}
+
+// Related is a link to another WeChat article found in the page.
+type Related struct {
+	URL   string `yaml:"url" json:"url"`
+	Title string `yaml:"title,omitempty" json:"title,omitempty"`
+}
+
+// StrippedBlock records one promotional block removed from the body.
+type StrippedBlock struct {
+	Rule string `json:"rule"` // rule name, e.g. "follow-card", "qr-code", "tail-list"
+	Text string `json:"text"` // the block's text, shortened
+}
+
+// Capture is one raw page handed from the fetcher (or a file) to the archive.
+type Capture struct {
+	Target     string    // what the user asked for (URL, file name, "-")
+	SourceURL  string    // the URL the page was requested from, or --url
+	FinalURL   string    // after redirects, when fetched
+	HTTPStatus int       // 0 when read from a file
+	FetchedAt  time.Time // when the page was read
+	Raw        []byte    // the page as served
+}

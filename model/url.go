@@ -1,0 +1,158 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Host is the only host WeChat article and album pages are served from.
+const Host = "mp.weixin.qq.com"
+
+// ErrNotWeChat is returned for a URL that is not a mp.weixin.qq.com page.
+var ErrNotWeChat = errors.New("not a mp.weixin.qq.com URL")
+
+// ID identifies one article: (Biz, Mid, Idx). Sn is the article's signature,
+// kept so a canonical URL can be rebuilt, but it is not part of the identity.
+type ID struct {
+	Biz string `json:"biz,omitempty" yaml:"biz,omitempty"`
+	Mid string `json:"mid,omitempty" yaml:"mid,omitempty"`
+	Idx string `json:"idx,omitempty" yaml:"idx,omitempty"`
+	Sn  string `json:"sn,omitempty" yaml:"sn,omitempty"`
+}
+
+// Complete reports whether the ID names one article.
+func (id ID) Complete() bool { return id.Biz != "" && id.Mid != "" && id.Idx != "" }
+
+// Key is the printable archive key of the article: "<biz>_<mid>_<idx>" with
+// the base64 padding of biz removed and '/' and '+' made path-safe.
+func (id ID) Key() Key {
+	if !id.Complete() {
+		return ""
+	}
+	b := strings.TrimRight(id.Biz, "=")
+	b = strings.NewReplacer("/", "-", "+", ".").Replace(b)
+	return Key(b + "_" + id.Mid + "_" + id.Idx)
+}
+
+// URL is the canonical article URL: https, only __biz, mid, idx and sn.
+func (id ID) URL() string {
+	if !id.Complete() {
+		return ""
+	}
+	v := "https://" + Host + "/s?__biz=" + url.QueryEscape(id.Biz) + "&mid=" + id.Mid + "&idx=" + id.Idx
+	if id.Sn != "" {
+		v += "&sn=" + id.Sn
+	}
+	return v
+}
+
+// Key names one article in the archive. Articles known by their ids have a
+// key from ID.Key; an article known only by a short link /s/<token> has the
+// key "s_<token>" until a capture reveals its ids.
+type Key string
+
+// Kind is what a mp.weixin.qq.com URL points at.
+type Kind int
+
+const (
+	KindArticle Kind = iota // /s?__biz=…&mid=…&idx=… (long form)
+	KindShort               // /s/<token>
+	KindAlbum               // /mp/appmsgalbum?__biz=…&album_id=…
+	KindTemp                // /s?src=…&timestamp=…&signature=… (Sogou, expires)
+)
+
+// Link is a parsed mp.weixin.qq.com URL.
+type Link struct {
+	Kind  Kind
+	ID    ID     // for KindArticle
+	Short string // token, for KindShort
+	Album string // album_id, for KindAlbum
+	Raw   string // the URL as given, trimmed
+	Canon string // canonical URL (https, no tracking parameters, no fragment)
+}
+
+// Key returns the archive key of the link, or "" when it names no article.
+func (l Link) Key() Key {
+	switch l.Kind {
+	case KindArticle:
+		return l.ID.Key()
+	case KindShort:
+		return Key("s_" + l.Short)
+	}
+	return ""
+}
+
+// ParseLink parses and canonicalises a WeChat URL. It accepts http and https,
+// a missing scheme, HTML-escaped ampersands, and the aliases appmsgid (mid),
+// itemidx (idx) and sign (sn). Tracking parameters and fragments are dropped.
+func ParseLink(raw string) (Link, error) {
+	s := strings.TrimSpace(raw)
+	s = strings.ReplaceAll(s, "&amp;", "&")
+	s = strings.ReplaceAll(s, `\x26`, "&")
+	s = strings.ReplaceAll(s, `\u0026`, "&")
+	if strings.HasPrefix(s, "//") {
+		s = "https:" + s
+	} else if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return Link{}, fmt.Errorf("model: parse url %q: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return Link{}, fmt.Errorf("model: url %q: scheme %q: %w", raw, u.Scheme, ErrNotWeChat)
+	}
+	if !strings.EqualFold(u.Hostname(), Host) || (u.Port() != "" && u.Port() != "80" && u.Port() != "443") {
+		return Link{}, fmt.Errorf("model: url %q: host %q: %w", raw, u.Host, ErrNotWeChat)
+	}
+	l := Link{Raw: strings.TrimSpace(raw)}
+	q := u.Query()
+	path := strings.TrimSuffix(u.Path, "/")
+	switch {
+	case strings.HasPrefix(path, "/s/"):
+		tok := strings.TrimPrefix(path, "/s/")
+		if tok == "" || strings.Contains(tok, "/") {
+			return Link{}, fmt.Errorf("model: url %q: malformed short link", raw)
+		}
+		l.Kind, l.Short = KindShort, tok
+		l.Canon = "https://" + Host + "/s/" + tok
+		return l, nil
+	case path == "/s" || path == "/mp/appmsg/show" || path == "/mp/rumor" || path == "/mp/appmsg":
+		id := ID{
+			Biz: first(q, "__biz", "biz"),
+			Mid: first(q, "mid", "appmsgid"),
+			Idx: first(q, "idx", "itemidx"),
+			Sn:  first(q, "sn", "sign"),
+		}
+		if id.Complete() {
+			l.Kind, l.ID, l.Canon = KindArticle, id, id.URL()
+			return l, nil
+		}
+		if q.Get("src") != "" && q.Get("signature") != "" {
+			l.Kind = KindTemp
+			l.Canon = u.String()
+			return l, nil
+		}
+		return Link{}, fmt.Errorf("model: url %q: article link without __biz, mid and idx", raw)
+	case path == "/mp/appmsgalbum":
+		biz, album := q.Get("__biz"), q.Get("album_id")
+		if biz == "" || album == "" {
+			return Link{}, fmt.Errorf("model: url %q: album link without __biz and album_id", raw)
+		}
+		l.Kind, l.Album, l.ID = KindAlbum, album, ID{Biz: biz}
+		l.Canon = "https://" + Host + "/mp/appmsgalbum?__biz=" + url.QueryEscape(biz) + "&action=getalbum&album_id=" + url.QueryEscape(album)
+		return l, nil
+	}
+	return Link{}, fmt.Errorf("model: url %q: path %q is not an article or album", raw, u.Path)
+}
+
+func first(q url.Values, names ...string) string {
+	for _, n := range names {
+		if v := strings.TrimSpace(q.Get(n)); v != "" {
+			return v
+		}
+	}
+	return ""
+}
