@@ -15,15 +15,6 @@ type Options struct {
 	Rules []Rule
 }
 
-// Rule is one promotional-block stripping rule (data, so pipeline.yaml can
-// extend or switch rules off).
-type Rule struct {
-	Name string
-}
-
-// DefaultRules returns the built-in stripping rules.
-func DefaultRules() []Rule { return nil }
-
 // Extract turns one page into a Document: an Article, or a page state.
 // It returns an error only for input that is not a page at all.
 func Extract(raw []byte, opts Options) (*model.Document, error) {
