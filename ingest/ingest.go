@@ -1,0 +1,260 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"wxarchive/archive"
+	"wxarchive/extractor"
+	"wxarchive/fetcher"
+	"wxarchive/model"
+)
+
+// MaxFileSize caps a saved page read from a file or stdin.
+const MaxFileSize = 64 << 20
+
+// Service captures targets into an archive. The caller holds the archive's
+// writer lock for as long as it calls Ingest.
+type Service struct {
+	Archive *archive.Archive
+	Fetcher *fetcher.Client // nil: URL targets fail with a clear error
+	Images  bool            // download body images into the archive
+	Rules   []extractor.Rule
+	Stdin   io.Reader // for the target "-"
+	Log     *slog.Logger
+	Now     func() time.Time // nil: time.Now
+}
+
+// Options name the article behind a saved page that lacks its identity.
+type Options struct {
+	URL string
+}
+
+// Result is what became of one target.
+type Result struct {
+	Target      string
+	Key         model.Key
+	Outcome     model.Outcome
+	Version     int
+	Path        string
+	Title       string
+	Related     []model.Related
+	Biz         string
+	Err         error
+	CoolingDown bool // not fetched: the host is cooling down after a block
+}
+
+// IsURL reports whether a target names a page on the web rather than a file.
+func IsURL(target string) bool {
+	t := strings.ToLower(strings.TrimSpace(target))
+	return strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") ||
+		strings.HasPrefix(t, model.Host+"/")
+}
+
+// Ingest captures one target: a URL, a file path or "-". It never panics on
+// bad input; every outcome, failures included, comes back in the Result.
+func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result {
+	res := Result{Target: target}
+	in, err := s.read(ctx, target, opt)
+	if err != nil {
+		res.Err = err
+		res.Outcome = model.OutcomeFailed
+		var fe *fetcher.Error
+		if errors.As(err, &fe) {
+			switch fe.Kind {
+			case fetcher.KindCoolingDown:
+				res.Outcome, res.CoolingDown = model.OutcomeBlocked, true
+				return res // nothing was attempted, nothing to record
+			case fetcher.KindRefused, fetcher.KindCanceled:
+				return res
+			case fetcher.KindBlocked:
+				res.Outcome = model.OutcomeBlocked
+				in.Err = nil
+				in.Doc = &model.Document{State: model.StateVerify, Reason: fe.Error()}
+			}
+		}
+		if in == nil || !s.recordable(in) {
+			return res
+		}
+		if in.Doc == nil {
+			in.Err = err
+		}
+		return s.record(in, res)
+	}
+
+	doc, err := extractor.Extract(in.Capture.Raw, extractor.Options{SourceURL: firstNonEmpty(opt.URL, in.Capture.FinalURL, in.Capture.SourceURL), Rules: s.Rules})
+	if err != nil {
+		res.Err, res.Outcome = err, model.OutcomeFailed
+		in.Err = err
+		if !s.recordable(in) {
+			return res
+		}
+		return s.record(in, res)
+	}
+	in.Doc = doc
+	if doc.State.Blocked() && s.Fetcher != nil && IsURL(target) {
+		s.Fetcher.ReportBlocked(hostOf(in.Capture.SourceURL), string(doc.State)+": "+doc.Reason)
+	}
+	if doc.State == model.StateArticle && doc.Article != nil {
+		in.Markdown = extractor.Render(doc.Article)
+		in.Stripped = doc.Article.Stripped
+		res.Related = doc.Article.Meta.Related
+		if s.Images && s.Fetcher != nil {
+			in.Images, in.ImageErrors = s.images(ctx, doc.Article.Images)
+		}
+	}
+	res.Biz = doc.ID.Biz
+	return s.record(in, res)
+}
+
+// read turns a target into an archive input holding the raw capture.
+func (s *Service) read(ctx context.Context, target string, opt Options) (*archive.Input, error) {
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	if IsURL(target) {
+		if s.Fetcher == nil {
+			return nil, fmt.Errorf("ingest: %s: fetching is not enabled", target)
+		}
+		link := firstNonEmpty(opt.URL, target)
+		capt, err := s.Fetcher.Page(ctx, target)
+		if err != nil {
+			return &archive.Input{Capture: model.Capture{Target: target, SourceURL: target, FetchedAt: now()}, Link: link}, err
+		}
+		capt.Target = target
+		return &archive.Input{Capture: *capt, Link: link}, nil
+	}
+	var r io.Reader
+	name := target
+	if target == "-" {
+		if s.Stdin == nil {
+			return nil, errors.New("ingest: no standard input")
+		}
+		r, name = s.Stdin, "stdin"
+	} else {
+		f, err := os.Open(target)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	raw, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("ingest: read %s: %w", name, err)
+	}
+	if len(raw) > MaxFileSize {
+		return nil, fmt.Errorf("ingest: %s: larger than %d MiB, not a saved page", name, MaxFileSize>>20)
+	}
+	return &archive.Input{
+		Capture: model.Capture{Target: target, SourceURL: opt.URL, FetchedAt: now(), Raw: raw},
+		Link:    opt.URL,
+	}, nil
+}
+
+// recordable reports whether a failed capture can be attributed to an
+// article (otherwise there is nothing to record it under).
+func (s *Service) recordable(in *archive.Input) bool {
+	if in.Doc != nil && in.Doc.ID.Complete() {
+		return true
+	}
+	for _, u := range []string{in.Link, in.Capture.SourceURL} {
+		if l, err := model.ParseLink(u); err == nil && l.Key() != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) record(in *archive.Input, res Result) Result {
+	r, err := s.Archive.Record(*in)
+	if err != nil {
+		if res.Err == nil {
+			res.Err = err
+		} else {
+			res.Err = fmt.Errorf("%w (and recording it failed: %v)", res.Err, err)
+		}
+		res.Outcome = model.OutcomeFailed
+		return res
+	}
+	res.Key, res.Outcome, res.Version, res.Path, res.Title = r.Key, r.Outcome, r.Version, r.Path, r.Title
+	if res.Err == nil && in.Err != nil {
+		res.Err = in.Err
+	}
+	if res.Err == nil && in.Doc != nil && in.Doc.State != model.StateArticle {
+		res.Err = &StateError{State: in.Doc.State, Reason: in.Doc.Reason}
+	}
+	return res
+}
+
+// images downloads each image once into the archive. A failed image is
+// recorded, never fatal.
+func (s *Service) images(ctx context.Context, urls []string) (map[string]string, map[string]string) {
+	refs := map[string]string{}
+	var errs map[string]string
+	for _, u := range urls {
+		if ctx.Err() != nil {
+			break
+		}
+		data, _, err := s.Fetcher.Image(ctx, u)
+		if err == nil {
+			var ref string
+			if ref, err = s.Archive.PutBlob(data); err == nil {
+				refs[u] = ref
+				continue
+			}
+		}
+		if errs == nil {
+			errs = map[string]string{}
+		}
+		errs[u] = err.Error()
+		s.log().Warn("image not saved", "url", u, "err", err)
+	}
+	return refs, errs
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
+}
+
+// StateError says a page was a state (deleted, verification, …), not an
+// article.
+type StateError struct {
+	State  model.State
+	Reason string
+}
+
+func (e *StateError) Error() string {
+	if e.Reason == "" {
+		return "page is " + string(e.State)
+	}
+	return "page is " + string(e.State) + ": " + e.Reason
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" {
+		return model.Host
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+func firstNonEmpty(v ...string) string {
+	for _, s := range v {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
