@@ -1,0 +1,27 @@
+package archive
+
+import "errors"
+
+// Store is a flat namespace of named objects ("a/b/c"), the only thing the
+// archive needs from a backend. Names use '/' and never start with '/'.
+// Get of a missing name returns an error matching fs.ErrNotExist.
+type Store interface {
+	// Put stores data under name, replacing any previous content atomically:
+	// a reader sees the old or the new content, never a mix.
+	Put(name string, data []byte) error
+	// PutIfAbsent stores data unless name exists; created reports which.
+	PutIfAbsent(name string, data []byte) (created bool, err error)
+	Get(name string) ([]byte, error)
+	// List returns the names starting with prefix, sorted.
+	List(prefix string) ([]string, error)
+	// Delete removes name; deleting a missing name is not an error.
+	Delete(name string) error
+}
+
+// Appender is an optional Store capability: durable append of one record.
+type Appender interface {
+	Append(name string, data []byte) error
+}
+
+// errStub marks what is not implemented yet.
+var errStub = errors.New("archive: not implemented yet")
