@@ -1,0 +1,21 @@
+// Package fetcher reads WeChat pages and images over HTTP, politely.
+//
+// Words used here:
+//   - Page: an article (/s?__biz=…, /s/<token>) or album (/mp/appmsgalbum)
+//     page on mp.weixin.qq.com, the only host pages are read from.
+//   - Image: a body image on the WeChat image CDN (mmbiz.qpic.cn, …),
+//     requested without a Referer.
+//   - Allow-list: the hosts, schemes and paths the client will request; any
+//     other URL, including a redirect target, is refused (KindRefused), so a
+//     link inside a page can never make the tool reach an internal address.
+//   - Politeness: per-host rules (Polite: interval with jitter, concurrency,
+//     retries with exponential backoff) applied by an http.RoundTripper
+//     wrapper, colly LimitRule style.
+//   - Cool-down: after a verification page (a captcha redirect, or one the
+//     extractor reports through ReportBlocked) a host is left alone for
+//     15 minutes, doubling on each consecutive block up to 6 hours; the
+//     cool-downs persist through a CooldownStore.
+//
+// Every failure is an *Error whose Kind drives what the caller does next.
+// All waiting goes through a Clock so tests run instantly.
+package fetcher
