@@ -22,8 +22,28 @@ type ID struct {
 	Sn  string `json:"sn,omitempty" yaml:"sn,omitempty"`
 }
 
-// Complete reports whether the ID names one article.
-func (id ID) Complete() bool { return id.Biz != "" && id.Mid != "" && id.Idx != "" }
+// Complete reports whether the ID names one article: a base64 biz and
+// decimal mid and idx (anything else could not come from WeChat, and would
+// not be safe in a file name).
+func (id ID) Complete() bool {
+	return id.Biz != "" && len(id.Biz) <= 64 && allIn(id.Biz, isBase64) &&
+		id.Mid != "" && len(id.Mid) <= 20 && allIn(id.Mid, isDigit) &&
+		id.Idx != "" && len(id.Idx) <= 4 && allIn(id.Idx, isDigit)
+}
+
+func isDigit(r rune) bool  { return r >= '0' && r <= '9' }
+func isAlnum(r rune) bool  { return isDigit(r) || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') }
+func isBase64(r rune) bool { return isAlnum(r) || r == '+' || r == '/' || r == '=' }
+func isToken(r rune) bool  { return isAlnum(r) || r == '_' || r == '-' }
+
+func allIn(s string, ok func(rune) bool) bool {
+	for _, r := range s {
+		if !ok(r) {
+			return false
+		}
+	}
+	return true
+}
 
 // Key is the printable archive key of the article: "<biz>_<mid>_<idx>" with
 // the base64 padding of biz removed and '/' and '+' made path-safe.
@@ -43,7 +63,7 @@ func (id ID) URL() string {
 	}
 	v := "https://" + Host + "/s?__biz=" + url.QueryEscape(id.Biz) + "&mid=" + id.Mid + "&idx=" + id.Idx
 	if id.Sn != "" {
-		v += "&sn=" + id.Sn
+		v += "&sn=" + url.QueryEscape(id.Sn)
 	}
 	return v
 }
@@ -113,7 +133,7 @@ func ParseLink(raw string) (Link, error) {
 	switch {
 	case strings.HasPrefix(path, "/s/"):
 		tok := strings.TrimPrefix(path, "/s/")
-		if tok == "" || strings.Contains(tok, "/") {
+		if tok == "" || len(tok) > 128 || !allIn(tok, isToken) {
 			return Link{}, fmt.Errorf("model: url %q: malformed short link", raw)
 		}
 		l.Kind, l.Short = KindShort, tok
@@ -125,6 +145,9 @@ func ParseLink(raw string) (Link, error) {
 			Mid: first(q, "mid", "appmsgid"),
 			Idx: first(q, "idx", "itemidx"),
 			Sn:  first(q, "sn", "sign"),
+		}
+		if id.Biz != "" && id.Mid != "" && id.Idx != "" && !id.Complete() {
+			return Link{}, fmt.Errorf("model: url %q: malformed __biz, mid or idx", raw)
 		}
 		if id.Complete() {
 			l.Kind, l.ID, l.Canon = KindArticle, id, id.URL()
