@@ -1,0 +1,106 @@
+package fetcher
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// PageHost is the only host pages are read from.
+const PageHost = "mp.weixin.qq.com"
+
+// ImageHosts are the WeChat image CDN hosts body images are read from.
+var ImageHosts = []string{
+	"mmbiz.qpic.cn", "mmbiz.qlogo.cn", "mmecoa.qpic.cn", "wx.qlogo.cn", "mpcdn.qpic.cn",
+}
+
+// ErrNotAllowed is the cause of KindRefused errors for URLs outside the allow-list.
+var ErrNotAllowed = errors.New("not allowed")
+
+// target is what a URL may point at.
+type target int
+
+const (
+	targetPage target = iota
+	targetImage
+)
+
+func (t target) String() string {
+	if t == targetImage {
+		return "image"
+	}
+	return "page"
+}
+
+// pagePaths are the paths of article and album pages.
+func pagePath(p string) bool {
+	p = strings.TrimSuffix(p, "/")
+	switch p {
+	case "/s", "/mp/appmsgalbum", "/mp/appmsg/show", "/mp/rumor":
+		return true
+	}
+	tok, ok := strings.CutPrefix(p, "/s/")
+	return ok && tok != "" && !strings.Contains(tok, "/")
+}
+
+// captchaPath reports whether p is WeChat's verification page.
+func captchaPath(p string) bool { return strings.HasPrefix(p, "/mp/wappoc_appmsgcaptcha") }
+
+// checkURL parses raw and checks it against the allow-list for t.
+func checkURL(raw string, t target) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("bad url: %w", err)
+	}
+	if err := allowed(u, t); err != nil {
+		return nil, err
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u, nil
+}
+
+func allowed(u *url.URL, t target) error {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("scheme %q %w (http or https only)", u.Scheme, ErrNotAllowed)
+	}
+	if u.User != nil {
+		return fmt.Errorf("user info in url %w", ErrNotAllowed)
+	}
+	if p := u.Port(); p != "" && p != "80" && p != "443" {
+		return fmt.Errorf("port %q %w", p, ErrNotAllowed)
+	}
+	host := normHost(u.Hostname())
+	switch t {
+	case targetPage:
+		if host != PageHost {
+			return fmt.Errorf("host %q %w for pages (only %s)", u.Hostname(), ErrNotAllowed, PageHost)
+		}
+		if !pagePath(u.Path) {
+			return fmt.Errorf("path %q %w (not an article or album page)", u.Path, ErrNotAllowed)
+		}
+	case targetImage:
+		if !slices.Contains(ImageHosts, host) {
+			return fmt.Errorf("host %q %w for images (only the WeChat image CDN)", u.Hostname(), ErrNotAllowed)
+		}
+	}
+	return nil
+}
+
+// allowedHost reports whether host (no port) is one the client ever requests.
+func allowedHost(host string) bool {
+	host = normHost(host)
+	return host == PageHost || slices.Contains(ImageHosts, host)
+}
+
+// publicAddr reports whether an address an allow-listed host resolved to is
+// a public unicast one (not loopback, private, link-local, …): a defence
+// against DNS answers pointing a WeChat name at an internal service.
+func publicAddr(a netip.Addr) bool {
+	a = a.Unmap()
+	return a.IsValid() && a.IsGlobalUnicast() && !a.IsPrivate() &&
+		!a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsUnspecified() &&
+		!netip.MustParsePrefix("100.64.0.0/10").Contains(a) // carrier-grade NAT
+}
