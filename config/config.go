@@ -4,12 +4,13 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
+	"path/filepath"
+	"reflect"
 	"time"
+	_ "time/tzdata" // time zones also on hosts without a zoneinfo database
 
 	"go.yaml.in/yaml/v3"
 )
@@ -25,9 +26,11 @@ type Config struct {
 	Sources  Sources  `yaml:"sources"`
 	Follow   Follow   `yaml:"follow"`
 	Recheck  Recheck  `yaml:"recheck"`
+	Queue    Queue    `yaml:"queue"`
 	Strip    Strip    `yaml:"strip"`
 
-	path string // the file it was read from, "" for defaults
+	path  string         // the file it was read from, "" for defaults
+	lines map[string]int // field path -> line, for validation messages
 }
 
 // Archive says where the archive lives.
@@ -81,6 +84,12 @@ type Recheck struct {
 	MaxPerRun int        `yaml:"max_per_run"`
 }
 
+// Queue is how the persistent queue of discovered articles is worked off.
+type Queue struct {
+	MaxAttempts int `yaml:"max_attempts"` // drop an item after this many failed fetches; 0 = 3
+	MaxPerRun   int `yaml:"max_per_run"`  // queued articles fetched per run; 0 = no cap
+}
+
 // Strip extends or switches off promotional-block rules.
 type Strip struct {
 	Disable []string    `yaml:"disable"`
@@ -99,7 +108,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseDuration(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return err
 	}
 	*d = Duration(v)
 	return nil
@@ -128,8 +137,18 @@ func ParseDuration(s string) (time.Duration, error) {
 // Path is the file the configuration was read from.
 func (c *Config) Path() string { return c.path }
 
-// Load reads and validates a configuration file. Unknown keys are errors
-// naming the file and line.
+// Dir is the folder relative paths in the configuration (url_files, local
+// feeds) are resolved against: the configuration file's folder, else ".".
+func (c *Config) Dir() string {
+	if c.path == "" {
+		return "."
+	}
+	return filepath.Dir(c.path)
+}
+
+// Load reads and validates a configuration file. Errors name the file, the
+// line and the field: "pipeline.yaml:12: fetch.hosts.default.interval: bad
+// duration ...".
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -137,19 +156,29 @@ func Load(path string) (*Config, error) {
 	}
 	c, err := Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("config: %s: %w", path, err)
+		return nil, withFile(err, path)
 	}
 	c.path = path
 	return c, nil
 }
 
-// Parse decodes and validates configuration bytes.
+// Parse decodes and validates configuration bytes. Errors are *Error values
+// (several are joined with errors.Join).
 func Parse(data []byte) (*Config, error) {
 	c := Default()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, syntaxError(err)
+	}
+	if len(doc.Content) == 0 { // empty file: defaults
+		return c, c.Validate()
+	}
+	c.lines = map[string]int{}
+	if errs := check(doc.Content[0], reflect.TypeOf(c).Elem(), "", c.lines); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if err := doc.Content[0].Decode(c); err != nil {
+		return nil, syntaxError(err)
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -162,16 +191,22 @@ func Default() *Config {
 	return &Config{
 		Archive:  Archive{Dir: "archive"},
 		Schedule: Schedule{Cron: "0 */6 * * *", TimeZone: "Asia/Shanghai"},
+		Queue:    Queue{MaxAttempts: 3},
 	}
 }
 
 // ImagesEnabled reports whether body images are downloaded (default true).
 func (c *Config) ImagesEnabled() bool { return c.Archive.Images == nil || *c.Archive.Images }
 
-// Validate checks values that YAML typing cannot.
-func (c *Config) Validate() error {
-	if c.Archive.Dir == "" {
-		return errors.New("archive.dir: must not be empty")
+// Location is the schedule's time zone (validated on load).
+func (c *Config) Location() *time.Location {
+	tz := c.Schedule.TimeZone
+	if tz == "" {
+		tz = "Asia/Shanghai"
 	}
-	return nil
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
 }

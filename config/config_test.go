@@ -1,0 +1,108 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"bad duration", "fetch:\n  hosts:\n    default:\n      interval: 3x\n", `line 4: fetch.hosts.default.interval: bad duration "3x"`},
+		{"unknown key", "archive:\n  dir: a\n  colour: red\n", `line 3: archive.colour: unknown key`},
+		{"unknown top key", "sourcez: []\n", `line 1: sourcez: unknown key`},
+		{"not a number", "follow:\n  depth: deep\n", `line 2: follow.depth: want a whole number, got "deep"`},
+		{"not a bool", "archive:\n  images: maybe\n", `line 2: archive.images: want a true or false, got "maybe"`},
+		{"list expected", "sources:\n  urls: https://mp.weixin.qq.com/s/abc\n", `line 2: sources.urls: want a list`},
+		{"bad cron", "schedule:\n  cron: \"* * *\"\n", `line 2: schedule.cron: bad cron expression "* * *"`},
+		{"empty cron", "schedule:\n  cron: \"\"\n", `line 2: schedule.cron: must not be empty`},
+		{"bad zone", "schedule:\n  timezone: Mars/Olympus\n", `line 2: schedule.timezone: unknown time zone "Mars/Olympus"`},
+		{"negative delay", "schedule:\n  start_delay: -5m\n", `line 2: schedule.start_delay: must not be negative`},
+		{"negative retries", "fetch:\n  hosts:\n    default:\n      retries: -1\n", `line 4: fetch.hosts.default.retries: must not be negative`},
+		{"negative max body", "fetch:\n  max_body: -1\n", `line 2: fetch.max_body: must not be negative`},
+		{"bad host", "fetch:\n  hosts:\n    https://x/:\n      interval: 1s\n", `fetch.hosts.https://x/: want a host name`},
+		{"not wechat", "sources:\n  urls:\n    - https://example.com/s?x=1\n", `line 3: sources.urls[0]: not a WeChat article link`},
+		{"album in urls", "sources:\n  urls:\n    - https://mp.weixin.qq.com/mp/appmsgalbum?__biz=QQ==&album_id=1\n", `sources.urls[0]: "https://mp.weixin.qq.com/mp/appmsgalbum?__biz=QQ==&album_id=1" is an album`},
+		{"temp link", "sources:\n  urls:\n    - https://mp.weixin.qq.com/s?src=11&timestamp=1&signature=x\n", `temporary search link`},
+		{"bad album", "sources:\n  albums:\n    - https://mp.weixin.qq.com/s/abc\n", `line 3: sources.albums[0]: not an album link`},
+		{"bad feed", "sources:\n  feeds:\n    - ftp://x/feed\n", `line 3: sources.feeds[0]: want an http(s) URL`},
+		{"negative depth", "follow:\n  depth: -1\n", `line 2: follow.depth: must not be negative`},
+		{"recheck order", "recheck:\n  after: [1d, 1h]\n", `line 2: recheck.after[1]: must be longer than the one before`},
+		{"recheck zero", "recheck:\n  after: [0s]\n", `recheck.after[0]: must be positive`},
+		{"syntax", "archive:\n  dir: [\n", `line 3`},
+		{"empty dir", "archive:\n  dir: \"\"\n", `line 2: archive.dir: must not be empty`},
+		{"negative attempts", "queue:\n  max_attempts: -2\n", `line 2: queue.max_attempts: must not be negative`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.yaml))
+			if err == nil {
+				t.Fatalf("Parse: no error, want %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q\nwant it to contain %q", err, tt.want)
+			}
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Errorf("error %T is not a *config.Error", err)
+			}
+		})
+	}
+}
+
+func TestLoadNamesFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "pipeline.yaml")
+	if err := os.WriteFile(p, []byte("archive:\n  dir: a\nfetch:\n  timeout: 3x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(p)
+	want := p + `:4: fetch.timeout: bad duration "3x"`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("Load error = %v, want prefix %q", err, want)
+	}
+}
+
+func TestParseValid(t *testing.T) {
+	c, err := Parse([]byte(`
+archive: {dir: ./a, images: false}
+schedule: {cron: "15 3 * * *", timezone: Europe/Paris, start_delay: 10m}
+fetch:
+  user_agent: test
+  timeout: 30s
+  max_body: 1000
+  hosts:
+    default: {interval: 1s}
+    mp.weixin.qq.com: {interval: 20s, jitter: 10s, concurrency: 1, retries: 2}
+sources:
+  urls: ["https://mp.weixin.qq.com/s/abc", "http://mp.weixin.qq.com/s?__biz=QQ==&amp;mid=1&amp;idx=2&amp;sn=x"]
+  url_files: [links.md]
+  feeds: [https://rsshub.example/feed, feed.xml]
+  albums: ["https://mp.weixin.qq.com/mp/appmsgalbum?__biz=QQ==&album_id=42"]
+follow: {depth: 2, same_account: true, max_per_run: 5}
+recheck: {after: [1h, 1d, 7d], every: 30d, max_per_run: 20}
+queue: {max_attempts: 4}
+strip: {disable: []}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ImagesEnabled() || c.Schedule.StartDelay != Duration(10*time.Minute) || c.Recheck.Every != Duration(30*24*time.Hour) ||
+		c.Fetch.Hosts["mp.weixin.qq.com"].Retries != 2 || c.Location().String() != "Europe/Paris" || !c.Follow.SameAccount {
+		t.Errorf("unexpected config %+v", c)
+	}
+}
+
+func TestRepoPipelineYAML(t *testing.T) {
+	c, err := Load("../pipeline.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Archive.Dir == "" || c.Location().String() != "Asia/Shanghai" {
+		t.Errorf("repo pipeline.yaml: %+v", c)
+	}
+}

@@ -1,0 +1,324 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sort"
+	"time"
+
+	"wxarchive/config"
+	"wxarchive/model"
+)
+
+// Article is what the pipeline needs to know of one archived article.
+type Article struct {
+	Key         model.Key
+	URL         string // canonical URL to fetch it again
+	Biz         string // account
+	State       model.State
+	Published   time.Time
+	LastCapture time.Time
+	Related     []model.Related
+}
+
+// Store is the archive as the pipeline uses it.
+type Store interface {
+	Articles() ([]Article, error)
+	ReadState(name string) ([]byte, error) // fs.ErrNotExist when missing
+	WriteState(name string, data []byte) error
+	AppendLog(name string, line []byte) error
+}
+
+// Result is the outcome of capturing one article.
+type Result struct {
+	Key         model.Key
+	Outcome     model.Outcome
+	Biz         string
+	Related     []model.Related
+	CoolingDown bool // not fetched: the host is cooling down
+	Err         error
+}
+
+// Ingester captures one article URL and records it in the archive.
+type Ingester interface {
+	Ingest(ctx context.Context, url string) Result
+}
+
+// PageFetcher fetches one mp.weixin.qq.com page (albums).
+type PageFetcher interface {
+	Page(ctx context.Context, url string) (*model.Capture, error)
+}
+
+// Pipeline is one configured pass. Config, Store and Ingester are required.
+type Pipeline struct {
+	Config   *config.Config
+	Store    Store
+	Ingester Ingester
+	Pages    PageFetcher  // for albums; nil: albums are skipped
+	HTTP     *http.Client // for feeds; nil: NewFeedClient(Config)
+	// Lock takes the archive lock for the pass; nil: no locking.
+	Lock func() (unlock func(), err error)
+	// CoolingDown reports whether a PageFetcher error means the host is
+	// cooling down or blocked; nil: never.
+	CoolingDown func(error) bool
+	Now         func() time.Time // nil: time.Now
+	Log         *slog.Logger     // nil: discard
+	// ArticleTimeout bounds one capture, which runs on a context that a
+	// stop does not cancel so it is recorded whole; 0: 5 minutes.
+	ArticleTimeout time.Duration
+}
+
+// pass is the state of one running pass.
+type pass struct {
+	p        *Pipeline
+	log      *slog.Logger
+	q        *Queue
+	archived map[model.Key]Article
+	stopped  map[string]bool // hosts cooling down
+	follows  int             // follow items queued this pass
+	sum      Summary
+}
+
+func (p *Pipeline) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+// RunOnce runs one pass: take the lock, discover, work off the queue,
+// recheck what is due, log the summary. A cancelled ctx stops the pass after
+// the article being captured; the summary is then marked interrupted and the
+// error is nil. Errors are for passes that could not run (lock, store).
+func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
+	log := p.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	start := p.now()
+	if p.Lock != nil {
+		unlock, err := p.Lock()
+		if err != nil {
+			return Summary{}, fmt.Errorf("pipeline: lock archive: %w", err)
+		}
+		defer unlock()
+	}
+	q, err := loadQueue(p.Store)
+	if err != nil {
+		return Summary{}, err
+	}
+	list, err := p.Store.Articles()
+	if err != nil {
+		return Summary{}, fmt.Errorf("pipeline: list archive: %w", err)
+	}
+	ps := &pass{p: p, log: log, q: q, archived: map[model.Key]Article{}, stopped: map[string]bool{}}
+	ps.sum.Started = start
+	for _, a := range list {
+		ps.archived[a.Key] = a
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Key < list[j].Key })
+
+	ps.discover(ctx)
+	ps.followArchived(list)
+	if err := q.save(p.Store); err != nil {
+		return ps.sum, err
+	}
+	err = ps.drain(ctx)
+	if err == nil {
+		err = ps.recheck(ctx, list)
+	}
+	ps.sum.Queued = len(q.Items)
+	ps.sum.Duration = p.now().Sub(start)
+	if ctx.Err() != nil {
+		ps.sum.Interrupted = true
+	}
+	if lerr := p.Store.AppendLog(RunLog, ps.sum.JSON()); lerr != nil {
+		err = errors.Join(err, fmt.Errorf("pipeline: append run log: %w", lerr))
+	}
+	log.Info("run finished", "discovered", ps.sum.Discovered, "fetched", ps.sum.Fetched, "created", ps.sum.Created,
+		"updated", ps.sum.Updated, "failed", ps.sum.Failed, "skipped", ps.sum.Skipped, "queued", ps.sum.Queued,
+		"interrupted", ps.sum.Interrupted)
+	return ps.sum, err
+}
+
+// enqueue queues a discovered link unless it is archived or queued.
+func (ps *pass) enqueue(l model.Link, depth int, origin string) bool {
+	k := l.Key()
+	if k == "" {
+		return false
+	}
+	if _, ok := ps.archived[k]; ok {
+		return false
+	}
+	if !ps.q.add(Item{Key: k, URL: l.Canon, Depth: depth, Origin: origin, Added: ps.p.now()}) {
+		return false
+	}
+	ps.sum.Discovered++
+	ps.log.Debug("queued", "key", k, "origin", origin, "depth", depth)
+	return true
+}
+
+// follow queues the related posts of an article at depth+1, within the
+// configured depth, account and per-run cap.
+func (ps *pass) follow(from model.Key, biz string, depth int, related []model.Related) {
+	f := ps.p.Config.Follow
+	if depth+1 > f.Depth {
+		return
+	}
+	for _, r := range related {
+		if f.MaxPerRun > 0 && ps.follows >= f.MaxPerRun {
+			return
+		}
+		l, err := model.ParseLink(r.URL)
+		if err != nil || (l.Kind != model.KindArticle && l.Kind != model.KindShort) {
+			continue
+		}
+		if f.SameAccount && (biz == "" || l.ID.Biz != biz) { // short links name no account
+			continue
+		}
+		if ps.enqueue(l, depth+1, "follow:"+string(from)) {
+			ps.follows++
+		}
+	}
+}
+
+// followArchived queues related posts of archived articles not yet archived.
+func (ps *pass) followArchived(list []Article) {
+	if ps.p.Config.Follow.Depth == 0 {
+		return
+	}
+	for _, a := range list {
+		ps.follow(a.Key, a.Biz, ps.q.Depths[a.Key], a.Related)
+	}
+}
+
+func hostOf(u string) string {
+	if pu, err := url.Parse(u); err == nil {
+		return pu.Hostname()
+	}
+	return ""
+}
+
+// capture ingests one URL on a context a stop does not cancel, so the
+// article is recorded whole. It marks the host stopped when it cools down.
+func (ps *pass) capture(ctx context.Context, u string) Result {
+	timeout := ps.p.ArticleTimeout
+	if timeout <= 0 {
+		timeout = 5 * time.Minute
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	r := ps.p.Ingester.Ingest(cctx, u)
+	if r.Outcome == "" && !r.CoolingDown {
+		r.Outcome = model.OutcomeFailed
+	}
+	if r.CoolingDown || r.Outcome == model.OutcomeBlocked {
+		h := hostOf(u)
+		if !ps.stopped[h] {
+			ps.log.Warn("host cooling down: no more fetches from it this run", "host", h, "url", u)
+		}
+		ps.stopped[h] = true
+	}
+	if r.CoolingDown {
+		ps.sum.Skipped++
+		return r
+	}
+	ps.sum.Fetched++
+	ps.sum.count(r.Outcome)
+	return r
+}
+
+// drain captures queued items in order, up to queue.max_per_run.
+func (ps *pass) drain(ctx context.Context) error {
+	cfg := ps.p.Config.Queue
+	maxAttempts := cfg.MaxAttempts
+	if maxAttempts <= 0 {
+		maxAttempts = 3
+	}
+	done := 0
+	for i := 0; i < len(ps.q.Items); i++ {
+		if ctx.Err() != nil {
+			return nil
+		}
+		it := ps.q.Items[i]
+		if ps.stopped[hostOf(it.URL)] {
+			ps.sum.Skipped++
+			continue
+		}
+		if cfg.MaxPerRun > 0 && done >= cfg.MaxPerRun {
+			break
+		}
+		done++
+		r := ps.capture(ctx, it.URL)
+		switch {
+		case r.CoolingDown || r.Outcome == model.OutcomeBlocked:
+			// stays queued for a later run
+		case r.Outcome == model.OutcomeFailed:
+			it.Attempts++
+			if r.Err != nil {
+				it.LastError = r.Err.Error()
+			}
+			if it.Attempts >= maxAttempts {
+				ps.log.Warn("dropped from queue after failed fetches", "url", it.URL, "attempts", it.Attempts, "err", it.LastError)
+				ps.q.remove(it.Key)
+				ps.sum.Dropped++
+				i--
+			} else {
+				ps.log.Info("fetch failed, stays queued", "url", it.URL, "attempts", it.Attempts, "err", r.Err)
+				ps.q.Items[i] = it
+			}
+		default:
+			ps.q.remove(it.Key)
+			i--
+			key := r.Key
+			if key == "" {
+				key = it.Key
+			}
+			if it.Depth > 0 {
+				ps.q.Depths[key] = it.Depth
+			}
+			ps.archived[key] = Article{Key: key, URL: it.URL, Biz: r.Biz}
+			ps.archived[it.Key] = ps.archived[key]
+			ps.follow(key, r.Biz, it.Depth, r.Related)
+		}
+		if err := ps.q.save(ps.p.Store); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recheck captures the archived articles that are due.
+func (ps *pass) recheck(ctx context.Context, list []Article) error {
+	rc := ps.p.Config.Recheck
+	s := Schedule{Every: time.Duration(rc.Every)}
+	for _, d := range rc.After {
+		s.After = append(s.After, time.Duration(d))
+	}
+	due := s.Due(list, ps.p.now(), rc.MaxPerRun)
+	for _, a := range due {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if ps.stopped[hostOf(a.URL)] {
+			ps.sum.Skipped++
+			continue
+		}
+		r := ps.capture(ctx, a.URL)
+		if r.CoolingDown {
+			continue
+		}
+		ps.sum.Rechecked++
+		if r.Outcome == model.OutcomeCreated || r.Outcome == model.OutcomeUpdated {
+			ps.follow(a.Key, a.Biz, ps.q.Depths[a.Key], r.Related)
+			if err := ps.q.save(ps.p.Store); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

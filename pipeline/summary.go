@@ -1,0 +1,70 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"wxarchive/model"
+)
+
+// RunLog is the name of the run log in the archive: one JSON Summary a line.
+const RunLog = "runs.jsonl"
+
+// Summary counts what one pass did.
+type Summary struct {
+	Started     time.Time     `json:"started"`
+	Duration    time.Duration `json:"duration_ns"`
+	Discovered  int           `json:"discovered"` // new items queued
+	Fetched     int           `json:"fetched"`    // capture attempts
+	Rechecked   int           `json:"rechecked"`  // of which rechecks
+	Created     int           `json:"created"`
+	Updated     int           `json:"updated"`
+	Unchanged   int           `json:"unchanged"`
+	Deleted     int           `json:"deleted"`     // deleted, violation, account gone
+	Unavailable int           `json:"unavailable"` // unavailable, expired, not an article
+	Blocked     int           `json:"blocked"`
+	Failed      int           `json:"failed"`
+	Dropped     int           `json:"dropped"` // queue items given up after too many failures
+	Skipped     int           `json:"skipped"` // not fetched: host cooling down
+	Queued      int           `json:"queued"`  // items left in the queue
+	SourceErrs  int           `json:"source_errors"`
+	Interrupted bool          `json:"interrupted,omitempty"`
+}
+
+func (s *Summary) count(o model.Outcome) {
+	switch o {
+	case model.OutcomeCreated:
+		s.Created++
+	case model.OutcomeUpdated:
+		s.Updated++
+	case model.OutcomeUnchanged:
+		s.Unchanged++
+	case model.OutcomeDeleted, model.OutcomeViolation:
+		s.Deleted++
+	case model.OutcomeUnavailable, model.OutcomeExpired:
+		s.Unavailable++
+	case model.OutcomeBlocked:
+		s.Blocked++
+	default:
+		s.Failed++
+	}
+}
+
+// String is the one-line summary printed on stdout.
+func (s Summary) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "run: discovered=%d fetched=%d created=%d updated=%d unchanged=%d deleted=%d unavailable=%d blocked=%d failed=%d skipped=%d dropped=%d queued=%d duration=%s",
+		s.Discovered, s.Fetched, s.Created, s.Updated, s.Unchanged, s.Deleted, s.Unavailable, s.Blocked, s.Failed, s.Skipped, s.Dropped, s.Queued, s.Duration.Round(time.Millisecond))
+	if s.Interrupted {
+		b.WriteString(" interrupted")
+	}
+	return b.String()
+}
+
+// JSON is the summary as one line of the run log.
+func (s Summary) JSON() []byte {
+	data, _ := json.Marshal(s) // plain struct: cannot fail
+	return data
+}
