@@ -1,9 +1,27 @@
 package extractor
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"wxarchive/model"
+)
+
+// MaxSize is the largest page Extract accepts. Real pages are under 4 MiB.
+const MaxSize = 32 << 20
+
+// Errors for input that is not a page at all.
+var (
+	ErrEmpty    = errors.New("extractor: empty input")
+	ErrTooLarge = fmt.Errorf("extractor: input larger than %d MiB", MaxSize>>20)
+	ErrNotHTML  = errors.New("extractor: input is not an HTML page")
 )
 
 // Options tune one extraction.
@@ -17,9 +35,216 @@ type Options struct {
 
 // Extract turns one page into a Document: an Article, or a page state.
 // It returns an error only for input that is not a page at all.
-func Extract(raw []byte, opts Options) (*model.Document, error) {
-	return nil, errors.New("extractor: not implemented yet")
+func Extract(raw []byte, opts Options) (doc *model.Document, err error) {
+	if err := checkInput(raw); err != nil {
+		return nil, err
+	}
+	defer func() {
+		// Last resort: a bug in a converter must not take the daemon down.
+		if r := recover(); r != nil {
+			doc, err = nil, fmt.Errorf("extractor: internal error: %v", r)
+		}
+	}()
+	root, err := html.Parse(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("extractor: parse html: %w", err)
+	}
+	p := newPage(root, raw, opts)
+	id := p.identity()
+	if st, reason := p.state(); st != model.StateArticle {
+		if st == model.StateNotArticle && strings.HasPrefix(reason, "album") {
+			id = model.ID{Biz: id.Biz} // the ids found belong to listed articles
+		}
+		return &model.Document{State: st, Reason: reason, ID: id}, nil
+	}
+	a, err := p.article(id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Document{State: model.StateArticle, ID: id, Article: a}, nil
 }
 
-// Render writes the article as Markdown with YAML front matter.
-func Render(a *model.Article) []byte { return nil }
+// checkInput rejects garbage before parsing: empty, too large, binary, or
+// text with no HTML markup near the start.
+func checkInput(raw []byte) error {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return ErrEmpty
+	}
+	if len(raw) > MaxSize {
+		return fmt.Errorf("%w (got %d bytes)", ErrTooLarge, len(raw))
+	}
+	head := raw
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
+	}
+	sample := head
+	if len(sample) > 8<<10 {
+		sample = sample[:8<<10]
+	}
+	if bytes.IndexByte(sample, 0) >= 0 {
+		return fmt.Errorf("%w: binary data (NUL bytes)", ErrNotHTML)
+	}
+	bad := 0
+	for s := sample; len(s) > 0; {
+		r, n := utf8.DecodeRune(s)
+		if r == utf8.RuneError && n == 1 {
+			bad++
+		}
+		s = s[n:]
+	}
+	if bad > len(sample)/10+3 {
+		return fmt.Errorf("%w: binary data (not UTF-8 text)", ErrNotHTML)
+	}
+	lower := bytes.ToLower(head)
+	for _, tag := range []string{"<html", "<!doctype html", "<head", "<body", "<div", "<meta", "<title", "<script", "<p>", "<p "} {
+		if bytes.Contains(lower, []byte(tag)) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: no HTML markup in the first %d bytes", ErrNotHTML, len(head))
+}
+
+// page is one parsed page and what has been read from it so far.
+type page struct {
+	raw      []byte
+	opts     Options
+	root     *html.Node
+	doc      *goquery.Document
+	scripts  []string // inline script texts, in order
+	comments []string // comments (saved-from URL, <!--URL-->)
+	vars     *scriptVars
+	cgi      []string // window.cgiDataNew / cgiData / SSR data objects
+	content  *goquery.Selection // #js_content, may be empty
+}
+
+func newPage(root *html.Node, raw []byte, opts Options) *page {
+	p := &page{raw: raw, opts: opts, root: root, doc: goquery.NewDocumentFromNode(root)}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.ElementNode:
+				if c.DataAtom == atom.Script {
+					for t := c.FirstChild; t != nil; t = t.NextSibling {
+						if t.Type == html.TextNode {
+							p.scripts = append(p.scripts, t.Data)
+						}
+					}
+					continue
+				}
+				if c.DataAtom == atom.Style {
+					continue
+				}
+				walk(c)
+			case html.CommentNode:
+				if strings.Contains(c.Data, "mp.weixin.qq.com") {
+					p.comments = append(p.comments, c.Data)
+				}
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	p.vars = parseScriptVars(p.scripts)
+	for _, m := range []string{"cgiDataNew =", "cgiData =", "__QMTPL_SSR_DATA__="} {
+		if s := p.findScript(m); s != "" {
+			if b := objectAfter(s, m); b != "" {
+				p.cgi = append(p.cgi, b)
+			}
+		}
+	}
+	p.content = p.doc.Find("#js_content").First()
+	return p
+}
+
+// findScript returns the first script containing marker.
+func (p *page) findScript(marker string) string {
+	for _, s := range p.scripts {
+		if strings.Contains(s, marker) {
+			return s
+		}
+	}
+	return ""
+}
+
+// value returns the first non-empty value of the names: assigned by a
+// script (var/window.), else a top-level key of the page data objects.
+func (p *page) value(names ...string) string {
+	if v := p.vars.get(names...); v != "" {
+		return v
+	}
+	return p.cgiKey(names...)
+}
+
+// cgiKey returns a top-level key of the page data objects.
+func (p *page) cgiKey(names ...string) string {
+	for _, n := range names {
+		for _, b := range p.cgi {
+			if v := topKey(b, n); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// showType is item_show_type as a number string ("0" when unknown).
+func (p *page) showType() string {
+	t := p.value("item_show_type")
+	if t == "" {
+		return "0"
+	}
+	return t
+}
+
+// isShare reports an image-share (8) or text-share (10) page, whose body
+// lives in script data rather than #js_content.
+func (p *page) isShare() bool {
+	switch p.showType() {
+	case "8":
+		return true
+	case "10":
+		return true
+	}
+	return false
+}
+
+// isVideoPage reports the standalone video page (2017 template).
+func (p *page) isVideoPage() bool {
+	return p.content.Length() == 0 && p.doc.Find("#video_title").Length() > 0
+}
+
+func (p *page) hasBody() bool {
+	return p.content.Length() > 0 || p.isShare() || p.isVideoPage()
+}
+
+func (p *page) article(id model.ID) (*model.Article, error) {
+	rules := p.opts.Rules
+	if rules == nil {
+		rules = DefaultRules()
+	}
+	a := &model.Article{Meta: p.meta(id)}
+	var br bodyResult
+	switch {
+	case p.isShare():
+		br = p.shareBody()
+	case p.content.Length() > 0:
+		var err error
+		br, err = convertBody(p.content, rules)
+		if err != nil {
+			return nil, fmt.Errorf("extractor: convert body: %w", err)
+		}
+	default:
+		br = p.videoPageBody()
+	}
+	if p.showType() == "10" {
+		a.Meta.Title = textTitle(a.Meta.Title, br.Markdown)
+	}
+	a.Body = br.Markdown
+	a.Stripped = br.Stripped
+	a.Images = br.Images
+	a.Meta.Related = related(br.Links, id)
+	a.Meta.Timelines = findTimelines(a.Body)
+	return a, nil
+}

@@ -1,0 +1,313 @@
+package extractor
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"wxarchive/model"
+)
+
+// chinaTime is the zone WeChat publishes in (UTC+08:00, no DST).
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// showTypes maps item_show_type to the front-matter type.
+var showTypes = map[string]string{
+	"0": "article", "5": "video", "6": "music", "7": "audio",
+	"8": "picture", "10": "text", "17": "short",
+}
+
+// metaContent returns the content of the first <meta> with the given
+// property or name.
+func (p *page) metaContent(keys ...string) string {
+	for _, k := range keys {
+		s := p.doc.Find(`meta[property="` + k + `"], meta[name="` + k + `"]`).First()
+		if v, ok := s.Attr("content"); ok {
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// text returns the normalised text of the first element matching sel.
+func (p *page) text(sel string) string {
+	return cleanLine(p.doc.Find(sel).First().Text())
+}
+
+// cleanLine normalises text and folds internal runs of white space.
+func cleanLine(s string) string {
+	return strings.Join(strings.Fields(normalizeText(s)), " ")
+}
+
+// pageLinks lists the URLs the page names for itself, most trusted first.
+func (p *page) pageLinks() []string {
+	var out []string
+	for _, n := range []string{"msg_link", "link"} {
+		if v := p.vars.get(n); v != "" {
+			out = append(out, v)
+		}
+	}
+	if v := p.metaContent("og:url", "twitter:url"); v != "" {
+		out = append(out, v)
+	}
+	for _, c := range p.comments {
+		if i := strings.Index(c, "http"); i >= 0 {
+			u := strings.Fields(c[i:])
+			if len(u) > 0 {
+				out = append(out, strings.TrimSuffix(u[0], "-->"))
+			}
+		}
+	}
+	if p.opts.SourceURL != "" {
+		out = append(out, p.opts.SourceURL)
+	}
+	return out
+}
+
+// identity collects (biz, mid, idx, sn) from script values, then from the
+// links the page names for itself, then from data-biz attributes.
+func (p *page) identity() model.ID {
+	id := model.ID{
+		Biz: p.value("biz", "__biz", "bizuin"),
+		Mid: p.value("mid", "appmsgid"),
+		Idx: p.value("idx", "itemidx"),
+		Sn:  p.value("sn"),
+	}
+	id = validID(id)
+	if id == (model.ID{}) {
+		// 2017 video pages keep their ids only in object literals (reportOpt)
+		id = validID(model.ID{Biz: p.vars.getKey("biz"), Mid: p.vars.getKey("mid"), Idx: p.vars.getKey("idx"), Sn: p.vars.getKey("sn")})
+	}
+	for _, raw := range p.pageLinks() {
+		if id.Complete() && id.Sn != "" {
+			break
+		}
+		l, err := model.ParseLink(raw)
+		if err != nil || l.Kind != model.KindArticle {
+			continue
+		}
+		l.ID = validID(l.ID)
+		if id.Biz == "" || id.Biz == l.ID.Biz {
+			fill(&id.Biz, l.ID.Biz)
+			fill(&id.Mid, l.ID.Mid)
+			fill(&id.Idx, l.ID.Idx)
+			fill(&id.Sn, l.ID.Sn)
+		}
+	}
+	if id.Biz == "" {
+		if v, ok := p.doc.Find("[data-biz]").First().Attr("data-biz"); ok {
+			id.Biz = strings.TrimSpace(v)
+		}
+	}
+	return id
+}
+
+// validID drops fields that cannot be ids (script fragments like "+sn+").
+func validID(id model.ID) model.ID {
+	if !isDigits(id.Mid) {
+		id.Mid = ""
+	}
+	if !isDigits(id.Idx) {
+		id.Idx = ""
+	}
+	if !isAlnum(id.Sn, "") {
+		id.Sn = ""
+	}
+	if !isAlnum(id.Biz, "+/=") {
+		id.Biz = ""
+	}
+	return id
+}
+
+func isAlnum(s, extra string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(extra, r)) {
+			return false
+		}
+	}
+	return true
+}
+
+func fill(dst *string, v string) {
+	if *dst == "" {
+		*dst = v
+	}
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// meta builds the front matter of an article page.
+func (p *page) meta(id model.ID) model.Meta {
+	v := p.vars
+	m := model.Meta{}
+	m.Title = firstNonEmpty(
+		v.get("msg_title"),
+		p.text("#activity-name"),
+		p.text(".rich_media_title"),
+		p.text("#video_title"),
+		p.metaContent("og:title", "twitter:title"),
+		p.cgiKey("title"),
+		p.text("title"),
+	)
+	m.Author = firstNonEmpty(p.value("author"), p.text("#js_author_name"), p.domAuthor(), p.metaContent("og:article:author", "author"))
+	m.Account = firstNonEmpty(p.value("nickname", "nick_name"), p.text("#js_name"), p.text(".profile_nickname"),
+		p.text(".account_nickname_inner"), p.text("#profile_share2"))
+	if u := p.value("user_name"); strings.HasPrefix(u, "gh_") || strings.HasPrefix(u, "wxid_") {
+		m.AccountID = u
+	}
+	m.Published = p.published()
+	if mt := v.get("modify_time"); isDigits(mt) && mt != "0" {
+		if s := unixTime(mt); s != m.Published {
+			m.Modified = s
+		}
+	}
+	m.Location = firstNonEmpty(v.getKey("provinceName"), v.getKey("cityName"), v.getKey("countryName"))
+	m.Description = firstNonEmpty(v.get("msg_desc"), p.cgiKey("desc"), p.metaContent("og:description", "description"))
+	m.Cover = firstNonEmpty(v.get("msg_cdn_url"), p.cgiKey("cdn_url"), p.metaContent("og:image", "twitter:image"))
+	m.Original = firstNonEmpty(v.get("copyright_stat", "_copyright_stat"), v.getKey("copyright_stat")) == "1" ||
+		(len(p.scripts) == 0 && strings.Contains(p.text("#copyright_logo"), "原创"))
+	if su := p.value("msg_source_url", "source_url"); strings.HasPrefix(su, "http") {
+		m.SourceURL = su
+	}
+	m.Type = showTypes[p.showType()]
+	if m.Type == "" {
+		m.Type = "article"
+	}
+	if p.isVideoPage() {
+		m.Type = "video"
+	}
+	if id != (model.ID{}) {
+		w := id
+		m.WeChat = &w
+	}
+	m.URL = id.URL()
+	if m.URL == "" {
+		for _, raw := range p.pageLinks() {
+			if l, err := model.ParseLink(raw); err == nil && (l.Kind == model.KindShort || l.Kind == model.KindArticle) {
+				m.URL = l.Canon
+				break
+			}
+		}
+	}
+	m.Tags = p.tags()
+	return m
+}
+
+// domAuthor reads the author from the meta row of pages without scripts:
+// an em.rich_media_meta_text that is not the date.
+func (p *page) domAuthor() string {
+	if p.vars.seen["author"] {
+		return "" // the page says it has no author
+	}
+	var out string
+	p.doc.Find("#meta_content .rich_media_meta_text, .rich_media_meta_list .rich_media_meta_text").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if id, _ := s.Attr("id"); id != "" {
+			return true // post-date, publish_time, js_ip_wording_wrp, copyright_logo …
+		}
+		if s.Find("a").Length() > 0 || s.HasClass("rich_media_meta_nickname") || s.HasClass("meta_original_tag") {
+			return true
+		}
+		if t := cleanLine(s.Text()); t != "" && utf8.RuneCountInString(t) < 40 {
+			out = t
+			return false
+		}
+		return true
+	})
+	return out
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// published is the publication time in RFC 3339 (+08:00).
+func (p *page) published() string {
+	for _, n := range []string{"ct", "ori_create_time", "create_time"} {
+		if v := p.value(n); isDigits(v) && v != "0" {
+			return unixTime(v)
+		}
+	}
+	if v := p.value("create_time", "publish_time"); v != "" {
+		if s := parseDate(v); s != "" {
+			return s
+		}
+	}
+	for _, sel := range []string{"em#post-date", "#post-date", "#publish_time"} {
+		if s := parseDate(p.text(sel)); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func unixTime(v string) string {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return ""
+	}
+	return time.Unix(n, 0).In(chinaTime).Format(time.RFC3339)
+}
+
+var dateRe = regexp.MustCompile(`(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?(?:\s+(\d{1,2}):(\d{2}))?`)
+
+// parseDate reads "2017-01-18", "2026-02-10 07:52", "2017年1月18日".
+func parseDate(s string) string {
+	m := dateRe.FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	num := func(x string) int { n, _ := strconv.Atoi(x); return n }
+	t := time.Date(num(m[1]), time.Month(num(m[2])), num(m[3]), num(m[4]), num(m[5]), 0, 0, chinaTime)
+	if t.Year() < 2000 || t.Month() != time.Month(num(m[2])) {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// tags are the article's hashtags and the name of its album (合集).
+func (p *page) tags() []string {
+	var tags []string
+	seen := map[string]bool{}
+	add := func(t string) {
+		t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "#"))
+		if t != "" && !seen[t] {
+			seen[t] = true
+			tags = append(tags, t)
+		}
+	}
+	if s := p.findScript("hashtags:"); s != "" {
+		for _, it := range jsItems(jsBlock(jsBlock(s, "hashtags:"), "hashtag:")) {
+			add(firstNonEmpty(topKey(it, "tag_name"), topKey(it, "title"), topKey(it, "name")))
+		}
+	}
+	p.doc.Find(".article-tag__item").Each(func(_ int, s *goquery.Selection) {
+		if t := cleanLine(s.Text()); strings.HasPrefix(t, "#") {
+			add(t)
+		}
+	})
+	if s := p.findScript("appmsgalbuminfo:"); s != "" {
+		add(topKey(jsBlock(s, "appmsgalbuminfo:"), "title"))
+	}
+	return tags
+}
