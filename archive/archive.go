@@ -3,6 +3,8 @@ package archive
 import (
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 	"time"
 
 	"wxarchive/model"
@@ -31,12 +33,14 @@ func (e *LockedError) Error() string {
 type Archive struct {
 	dir   string
 	store Store
+	log   *slog.Logger
 }
 
 // Lock is the held writer lock.
 type Lock struct {
 	a    *Archive
 	path string
+	f    *os.File
 }
 
 // Input is one capture to record.
@@ -107,21 +111,3 @@ type Problem struct {
 }
 
 func (p Problem) String() string { return p.Path + ": " + p.Reason }
-
-func Open(dir string) (*Archive, error)                       { return nil, errStub }
-func (a *Archive) Lock() (*Lock, error)                       { return nil, errStub }
-func (l *Lock) Unlock() error                                 { return errStub }
-func (a *Archive) Record(in Input) (Result, error)            { return Result{}, errStub }
-func (a *Archive) PutBlob(data []byte) (string, error)        { return "", errStub }
-func (a *Archive) Resolve(keyOrURL string) (model.Key, error) { return "", errStub }
-func (a *Archive) Info(key model.Key) (*Info, error)          { return nil, errStub }
-func (a *Archive) List() ([]Info, error)                      { return nil, errStub }
-func (a *Archive) Captures(key model.Key) ([]CaptureRecord, error) {
-	return nil, errStub
-}
-func (a *Archive) Version(key model.Key, n int) ([]byte, error) { return nil, errStub }
-func (a *Archive) Raw(sha string) ([]byte, error)               { return nil, errStub }
-func (a *Archive) Verify() ([]Problem, error)                   { return nil, errStub }
-func (a *Archive) ReadState(name string) ([]byte, error)        { return nil, errStub }
-func (a *Archive) WriteState(name string, data []byte) error    { return errStub }
-func (a *Archive) AppendLog(name string, line []byte) error     { return errStub }

@@ -1,7 +1,5 @@
 package archive
 
-import "errors"
-
 // Store is a flat namespace of named objects ("a/b/c"), the only thing the
 // archive needs from a backend. Names use '/' and never start with '/'.
 // Get of a missing name returns an error matching fs.ErrNotExist.
@@ -22,6 +20,3 @@ type Store interface {
 type Appender interface {
 	Append(name string, data []byte) error
 }
-
-// errStub marks what is not implemented yet.
-var errStub = errors.New("archive: not implemented yet")

@@ -1,0 +1,236 @@
+package archive
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// tmpPrefix starts the names of temporary files; List never returns them.
+const tmpPrefix = ".tmp-"
+
+// FSStore is a Store on a local folder: temp file, fsync, rename, fsync of
+// the folder, so a crash never leaves a half-written object under its name.
+type FSStore struct {
+	root string
+}
+
+var (
+	_ Store    = (*FSStore)(nil)
+	_ Appender = (*FSStore)(nil)
+)
+
+// NewFSStore returns a store rooted at dir (created when missing).
+func NewFSStore(dir string) (*FSStore, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("archive: create %s: %w", dir, err)
+	}
+	return &FSStore{root: dir}, nil
+}
+
+func (s *FSStore) path(name string) (string, error) {
+	if err := checkName(name); err != nil {
+		return "", err
+	}
+	return filepath.Join(s.root, filepath.FromSlash(name)), nil
+}
+
+// checkName rejects names that would escape the store.
+func checkName(name string) error {
+	if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, "\\") || strings.Contains(name, "\x00") {
+		return fmt.Errorf("archive: bad object name %q", name)
+	}
+	for _, p := range strings.Split(name, "/") {
+		if p == "" || p == "." || p == ".." || strings.HasPrefix(p, tmpPrefix) {
+			return fmt.Errorf("archive: bad object name %q", name)
+		}
+	}
+	return nil
+}
+
+// Put writes data atomically under name.
+func (s *FSStore) Put(name string, data []byte) error {
+	p, err := s.path(name)
+	if err != nil {
+		return err
+	}
+	tmp, dir, err := s.writeTemp(p, data)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("archive: put %s: %w", name, err)
+	}
+	return syncDir(dir)
+}
+
+// PutIfAbsent writes data under name unless it exists. The hard link makes
+// the check and the creation one atomic step.
+func (s *FSStore) PutIfAbsent(name string, data []byte) (bool, error) {
+	p, err := s.path(name)
+	if err != nil {
+		return false, err
+	}
+	if _, err := os.Lstat(p); err == nil {
+		return false, nil
+	}
+	tmp, dir, err := s.writeTemp(p, data)
+	if err != nil {
+		return false, err
+	}
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, p); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return false, nil
+		}
+		return false, fmt.Errorf("archive: put %s: %w", name, err)
+	}
+	if err := os.Remove(tmp); err != nil {
+		return true, fmt.Errorf("archive: put %s: remove temp: %w", name, err)
+	}
+	return true, syncDir(dir)
+}
+
+func (s *FSStore) writeTemp(p string, data []byte) (tmp, dir string, err error) {
+	dir = filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", "", fmt.Errorf("archive: create %s: %w", dir, err)
+	}
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	tmp = filepath.Join(dir, tmpPrefix+hex.EncodeToString(rnd[:]))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return "", "", fmt.Errorf("archive: create temp in %s: %w", dir, err)
+	}
+	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return "", "", fmt.Errorf("archive: write %s: %w", p, werr)
+	}
+	return tmp, dir, nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("archive: sync %s: %w", dir, err)
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("archive: sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Get reads name.
+func (s *FSStore) Get(name string) ([]byte, error) {
+	p, err := s.path(name)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("archive: get %s: %w", name, err)
+	}
+	return b, nil
+}
+
+// List returns the names under prefix, sorted, without temporary files.
+func (s *FSStore) List(prefix string) ([]string, error) {
+	// Walk only the folder the prefix names, filtering the rest.
+	base := prefix
+	if i := strings.LastIndexByte(base, '/'); i >= 0 {
+		base = base[:i]
+	} else {
+		base = ""
+	}
+	start := filepath.Join(s.root, filepath.FromSlash(base))
+	var names []string
+	err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if strings.HasPrefix(d.Name(), tmpPrefix) {
+			return nil
+		}
+		rel, err := filepath.Rel(s.root, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel != "." && !strings.HasPrefix(rel+"/", prefix) && !strings.HasPrefix(prefix, rel+"/") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() && strings.HasPrefix(rel, prefix) {
+			names = append(names, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("archive: list %q: %w", prefix, err)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Delete removes name.
+func (s *FSStore) Delete(name string) error {
+	p, err := s.path(name)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("archive: delete %s: %w", name, err)
+	}
+	return syncDir(filepath.Dir(p))
+}
+
+// Append adds data at the end of name (created when missing) and fsyncs.
+// A crash may leave a torn last record; readers skip it.
+func (s *FSStore) Append(name string, data []byte) error {
+	p, err := s.path(name)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("archive: append %s: %w", name, err)
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("archive: append %s: %w", name, err)
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("archive: append %s: %w", name, err)
+	}
+	return nil
+}
