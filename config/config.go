@@ -97,8 +97,16 @@ type Strip struct {
 }
 
 // StripRule is a user-defined promotional-block rule; see extractor.Rule.
+// With a selector it removes matching elements (whose text matches pattern,
+// when set); with a pattern only it removes short blocks whose text matches.
+// Position "tail" limits it to the second half of the body and then removes
+// the block and everything after it.
 type StripRule struct {
-	Name string `yaml:"name"`
+	Name     string `yaml:"name"`
+	Selector string `yaml:"selector,omitempty"`  // CSS selector
+	Pattern  string `yaml:"pattern,omitempty"`   // Go regular expression on the block text
+	Position string `yaml:"position,omitempty"`  // anywhere (default) or tail
+	MaxRunes int    `yaml:"max_runes,omitempty"` // longest block text to match; default 60
 }
 
 // Duration is a time.Duration written as "90s", "15m", "1d" or "2w".

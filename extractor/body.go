@@ -1,9 +1,14 @@
 package extractor
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/text/unicode/norm"
 
 	"wxarchive/model"
 )
@@ -17,13 +22,106 @@ type bodyResult struct {
 }
 
 // convertBody converts #js_content to Markdown, stripping promotional blocks
-// with rules. It may mutate content.
+// with rules. It mutates content.
 func convertBody(content *goquery.Selection, rules []Rule) (bodyResult, error) {
-	return bodyResult{Markdown: normalizeText(content.Text())}, nil
+	var res bodyResult
+	if content == nil || content.Length() == 0 {
+		return res, nil
+	}
+	root := content.Get(0)
+	removeJunk(root)
+	removeHidden(root)
+	res.Links = articleLinks(root)
+	stripped, err := strip(root, rules)
+	res.Stripped = stripped
+	if err != nil {
+		return res, fmt.Errorf("extractor: strip body: %w", err)
+	}
+	rewriteEmbeds(root)
+	rewriteImages(root)
+	rewriteCode(root)
+	rewriteEmphasis(root)
+	normalizeTextNodes(root)
+	res.Images = bodyImages(root)
+
+	// Convert the children under a detached element, so that the converter
+	// never sees (or touches) the page around the body.
+	holder := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	for c := root.FirstChild; c != nil; c = root.FirstChild {
+		root.RemoveChild(c)
+		holder.AppendChild(c)
+	}
+	md, err := toMarkdown(holder)
+	for c := holder.FirstChild; c != nil; c = holder.FirstChild {
+		holder.RemoveChild(c)
+		root.AppendChild(c)
+	}
+	if err != nil {
+		return res, fmt.Errorf("extractor: convert body: %w", err)
+	}
+	res.Markdown = md
+	return res, nil
+}
+
+// removeHidden drops elements hidden with display:none.
+func removeHidden(root *html.Node) {
+	for _, n := range elements(root, func(n *html.Node) bool {
+		st := attr(n, "style")
+		return strings.Contains(st, "display") && hiddenStyle.MatchString(st)
+	}) {
+		removeNode(n)
+	}
+}
+
+var hiddenStyle = regexp.MustCompile(`(^|;)\s*display\s*:\s*none`)
+
+// articleLinks lists links to WeChat articles in document order.
+func articleLinks(root *html.Node) []model.Related {
+	var out []model.Related
+	for _, a := range elements(root, func(n *html.Node) bool { return n.DataAtom == atom.A }) {
+		href := strings.TrimSpace(attr(a, "href"))
+		if !isArticleLink(href) {
+			continue
+		}
+		out = append(out, model.Related{URL: href, Title: nodeText(a)})
+	}
+	return out
+}
+
+// bodyImages lists the image URLs left in the body, in order, unique.
+func bodyImages(root *html.Node) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, img := range elements(root, func(n *html.Node) bool { return n.DataAtom == atom.Img }) {
+		if src := attr(img, "src"); src != "" && !seen[src] {
+			seen[src] = true
+			out = append(out, src)
+		}
+	}
+	return out
+}
+
+// normalizeTextNodes applies cleanRunes and NFC to every text node, so that
+// Markdown escaping sees the final characters.
+func normalizeTextNodes(root *html.Node) {
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				c.Data = norm.NFC.String(cleanRunes(c.Data))
+			case html.ElementNode:
+				if c.DataAtom != atom.Pre {
+					walk(c)
+				}
+			}
+		}
+	}
+	walk(root)
 }
 
 // normalizeText returns s in NFC with zero-width characters removed, NBSP
 // turned into spaces and surrounding space trimmed.
 func normalizeText(s string) string {
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(norm.NFC.String(cleanRunes(s)))
 }

@@ -1,27 +1,490 @@
 package extractor
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
 
 	"wxarchive/config"
+	"wxarchive/model"
 )
 
-// RuleKind is the structural shape a Rule matches.
+// RuleKind is the structural shape a Rule looks for.
 type RuleKind string
 
+// Rule kinds. Every kind but KindElement works on the body's blocks (leaf
+// block elements, and images or text standing outside them) in document order.
+const (
+	// KindElement removes elements matching Selector (and Pattern, when set,
+	// against the element's text).
+	KindElement RuleKind = "element"
+	// KindQRCode removes a QR-code image together with its caption: an image
+	// whose own block or a neighbouring short block matches Pattern ("长按识别
+	// 二维码"), or whose URL matches Pattern.
+	KindQRCode RuleKind = "qr-code"
+	// KindBlock removes a short block (at most MaxRunes) whose text matches
+	// Pattern. With PositionTail it must lie in the tail and everything from
+	// it to the end goes.
+	KindBlock RuleKind = "block"
+	// KindTailList removes a heading block matching Pattern ("往期推荐") in the
+	// tail together with the run of article links (and images) after it.
+	KindTailList RuleKind = "tail-list"
+	// KindTailLinks removes a run of at least two blocks at the very end that
+	// are nothing but links to other articles.
+	KindTailLinks RuleKind = "tail-links"
+	// KindTailMarker removes the last block that is only an end marker
+	// matching Pattern ("- END -") and everything after it.
+	KindTailMarker RuleKind = "tail-marker"
+)
+
+// Position limits where a rule applies.
+type Position string
+
+// Positions.
+const (
+	PositionAnywhere Position = "anywhere"
+	// PositionTail is the second half of the body's text.
+	PositionTail Position = "tail"
+)
+
 // Rule is one promotional-block stripping rule. Rules are data, so
-// pipeline.yaml can extend them or switch built-ins off.
+// pipeline.yaml can add rules or switch built-in ones off.
 type Rule struct {
-	Name string
-	Kind RuleKind
+	Name     string
+	Kind     RuleKind
+	Selector string   // CSS selector (KindElement)
+	Pattern  string   // regular expression on a block's text (or image URL for KindQRCode)
+	Position Position // "" means anywhere
+	MaxRunes int      // longest block text the pattern may match; 0 means 60
+
+	sel cascadia.Selector
+	re  *regexp.Regexp
 }
 
-// DefaultRules returns the built-in stripping rules.
-func DefaultRules() []Rule { return nil }
+// RuleError is a rule that cannot be used.
+type RuleError struct {
+	Rule string
+	Err  error
+}
+
+func (e *RuleError) Error() string { return fmt.Sprintf("extractor: strip rule %q: %v", e.Rule, e.Err) }
+func (e *RuleError) Unwrap() error { return e.Err }
+
+func (r Rule) compiled() bool { return r.sel != nil || r.re != nil }
+
+// compile checks the rule and compiles its selector and pattern.
+func (r Rule) compile() (Rule, error) {
+	fail := func(err error) (Rule, error) { return r, &RuleError{Rule: r.Name, Err: err} }
+	if r.Name == "" {
+		return fail(errors.New("no name"))
+	}
+	switch r.Kind {
+	case KindElement:
+		if r.Selector == "" {
+			return fail(errors.New("element rule needs a selector"))
+		}
+	case KindQRCode, KindBlock, KindTailList, KindTailMarker:
+		if r.Pattern == "" {
+			return fail(fmt.Errorf("%s rule needs a pattern", r.Kind))
+		}
+	case KindTailLinks:
+	default:
+		return fail(fmt.Errorf("unknown kind %q", r.Kind))
+	}
+	switch r.Position {
+	case "", PositionAnywhere, PositionTail:
+	default:
+		return fail(fmt.Errorf("unknown position %q (want anywhere or tail)", r.Position))
+	}
+	if r.Selector != "" {
+		sel, err := cascadia.Compile(r.Selector)
+		if err != nil {
+			return fail(fmt.Errorf("selector: %w", err))
+		}
+		r.sel = sel
+	}
+	if r.Pattern != "" {
+		re, err := regexp.Compile(r.Pattern)
+		if err != nil {
+			return fail(fmt.Errorf("pattern: %w", err))
+		}
+		r.re = re
+	}
+	if r.MaxRunes <= 0 {
+		r.MaxRunes = 60
+	}
+	return r, nil
+}
+
+// decor is what surrounds a marker or heading: dashes, dots, brackets, emoji.
+const decor = `[\s\p{P}\p{S}]*`
+
+// builtinRules are the default rules, in the order they run.
+var builtinRules = []Rule{
+	{Name: "follow-card", Kind: KindElement,
+		Selector: "mp-common-profile, mpprofile, .mp_profile_iframe_wrp, .js_profile_card, .wx_profile_card"},
+	{Name: "ad-card", Kind: KindElement,
+		Selector: "mp-common-cpsad, mp-common-product, .js_cpc_area, .mpcpc, .js_ad_link, .cps_inner_wrp"},
+	{Name: "qr-code", Kind: KindQRCode, MaxRunes: 60,
+		Pattern: `二维码|长按.{0,8}(识别|扫)|扫.{0,2}码|扫一扫|识别.{0,4}(关注|添加|加入)|(?i)qr[-_ ]?code`},
+	{Name: "end-marker", Kind: KindTailMarker, MaxRunes: 16,
+		Pattern: `^` + decor + `(?i:the end|end|fin)` + decor + `$|^` + decor + `(全文完|本文完|完)` + decor + `$`},
+	{Name: "tail-list", Kind: KindTailList, Position: PositionTail, MaxRunes: 20,
+		Pattern: `^` + decor + `(往期|精彩|推荐|相关|延伸|更多|热门|近期|历史|猜你|精选|热文|好文)` +
+			`.{0,6}(回顾|推荐|阅读|文章|精选|热文|喜欢|好文)` + decor + `$`},
+	{Name: "follow-call", Kind: KindBlock, MaxRunes: 45,
+		Pattern: `(点击|点|戳).{0,6}(上方|下方|蓝字|上面|下面|这里).{0,8}关注|关注.{0,8}(公众号|我们|本号)|(设为|设置|加个?|标为|标)星标|星标.{0,8}(公众号|我们|本号)|置顶.{0,4}公众号`},
+	{Name: "share-call", Kind: KindBlock, MaxRunes: 45,
+		Pattern: `(点赞|在看|分享|转发|收藏|留言).{0,6}(点赞|在看|分享|转发|收藏|留言)|点个?.{0,2}在看|(给|帮).{0,6}(点赞|在看)`},
+	{Name: "contact", Kind: KindBlock, Position: PositionTail, MaxRunes: 80,
+		Pattern: `联系负责人|商务合作|广告合作|商务联系|合作(请)?联系|投稿.{0,6}(邮箱|微信|联系)|转载.{0,6}(联系|授权|后台)|广告投放`},
+	{Name: "tail-links", Kind: KindTailLinks},
+}
+
+// compiledDefaults compiles the built-in rules once.
+var compiledDefaults = sync.OnceValue(func() []Rule {
+	out := make([]Rule, len(builtinRules))
+	for i, r := range builtinRules {
+		c, err := r.compile()
+		if err != nil {
+			panic(err) // a bug in builtinRules, caught by the tests
+		}
+		out[i] = c
+	}
+	return out
+})
+
+// DefaultRules returns the built-in stripping rules, compiled.
+func DefaultRules() []Rule { return append([]Rule(nil), compiledDefaults()...) }
 
 // RulesFromConfig applies c to base: removes the rules named in c.Disable and
-// appends c's user rules. Unknown names and invalid patterns are errors.
+// appends c's user rules, compiled. An unknown name to disable, a duplicate
+// name or an invalid selector or pattern is an error naming the rule.
 func RulesFromConfig(base []Rule, c config.Strip) ([]Rule, error) {
-	_ = fmt.Sprint
-	return append([]Rule(nil), base...), nil
+	known := make(map[string]bool, len(base))
+	for _, r := range base {
+		known[r.Name] = true
+	}
+	off := make(map[string]bool, len(c.Disable))
+	for _, name := range c.Disable {
+		if !known[name] {
+			return nil, &RuleError{Rule: name, Err: errors.New("cannot disable: no such rule")}
+		}
+		off[name] = true
+	}
+	out := make([]Rule, 0, len(base)+len(c.Rules))
+	for _, r := range base {
+		if off[r.Name] {
+			continue
+		}
+		if !r.compiled() {
+			var err error
+			if r, err = r.compile(); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, r)
+	}
+	for _, u := range c.Rules {
+		if known[u.Name] {
+			return nil, &RuleError{Rule: u.Name, Err: errors.New("name already used")}
+		}
+		known[u.Name] = true
+		r := Rule{Name: u.Name, Selector: u.Selector, Pattern: u.Pattern,
+			Position: Position(u.Position), MaxRunes: u.MaxRunes, Kind: KindBlock}
+		if u.Selector != "" {
+			r.Kind = KindElement
+		}
+		if u.Selector == "" && u.Pattern == "" {
+			return nil, &RuleError{Rule: u.Name, Err: errors.New("needs a selector or a pattern")}
+		}
+		cr, err := r.compile()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cr)
+	}
+	return out, nil
+}
+
+// stripper applies rules to one body.
+type stripper struct {
+	root     *html.Node
+	units    []unit
+	total    int // runes of text in all units
+	stripped []model.StrippedBlock
+}
+
+// strip removes promotional blocks from root and returns what it removed.
+func strip(root *html.Node, rules []Rule) ([]model.StrippedBlock, error) {
+	s := &stripper{root: root}
+	for _, r := range rules {
+		if !r.compiled() {
+			var err error
+			if r, err = r.compile(); err != nil {
+				return s.stripped, err
+			}
+		}
+		if r.Kind == KindElement {
+			s.elements(r)
+		}
+	}
+	s.units = collectUnits(root)
+	for _, u := range s.units {
+		s.total += u.runes
+	}
+	for _, r := range rules {
+		if !r.compiled() {
+			r, _ = r.compile() // checked above
+		}
+		switch r.Kind {
+		case KindQRCode:
+			s.qrCodes(r)
+		case KindTailMarker:
+			s.tailMarker(r)
+		case KindTailList:
+			s.tailList(r)
+		case KindTailLinks:
+			s.tailLinks(r)
+		case KindBlock:
+			s.blocks(r)
+		}
+	}
+	return s.stripped, nil
+}
+
+func (s *stripper) record(rule, text string) {
+	s.stripped = append(s.stripped, model.StrippedBlock{Rule: rule, Text: shorten(text, 80)})
+}
+
+// elements removes the elements a selector rule matches.
+func (s *stripper) elements(r Rule) {
+	for _, n := range r.sel.MatchAll(s.root) {
+		if n.Parent == nil || !attached(n, s.root) {
+			continue
+		}
+		text := nodeText(n)
+		if r.re != nil && !r.re.MatchString(text) {
+			continue
+		}
+		if text == "" {
+			text = elementLabel(n)
+		}
+		removeNode(n)
+		s.record(r.Name, text)
+	}
+}
+
+// elementLabel names an element without text (a follow card's account).
+func elementLabel(n *html.Node) string {
+	if v := firstAttr(n, "data-nickname", "data-alias", "data-id"); v != "" {
+		return v
+	}
+	return "<" + n.Data + ">"
+}
+
+func attached(n, root *html.Node) bool {
+	for p := n; p != nil; p = p.Parent {
+		if p == root {
+			return true
+		}
+	}
+	return false
+}
+
+// inTail reports whether unit i lies in the second half of the body's text.
+func (s *stripper) inTail(i int) bool {
+	before := 0
+	for _, u := range s.units[:i] {
+		before += u.runes
+	}
+	return before >= s.total-before-s.units[i].runes
+}
+
+// remove drops unit i.
+func (s *stripper) remove(i int) {
+	s.units[i].gone = true
+	removeNode(s.units[i].node)
+}
+
+// cutFrom removes unit i and everything after it in the body and returns the
+// removed text.
+func (s *stripper) cutFrom(i int) string {
+	var texts []string
+	for j := i; j < len(s.units); j++ {
+		if !s.units[j].gone && s.units[j].text != "" {
+			texts = append(texts, s.units[j].text)
+		}
+		s.units[j].gone = true
+	}
+	n := s.units[i].node
+	for p := n; p != nil && p != s.root; p = p.Parent {
+		for sib := p.NextSibling; sib != nil; sib = p.NextSibling {
+			p.Parent.RemoveChild(sib)
+		}
+	}
+	removeNode(n)
+	return strings.Join(texts, " ")
+}
+
+// qrCodes removes QR images and their captions.
+func (s *stripper) qrCodes(r Rule) {
+	for i := range s.units {
+		u := &s.units[i]
+		if u.gone || u.imgs == 0 {
+			continue
+		}
+		var caption []int
+		if u.runes > 0 && u.runes <= r.MaxRunes && r.re.MatchString(u.text) {
+			caption = append(caption, i)
+		}
+		for _, j := range []int{i - 1, i + 1, i - 2, i + 2} {
+			if j < 0 || j >= len(s.units) || s.units[j].gone || s.units[j].runes == 0 {
+				continue
+			}
+			if s.units[j].runes <= r.MaxRunes && r.re.MatchString(s.units[j].text) {
+				caption = append(caption, j)
+			}
+		}
+		urlHit := r.re.MatchString(u.imgURLs)
+		if len(caption) == 0 && !urlHit {
+			continue
+		}
+		if !urlHit && !u.squareImg {
+			continue
+		}
+		texts := []string{}
+		if u.text != "" && (len(caption) == 0 || caption[0] != i) && u.runes > r.MaxRunes {
+			// a long block holding the image: take the image only
+			for _, img := range u.imgNodes {
+				removeNode(img)
+			}
+		} else {
+			s.remove(i)
+		}
+		for _, j := range caption {
+			if !s.units[j].gone || j == i {
+				texts = append(texts, s.units[j].text)
+				if j != i {
+					s.remove(j)
+				}
+			}
+		}
+		if len(texts) == 0 {
+			texts = append(texts, "[QR image]")
+		}
+		s.record(r.Name, strings.Join(texts, " "))
+	}
+}
+
+// tailMarker cuts the body at its last end marker.
+func (s *stripper) tailMarker(r Rule) {
+	for i := len(s.units) - 1; i >= 0; i-- {
+		u := s.units[i]
+		if u.gone || u.runes == 0 || u.runes > r.MaxRunes || !r.re.MatchString(u.text) {
+			continue
+		}
+		before := 0
+		for _, v := range s.units[:i] {
+			before += v.runes
+		}
+		if before*5 < s.total { // a marker near the top ends nothing
+			return
+		}
+		s.record(r.Name, s.cutFrom(i))
+		return
+	}
+}
+
+// tailList removes "往期推荐"-style headings in the tail with the article
+// links that follow them.
+func (s *stripper) tailList(r Rule) {
+	for i := range s.units {
+		u := s.units[i]
+		if u.gone || u.runes == 0 || u.runes > r.MaxRunes || u.links > 0 && u.linkRunes < u.runes/2 ||
+			!r.re.MatchString(u.text) || !s.inTail(i) {
+			continue
+		}
+		end, links := i+1, 0
+		for ; end < len(s.units); end++ {
+			v := s.units[end]
+			if v.gone {
+				continue
+			}
+			if v.links > 0 && v.runes-v.linkRunes <= 12 {
+				links += v.links
+				continue
+			}
+			if v.runes <= 4 || v.runes == 0 && v.imgs > 0 {
+				continue // decoration, cover images
+			}
+			break
+		}
+		if links == 0 {
+			continue
+		}
+		var texts []string
+		for j := i; j < end; j++ {
+			if !s.units[j].gone {
+				texts = append(texts, s.units[j].text)
+				s.remove(j)
+			}
+		}
+		s.record(r.Name, strings.Join(texts, " "))
+	}
+}
+
+// tailLinks removes a final run of article-link blocks.
+func (s *stripper) tailLinks(r Rule) {
+	start, links := len(s.units), 0
+	for i := len(s.units) - 1; i >= 0; i-- {
+		v := s.units[i]
+		if v.gone {
+			continue
+		}
+		if v.links > 0 && v.runes-v.linkRunes <= 4 {
+			links += v.links
+			start = i
+			continue
+		}
+		if v.runes == 0 {
+			continue
+		}
+		break
+	}
+	if links < 2 || !s.inTail(start) {
+		return
+	}
+	var texts []string
+	for j := start; j < len(s.units); j++ {
+		if !s.units[j].gone {
+			texts = append(texts, s.units[j].text)
+			s.remove(j)
+		}
+	}
+	s.record(r.Name, strings.Join(texts, " "))
+}
+
+// blocks removes short blocks matching a pattern.
+func (s *stripper) blocks(r Rule) {
+	for i := range s.units {
+		u := s.units[i]
+		if u.gone || u.runes == 0 || u.runes > r.MaxRunes || !r.re.MatchString(u.text) {
+			continue
+		}
+		if r.Position == PositionTail {
+			if !s.inTail(i) {
+				continue
+			}
+			s.record(r.Name, s.cutFrom(i))
+			return
+		}
+		s.remove(i)
+		s.record(r.Name, u.text)
+	}
 }

@@ -1,0 +1,94 @@
+package extractor
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// sharedFixtures is where the real WeChat pages live in the work tree; the
+// tests using it are skipped on a fresh clone without it.
+const sharedFixtures = "../../shared/fixtures/wechat"
+
+// TestFixturesBody converts the body of every real page and checks the text
+// hygiene of the result. Set WXARCHIVE_BODY_OUT to a folder to keep the
+// Markdown for reading.
+func TestFixturesBody(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(sharedFixtures, "*.html"))
+	if len(files) == 0 {
+		t.Skip("no shared fixtures")
+	}
+	out := os.Getenv("WXARCHIVE_BODY_OUT")
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".html")
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := convertFixtureBody(t, raw)
+			if res == nil {
+				t.Skip("no #js_content")
+			}
+			again := convertFixtureBody(t, raw)
+			if again.Markdown != res.Markdown {
+				t.Errorf("not deterministic")
+			}
+			checkHygiene(t, res.Markdown)
+			if out != "" {
+				var b bytes.Buffer
+				b.WriteString(res.Markdown)
+				b.WriteString("\n<!-- stripped -->\n")
+				for _, s := range res.Stripped {
+					b.WriteString("- " + s.Rule + ": " + s.Text + "\n")
+				}
+				b.WriteString("<!-- links -->\n")
+				for _, l := range res.Links {
+					b.WriteString("- " + l.Title + " " + l.URL + "\n")
+				}
+				if err := os.WriteFile(filepath.Join(out, name+".md"), b.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func convertFixtureBody(t *testing.T, raw []byte) *bodyResult {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := doc.Find("#js_content").First()
+	if content.Length() == 0 {
+		return nil
+	}
+	res, err := convertBody(content, DefaultRules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &res
+}
+
+// checkHygiene asserts the text rules every converted body must follow.
+func checkHygiene(t *testing.T, md string) {
+	t.Helper()
+	for _, bad := range []string{"\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\u00a0", "<script", "\n\n\n", "\uE000", "\uE001", "\uE002", "\uE003", "\uE004", "[]()", "![]()"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("Markdown contains %q", bad)
+		}
+	}
+	for i, line := range strings.Split(md, "\n") {
+		if strings.TrimRight(line, " \t") != line {
+			t.Errorf("line %d has trailing space: %q", i+1, line)
+		}
+	}
+	if md != "" && !strings.HasSuffix(md, "\n") {
+		t.Errorf("no final newline")
+	}
+}

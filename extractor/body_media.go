@@ -1,0 +1,237 @@
+package extractor
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Rewriting of WeChat's embedded players and lazy images into plain HTML the
+// Markdown converter understands: every embed becomes a link line (or a
+// short placeholder line when it has no public URL), never silently lost.
+
+// junkTags never carry article content.
+var junkTags = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
+	atom.Link: true, atom.Meta: true, atom.Input: true, atom.Button: true,
+	atom.Textarea: true, atom.Select: true, atom.Svg: true, atom.Canvas: true,
+	atom.Object: true, atom.Embed: true, atom.Form: true,
+}
+
+// removeJunk drops scripts, styles, form controls and comments.
+func removeJunk(root *html.Node) {
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			switch {
+			case c.Type == html.CommentNode:
+				n.RemoveChild(c)
+			case c.Type == html.ElementNode && junkTags[c.DataAtom]:
+				n.RemoveChild(c)
+			case c.Type == html.ElementNode:
+				walk(c)
+			}
+			c = next
+		}
+	}
+	walk(root)
+}
+
+// rewriteEmbeds replaces audio, music, video and mini-program embeds by link
+// paragraphs.
+func rewriteEmbeds(root *html.Node) {
+	embeds := elements(root, func(n *html.Node) bool {
+		switch n.Data {
+		case "mpvoice", "mp-common-mpaudio", "qqmusic", "mp-common-qqmusic",
+			"iframe", "mpvideo", "mp-video", "mp-common-videosnap", "mp-common-video",
+			"mp-miniprogram", "mp-common-miniprogram", "weapp":
+			return true
+		}
+		return false
+	})
+	for _, n := range embeds {
+		if n.Parent == nil {
+			continue // inside an embed already replaced
+		}
+		href, text := embedLink(n)
+		if text == "" {
+			removeNode(n)
+			continue
+		}
+		replaceNode(n, linkParagraph(href, text))
+	}
+	// Mini-program text links carry no usable href: keep their text.
+	for _, a := range elements(root, func(n *html.Node) bool {
+		return n.DataAtom == atom.A && attr(n, "data-miniprogram-appid") != ""
+	}) {
+		if h := attr(a, "href"); h == "" || strings.HasPrefix(h, "javascript:") {
+			unwrap(a)
+		}
+	}
+}
+
+// embedLink returns the link and the text that stand for one embed.
+func embedLink(n *html.Node) (href, text string) {
+	switch n.Data {
+	case "mpvoice", "mp-common-mpaudio":
+		name := normalizeText(firstAttr(n, "name", "data-name", "data-title"))
+		id := firstAttr(n, "voice_encode_fileid", "data-voice_encode_fileid", "data-fileid")
+		if name == "" {
+			name = "音频"
+		} else {
+			name = "音频：" + name
+		}
+		if id == "" {
+			return "", "[" + name + "]"
+		}
+		return "https://res.wx.qq.com/voice/getvoice?mediaid=" + url.QueryEscape(id), name
+	case "qqmusic", "mp-common-qqmusic":
+		name := normalizeText(firstAttr(n, "music_name", "data-music_name", "data-musicname"))
+		singer := normalizeText(firstAttr(n, "singer", "data-singer"))
+		label := "音乐"
+		if name != "" {
+			label += "：" + name
+		}
+		if singer != "" {
+			label += " - " + singer
+		}
+		if mid := firstAttr(n, "mid", "data-mid"); mid != "" {
+			return "https://y.qq.com/n/ryqq/songDetail/" + url.PathEscape(mid), label
+		}
+		return "", "[" + label + "]"
+	case "iframe":
+		src := firstAttr(n, "data-src", "src")
+		if !strings.HasPrefix(src, "http") && !hasClass(n, "video_iframe") {
+			return "", "" // a saved page's local player copy, or nothing
+		}
+		return videoLink(src, attr(n, "data-mpvid"))
+	case "mpvideo", "mp-video", "mp-common-videosnap", "mp-common-video":
+		vid := firstAttr(n, "data-mpvid", "data-vid", "vid", "data-id")
+		title := normalizeText(firstAttr(n, "data-desc", "data-title", "data-nickname"))
+		label := "视频"
+		if title != "" {
+			label += "：" + title
+		}
+		if u := firstAttr(n, "data-url", "data-src"); strings.HasPrefix(u, "http") {
+			return u, label
+		}
+		if vid != "" && strings.HasPrefix(vid, "wxv_") {
+			return "https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl&vid=" + url.QueryEscape(vid), label
+		}
+		return "", "[" + label + "]"
+	default: // mini-programs
+		title := normalizeText(firstAttr(n, "data-miniprogram-title", "data-title"))
+		nick := normalizeText(firstAttr(n, "data-miniprogram-nickname", "data-nickname"))
+		label := "小程序"
+		if nick != "" {
+			label += "：" + nick
+		}
+		if title != "" {
+			label += " · " + title
+		}
+		return "", "[" + label + "]"
+	}
+}
+
+// videoLink turns a player URL into a watch link.
+func videoLink(src, mpvid string) (string, string) {
+	u, err := url.Parse(src)
+	if err != nil || u.Host == "" {
+		if strings.HasPrefix(mpvid, "wxv_") {
+			return "https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl&vid=" + url.QueryEscape(mpvid), "视频"
+		}
+		return "", "[视频]"
+	}
+	q := u.Query()
+	vid := q.Get("vid")
+	if strings.HasSuffix(u.Host, "v.qq.com") && vid != "" {
+		return "https://v.qq.com/x/page/" + url.PathEscape(vid) + ".html", "视频"
+	}
+	if strings.HasPrefix(vid, "wxv_") || strings.HasPrefix(mpvid, "wxv_") {
+		if vid == "" {
+			vid = mpvid
+		}
+		return "https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl&vid=" + url.QueryEscape(vid), "视频"
+	}
+	u.Scheme = "https"
+	return u.String(), "视频"
+}
+
+// firstAttr returns the first non-empty attribute among keys.
+func firstAttr(n *html.Node, keys ...string) string {
+	for _, k := range keys {
+		if v := strings.TrimSpace(attr(n, k)); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// rewriteImages points every image at its real URL (data-src over a
+// placeholder src), drops placeholders and tracking pixels, and keeps alt
+// text only when it says something.
+func rewriteImages(root *html.Node) {
+	for _, img := range elements(root, func(n *html.Node) bool { return n.DataAtom == atom.Img }) {
+		src := imageURL(img)
+		if src == "" || isPixel(img) {
+			removeNode(img)
+			continue
+		}
+		alt := normalizeText(firstAttr(img, "alt", "title"))
+		if !meaningfulAlt(alt) {
+			alt = ""
+		}
+		img.Attr = []html.Attribute{{Key: "src", Val: src}, {Key: "alt", Val: alt}}
+	}
+}
+
+// imageURL returns the usable URL of an image, or "".
+func imageURL(img *html.Node) string {
+	for _, k := range []string{"data-src", "data-original", "data-backsrc", "src"} {
+		v := strings.TrimSpace(attr(img, k))
+		if v == "" || strings.HasPrefix(v, "data:") {
+			continue
+		}
+		if strings.HasPrefix(v, "//") {
+			v = "https:" + v
+		}
+		if !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+			continue // a saved page's local file or a relative placeholder
+		}
+		return strings.ReplaceAll(v, " ", "%20")
+	}
+	return ""
+}
+
+// isPixel reports images declared 1×1 or smaller.
+func isPixel(img *html.Node) bool {
+	small := func(k string) bool {
+		v := strings.TrimSuffix(strings.TrimSpace(attr(img, k)), "px")
+		f, err := strconv.ParseFloat(v, 64)
+		return err == nil && f <= 1
+	}
+	return small("width") && small("height") || small("data-w")
+}
+
+// meaningfulAlt reports whether alt describes the image rather than naming
+// a file or the word "image".
+func meaningfulAlt(alt string) bool {
+	if alt == "" || len(alt) > 300 {
+		return false
+	}
+	switch strings.ToLower(alt) {
+	case "图片", "image", "img", "picture", "photo", "图", "null", "undefined", "封面":
+		return false
+	}
+	l := strings.ToLower(alt)
+	for _, ext := range []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"} {
+		if strings.HasSuffix(l, ext) {
+			return false
+		}
+	}
+	return !strings.HasPrefix(l, "http")
+}

@@ -1,0 +1,132 @@
+package extractor
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// unit is one block of the body as a reader sees it: a leaf block element
+// (no block inside), or an image or text standing outside any leaf block.
+type unit struct {
+	node      *html.Node
+	text      string // normalised, spaces collapsed
+	runes     int
+	imgs      int
+	imgNodes  []*html.Node
+	imgURLs   string // space-separated
+	squareImg bool   // some image is, or may be, square
+	links     int    // links to WeChat articles
+	linkRunes int    // runes of text inside those links
+	gone      bool   // removed by a rule
+}
+
+// collectUnits lists the units of root in document order.
+func collectUnits(root *html.Node) []unit {
+	leafy := map[*html.Node]bool{} // block elements without block descendants
+	var mark func(n *html.Node) bool
+	mark = func(n *html.Node) bool {
+		has := false
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && mark(c) {
+				has = true
+			}
+		}
+		if isBlock(n) {
+			if !has {
+				leafy[n] = true
+			}
+			return true
+		}
+		return has
+	}
+	mark(root)
+
+	var units []unit
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode:
+				if strings.TrimSpace(c.Data) != "" {
+					units = append(units, makeUnit(c))
+				}
+			case c.Type != html.ElementNode:
+			case leafy[c] || c.DataAtom == atom.Img:
+				units = append(units, makeUnit(c))
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	return units
+}
+
+func makeUnit(n *html.Node) unit {
+	u := unit{node: n, text: nodeText(n)}
+	u.runes = utf8.RuneCountInString(u.text)
+	var urls []string
+	var walk func(*html.Node)
+	visit := func(c *html.Node) {
+		switch c.DataAtom {
+		case atom.Img:
+			u.imgs++
+			u.imgNodes = append(u.imgNodes, c)
+			urls = append(urls, imageURL(c))
+			if maybeSquare(c) {
+				u.squareImg = true
+			}
+		case atom.A:
+			if isArticleLink(attr(c, "href")) {
+				u.links++
+				u.linkRunes += utf8.RuneCountInString(nodeText(c))
+			}
+		}
+	}
+	walk = func(p *html.Node) {
+		for c := p.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				visit(c)
+				walk(c)
+			}
+		}
+	}
+	if n.Type == html.ElementNode {
+		visit(n)
+		walk(n)
+	}
+	u.imgURLs = strings.Join(urls, " ")
+	return u
+}
+
+// maybeSquare reports an image that is square or of unknown shape.
+func maybeSquare(img *html.Node) bool {
+	if r, err := strconv.ParseFloat(attr(img, "data-ratio"), 64); err == nil && r > 0 {
+		return r > 0.75 && r < 1.33
+	}
+	w, errW := strconv.ParseFloat(strings.TrimSuffix(attr(img, "width"), "px"), 64)
+	h, errH := strconv.ParseFloat(strings.TrimSuffix(attr(img, "height"), "px"), 64)
+	if errW == nil && errH == nil && w > 0 && h > 0 {
+		return h/w > 0.75 && h/w < 1.33
+	}
+	return true
+}
+
+// isArticleLink reports a link to a WeChat article (not an album, not a
+// mini-program, not an external site).
+func isArticleLink(href string) bool {
+	href = strings.TrimSpace(href)
+	if !strings.Contains(href, "mp.weixin.qq.com") {
+		return false
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return false
+	}
+	return strings.EqualFold(u.Hostname(), "mp.weixin.qq.com") && (u.Path == "/s" || strings.HasPrefix(u.Path, "/s/") || u.Path == "/mp/appmsg/show")
+}
