@@ -2,7 +2,9 @@ package extractor
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -23,18 +25,11 @@ import (
 func Render(a *model.Article) []byte {
 	var b bytes.Buffer
 	b.WriteString("---\n")
-	var y bytes.Buffer
-	enc := yaml.NewEncoder(&y)
-	enc.SetIndent(2)
-	if err := enc.Encode(&a.Meta); err == nil && enc.Close() == nil {
-		if s := y.String(); s != "{}\n" {
-			b.WriteString(s)
-		}
-	}
+	b.Write(frontMatter(&a.Meta))
 	b.WriteString("---\n\n")
 	if t := strings.Join(strings.Fields(a.Meta.Title), " "); t != "" {
 		b.WriteString("# ")
-		b.WriteString(t)
+		b.WriteString(strings.ReplaceAll(t, "<", "&lt;"))
 		b.WriteString("\n\n")
 	}
 	body := strings.TrimSpace(a.Body)
@@ -43,4 +38,71 @@ func Render(a *model.Article) []byte {
 		b.WriteString("\n")
 	}
 	return b.Bytes()
+}
+
+// frontMatter marshals the metadata as YAML. A value holding markup ("<" in
+// a title such as "<script>标签详解") is written double-quoted with "<"
+// escaped as \x3C, so the file never carries a raw tag while the value
+// round-trips exactly.
+func frontMatter(m *model.Meta) []byte {
+	var node yaml.Node
+	if err := node.Encode(m); err != nil {
+		return nil
+	}
+	var marked []string
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && strings.Contains(n.Value, "<") {
+			marked = append(marked, n.Value)
+			n.Value = fmt.Sprintf("WXARCHIVE-ESCAPED-%d", len(marked)-1)
+			n.Style = yaml.DoubleQuotedStyle
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&node)
+	var y bytes.Buffer
+	enc := yaml.NewEncoder(&y)
+	enc.SetIndent(2)
+	if err := enc.Encode(&node); err != nil || enc.Close() != nil {
+		return nil
+	}
+	out := y.Bytes()
+	if bytes.Equal(out, []byte("{}\n")) {
+		return nil
+	}
+	for i := len(marked) - 1; i >= 0; i-- {
+		ph := fmt.Sprintf(`"WXARCHIVE-ESCAPED-%d"`, i)
+		out = bytes.Replace(out, []byte(ph), []byte(yamlQuote(marked[i])), 1)
+	}
+	return out
+}
+
+// yamlQuote writes s as a YAML double-quoted scalar, escaping quotes,
+// backslashes, control characters and "<".
+func yamlQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '<':
+			b.WriteString(`\x3C`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02X`, r)
+		case r == utf8.RuneError, r == 0x85, r == 0x2028, r == 0x2029, r == 0xFEFF:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

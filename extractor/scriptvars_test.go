@@ -1,0 +1,59 @@
+package extractor
+
+import "testing"
+
+func TestScriptValues(t *testing.T) {
+	tests := []struct {
+		name, script, key, want string
+	}{
+		{"plain", `var biz = "MzA5==";`, "biz", "MzA5=="},
+		{"alternatives", `var mid = "" || "" || "2654593305";`, "mid", "2654593305"},
+		{"window alternatives", `window.biz = '' || 'Mzg5MDA4NTUyNA==';`, "biz", "Mzg5MDA4NTUyNA=="},
+		{"html(false)", `var msg_title = '&quot;A&quot; &amp; B&#39;s'.html(false);`, "msg_title", `"A" & B's`},
+		{"htmlDecode", `var nickname = htmlDecode("轩辕&amp;宇宙");`, "nickname", "轩辕&宇宙"},
+		{"x escapes", `var msg_link = "http://mp.weixin.qq.com/s?__biz=MzA=\x26amp;mid=1\x26amp;idx=1";`, "msg_link", "http://mp.weixin.qq.com/s?__biz=MzA=&mid=1&idx=1"},
+		{"u escapes", `var author = "\u4e2d\u6587";`, "author", "中文"},
+		{"surrogates", `var author = "\ud83d\ude00";`, "author", "😀"},
+		{"times one", `var copyright_stat = "1" * 1;`, "copyright_stat", "1"},
+		{"library null later", "var biz = \"MzA=\";\nvar biz = null;", "biz", "MzA="},
+		{"library null first", "var biz = null;\nvar biz = opt.biz || window.biz;\nvar biz = \"\" || \"MzB=\";", "biz", "MzB="},
+		{"chained", `window.msg_title = window.title = 'T' || '';`, "msg_title", "T"},
+		{"member of other object", `obj.title = "no"; var msg_title = "yes";`, "msg_title", "yes"},
+		{"attribute in string", `s = ' data-miniprogram-nickname="' + x + '"'; var nickname = "N";`, "nickname", "N"},
+		{"comparison", `if (biz == "x") {}; var biz = "y";`, "biz", "y"},
+		{"bare number", `var ct = 1513143393;`, "ct", "1513143393"},
+		{"single quotes with escaped quote", `var msg_desc = 'it\'s';`, "msg_desc", "it's"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := parseScriptVars([]string{tc.script})
+			if got := v.get(tc.key); got != tc.want {
+				t.Errorf("get(%q) = %q, want %q", tc.key, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestObjectKeys(t *testing.T) {
+	s := `window.cgiDataNew = {
+  user_name: JsDecode('gh_1'),
+  title: JsDecode('Top \x26 more'),
+  pic: { title: JsDecode('nested') },
+  text_page_info: { content: JsDecode('a\x0ab'), is_user_title: '0' * 1 },
+  picture_page_info_list: [ { cdn_url: JsDecode('u1'), watermark_info: { cdn_url: JsDecode('w') } }, { cdn_url: JsDecode('u2') } ],
+};`
+	blk := objectAfter(s, "cgiDataNew =")
+	if blk == "" {
+		t.Fatal("no block")
+	}
+	if got := topKey(blk, "title"); got != "Top & more" {
+		t.Errorf("title = %q", got)
+	}
+	if got := topKey(jsBlock(s, "text_page_info:"), "content"); got != "a\nb" {
+		t.Errorf("content = %q", got)
+	}
+	items := jsItems(jsBlock(s, "picture_page_info_list:"))
+	if len(items) != 2 || topKey(items[0], "cdn_url") != "u1" || topKey(items[1], "cdn_url") != "u2" {
+		t.Errorf("items = %q", items)
+	}
+}
