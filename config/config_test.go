@@ -34,7 +34,7 @@ func TestParseErrors(t *testing.T) {
 		{"negative depth", "follow:\n  depth: -1\n", `line 2: follow.depth: must not be negative`},
 		{"recheck order", "recheck:\n  after: [1d, 1h]\n", `line 2: recheck.after[1]: must be longer than the one before`},
 		{"recheck zero", "recheck:\n  after: [0s]\n", `recheck.after[0]: must be positive`},
-		{"syntax", "archive:\n  dir: [\n", `line 3`},
+		{"syntax", "archive:\n  dir: [\n", `line 2: did not find expected node content`},
 		{"empty dir", "archive:\n  dir: \"\"\n", `line 2: archive.dir: must not be empty`},
 		{"negative attempts", "queue:\n  max_attempts: -2\n", `line 2: queue.max_attempts: must not be negative`},
 	}

@@ -23,6 +23,7 @@ type Article struct {
 	Published   time.Time
 	LastCapture time.Time
 	Related     []model.Related
+	Aliases     []model.Key // other keys of the article (short links)
 }
 
 // Store is the archive as the pipeline uses it.
@@ -119,6 +120,9 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	ps.sum.Started = start
 	for _, a := range list {
 		ps.archived[a.Key] = a
+		for _, k := range a.Aliases {
+			ps.archived[k] = a
+		}
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Key < list[j].Key })
 
