@@ -148,6 +148,12 @@ func newPage(root *html.Node, raw []byte, opts Options) *page {
 	walk(root)
 	p.vars = parseScriptVars(p.scripts)
 	for _, m := range []string{"cgiDataNew =", "cgiData =", "__QMTPL_SSR_DATA__="} {
+		if m == "cgiData =" && len(p.cgi) > 0 {
+			continue // cgiDataNew supersedes it
+		}
+		if m == "__QMTPL_SSR_DATA__=" && p.vars.get("item_show_type") != "10" {
+			continue // only text-share pages are server-rendered
+		}
 		if s := p.findScript(m); s != "" {
 			if b := objectAfter(s, m); b != "" {
 				p.cgi = append(p.cgi, b)
@@ -158,8 +164,14 @@ func newPage(root *html.Node, raw []byte, opts Options) *page {
 	return p
 }
 
-// findScript returns the first script containing marker.
+// findScript returns the page data object or else the first script
+// containing marker.
 func (p *page) findScript(marker string) string {
+	for _, b := range p.cgi {
+		if strings.Contains(b, marker) {
+			return b
+		}
+	}
 	for _, s := range p.scripts {
 		if strings.Contains(s, marker) {
 			return s
