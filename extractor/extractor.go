@@ -113,7 +113,7 @@ type page struct {
 	scripts  []string // inline script texts, in order
 	comments []string // comments (saved-from URL, <!--URL-->)
 	vars     *scriptVars
-	cgi      []string // window.cgiDataNew / cgiData / SSR data objects
+	cgi      []string           // window.cgiDataNew / cgiData / SSR data objects
 	content  *goquery.Selection // #js_content, may be empty
 }
 
