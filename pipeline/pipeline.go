@@ -158,6 +158,9 @@ func (ps *pass) enqueue(l model.Link, depth int, origin string) bool {
 	if _, ok := ps.archived[k]; ok {
 		return false
 	}
+	if _, ok := ps.q.Dropped[k]; ok {
+		return false
+	}
 	if !ps.q.add(Item{Key: k, URL: l.Canon, Depth: depth, Origin: origin, Added: ps.p.now()}) {
 		return false
 	}
@@ -269,6 +272,7 @@ func (ps *pass) drain(ctx context.Context) error {
 			if it.Attempts >= maxAttempts {
 				ps.log.Warn("dropped from queue after failed fetches", "url", it.URL, "attempts", it.Attempts, "err", it.LastError)
 				ps.q.remove(it.Key)
+				ps.q.Dropped[it.Key] = ps.p.now()
 				ps.sum.Dropped++
 				i--
 			} else {
@@ -285,6 +289,7 @@ func (ps *pass) drain(ctx context.Context) error {
 			if it.Depth > 0 {
 				ps.q.Depths[key] = it.Depth
 			}
+			delete(ps.q.Dropped, it.Key)
 			ps.archived[key] = Article{Key: key, URL: it.URL, Biz: r.Biz}
 			ps.archived[it.Key] = ps.archived[key]
 			ps.follow(key, r.Biz, it.Depth, r.Related)

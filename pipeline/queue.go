@@ -32,9 +32,15 @@ type Queue struct {
 	Version int               `json:"version"`
 	Items   []Item            `json:"items"`
 	Depths  map[model.Key]int `json:"depths,omitempty"`
+	// Dropped are articles given up after too many failed fetches, with
+	// when; sources that still list them do not queue them again (ingest
+	// one by hand to retry it).
+	Dropped map[model.Key]time.Time `json:"dropped,omitempty"`
 }
 
-func newQueue() *Queue { return &Queue{Version: 1, Depths: map[model.Key]int{}} }
+func newQueue() *Queue {
+	return &Queue{Version: 1, Depths: map[model.Key]int{}, Dropped: map[model.Key]time.Time{}}
+}
 
 // loadQueue reads the queue from the store; a missing queue is empty.
 func loadQueue(s Store) (*Queue, error) {
@@ -51,6 +57,9 @@ func loadQueue(s Store) (*Queue, error) {
 	}
 	if q.Depths == nil {
 		q.Depths = map[model.Key]int{}
+	}
+	if q.Dropped == nil {
+		q.Dropped = map[model.Key]time.Time{}
 	}
 	return q, nil
 }

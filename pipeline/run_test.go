@@ -119,9 +119,12 @@ func TestFailedItemsDropped(t *testing.T) {
 	if s := e.run(context.Background()); s.Failed != 1 || s.Queued != 0 || s.Dropped != 1 {
 		t.Fatalf("second: %s", s)
 	}
-	// A source still lists it: it is queued again as new (fresh attempts).
-	if s := e.run(context.Background()); s.Discovered != 1 {
+	// A source still lists it: it is not queued again.
+	if s := e.run(context.Background()); s.Discovered != 0 || s.Fetched != 0 {
 		t.Fatalf("third: %s", s)
+	}
+	if _, ok := e.queue().Dropped[key(bizA, 1)]; !ok {
+		t.Error("dropped article not remembered")
 	}
 }
 

@@ -126,3 +126,13 @@ func TestRunBadConfig(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
 }
+
+func TestRunDaemonStopsOnSignal(t *testing.T) {
+	_, cfg := runSetup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // SIGTERM before the first scheduled pass
+	code, out, errs := runCLI(ctx, "run", "--config", cfg)
+	if code != exitOK || out != "" || !strings.Contains(errs, "daemon started") {
+		t.Fatalf("exit %d, stdout %q, stderr %s", code, out, errs)
+	}
+}
