@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -55,7 +56,15 @@ func newCooldowns(store CooldownStore, clock Clock, log *slog.Logger) (*cooldown
 	return c, nil
 }
 
-func normHost(h string) string { return strings.ToLower(strings.TrimSuffix(h, ".")) }
+// normHost lower-cases a host name; a URL is reduced to its host name.
+func normHost(h string) string {
+	if strings.Contains(h, "://") {
+		if u, err := url.Parse(h); err == nil {
+			h = u.Hostname()
+		}
+	}
+	return strings.ToLower(strings.TrimSuffix(h, "."))
+}
 
 // active returns the end of host's cool-down if it is cooling down now.
 func (c *cooldowns) active(host string) (time.Time, bool) {
@@ -118,7 +127,8 @@ func (c *cooldowns) saveLocked() {
 }
 
 // ReportBlocked starts or extends host's cool-down: the extractor saw a
-// verification or rate-limit page in a 200 response.
+// verification or rate-limit page in a 200 response. host may also be given
+// as a URL.
 func (c *Client) ReportBlocked(host string, reason string) { c.cool.block(host, reason) }
 
 // CoolingDown reports whether host is cooling down, and until when.

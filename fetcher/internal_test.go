@@ -153,3 +153,16 @@ func TestConcurrencyCap(t *testing.T) {
 		}
 	}
 }
+
+func TestNormHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"MP.weixin.qq.com":                  "mp.weixin.qq.com",
+		"mp.weixin.qq.com.":                 "mp.weixin.qq.com",
+		"https://mp.weixin.qq.com/s/abc":    "mp.weixin.qq.com",
+		"http://MMBIZ.qpic.cn:80/a.png?x=1": "mmbiz.qpic.cn",
+	} {
+		if got := normHost(in); got != want {
+			t.Errorf("normHost(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
