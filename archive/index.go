@@ -93,28 +93,33 @@ type indexEntry struct {
 	AliasOf model.Key
 }
 
-func parseIndexLine(line string) (indexEntry, bool) {
+// parseIndexLine parses one line; line is a substring of the whole index
+// and raw its bytes, so parsing copies nothing but what it decodes.
+func parseIndexLine(line string, raw []byte) (indexEntry, bool) {
 	i := strings.LastIndexByte(line, '\t')
 	if i < 0 || len(line)-i-1 != 8 {
 		return indexEntry{}, false
 	}
 	sum, err := strconv.ParseUint(line[i+1:], 16, 32)
-	if err != nil || uint32(sum) != crc32.ChecksumIEEE([]byte(line[:i])) {
+	if err != nil || uint32(sum) != crc32.ChecksumIEEE(raw[:i]) {
 		return indexEntry{}, false
 	}
-	f := strings.Split(line[:i], "\t")
-	if len(f) != indexFields {
-		return indexEntry{}, false
-	}
+	var f [indexFields]string
+	rest := line[:i]
 	for j := range f {
+		var ok bool
+		f[j], rest, ok = strings.Cut(rest, "\t")
+		if ok != (j < indexFields-1) {
+			return indexEntry{}, false
+		}
 		f[j] = unescapeField(f[j])
 	}
 	var e indexEntry
 	e.Key, e.AliasOf, e.Title, e.Account, e.AccountID, e.URL, e.Path = model.Key(f[0]), model.Key(f[1]), f[2], f[3], f[4], f[5], f[6]
-	e.Published, _ = time.Parse(time.RFC3339Nano, f[7])
+	e.Published = parseTime(f[7])
 	e.State = model.State(f[8])
 	e.Versions, _ = strconv.Atoi(f[9])
-	e.LastCapture, _ = time.Parse(time.RFC3339Nano, f[10])
+	e.LastCapture = parseTime(f[10])
 	e.LastOutcome = model.Outcome(f[11])
 	e.Captures, _ = strconv.Atoi(f[12])
 	e.Biz = f[13]
@@ -129,7 +134,15 @@ func parseIndexLine(line string) (indexEntry, bool) {
 	return e, true
 }
 
-// readIndex returns the latest entry of every key.
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// readIndex returns the latest entry of every key, and the number of lines.
 func (a *Archive) readIndex() (map[model.Key]indexEntry, int, error) {
 	b, err := a.store.Get(indexName)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -138,18 +151,21 @@ func (a *Archive) readIndex() (map[model.Key]indexEntry, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	m := make(map[model.Key]indexEntry, bytes.Count(b, []byte("\n"))/2+1)
+	all := string(b)
+	m := make(map[model.Key]indexEntry, strings.Count(all, "\n")/2+1)
 	lines := 0
-	for len(b) > 0 {
-		var line []byte
-		line, b, _ = bytes.Cut(b, []byte("\n"))
-		if len(line) == 0 {
-			continue
+	for off := 0; off < len(all); {
+		n := strings.IndexByte(all[off:], '\n')
+		if n < 0 {
+			n = len(all) - off
 		}
-		lines++
-		if e, ok := parseIndexLine(string(line)); ok {
-			m[e.Key] = e
+		if n > 0 {
+			lines++
+			if e, ok := parseIndexLine(all[off:off+n], b[off:off+n]); ok {
+				m[e.Key] = e
+			}
 		}
+		off += n + 1
 	}
 	return m, lines, nil
 }

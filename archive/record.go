@@ -5,9 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"maps"
 	"slices"
+	"fmt"
 	"time"
 
 	"wxarchive/model"
@@ -368,5 +367,3 @@ func (a *Archive) recover() error {
 	return a.maintainIndex()
 }
 
-// sortedKeys is a helper for deterministic iteration.
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
