@@ -5,8 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"slices"
 	"fmt"
+	"slices"
 	"time"
 
 	"wxarchive/model"
@@ -366,4 +366,3 @@ func (a *Archive) recover() error {
 	}
 	return a.maintainIndex()
 }
-
