@@ -78,9 +78,15 @@ func convertFixtureBody(t *testing.T, raw []byte) *bodyResult {
 // checkHygiene asserts the text rules every converted body must follow.
 func checkHygiene(t *testing.T, md string) {
 	t.Helper()
-	for _, bad := range []string{"\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\u00a0", "<script", "\n\n\n", "\uE000", "\uE001", "\uE002", "\uE003", "\uE004", "[]()", "![]()"} {
+	for _, bad := range []string{"\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\u00a0", "\uE000", "\uE001", "\uE002", "\uE003", "\uE004", "[]()", "![]()"} {
 		if strings.Contains(md, bad) {
 			t.Errorf("Markdown contains %q", bad)
+		}
+	}
+	prose := proseOf(md)
+	for _, bad := range []string{"<script", "\n\n\n", "<section", "<span", "<p>", "<div", "<img"} {
+		if strings.Contains(prose, bad) {
+			t.Errorf("Markdown outside code contains %q", bad)
 		}
 	}
 	for i, line := range strings.Split(md, "\n") {
@@ -91,4 +97,34 @@ func checkHygiene(t *testing.T, md string) {
 	if md != "" && !strings.HasSuffix(md, "\n") {
 		t.Errorf("no final newline")
 	}
+}
+
+// proseOf returns md without its fenced code blocks.
+func proseOf(md string) string {
+	var b strings.Builder
+	fence := ""
+	for _, line := range strings.Split(md, "\n") {
+		t := stripContainers(line)
+		if fence != "" {
+			if strings.HasPrefix(t, fence) && strings.TrimRight(t, "`~ ") == "" {
+				fence = ""
+			}
+			continue
+		}
+		if f := fenceOf(t); f != "" {
+			fence = f
+			b.WriteString("CODE\n")
+			continue
+		}
+		parts := strings.Split(line, "`")
+		for i, part := range parts {
+			if i%2 == 0 {
+				b.WriteString(part) // outside inline code
+			} else {
+				b.WriteString("C")
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

@@ -109,7 +109,7 @@ func tidyMarkdown(s string) string {
 	fence := ""
 	for i, line := range lines {
 		line = cleanRunes(line)
-		trimmed := strings.TrimLeft(line, " ")
+		trimmed := stripContainers(line)
 		if fence != "" {
 			if strings.HasPrefix(trimmed, fence) && strings.TrimRight(trimmed, "`~ ") == "" {
 				fence = ""
@@ -120,6 +120,7 @@ func tidyMarkdown(s string) string {
 		if f := fenceOf(trimmed); f != "" {
 			fence = f
 		}
+		line = unescapeAngles(line)
 		hasBreak := strings.ContainsRune(line, markBreak)
 		line = strings.ReplaceAll(line, string(markBreak), "")
 		line = strings.TrimRight(line, " \t")
@@ -143,6 +144,48 @@ func tidyMarkdown(s string) string {
 	return strings.Join(out, "\n") + "\n"
 }
 
+// unescapeAngles undoes the converter's "&gt;" and "&lt;" where the bare
+// character cannot start a quote or an HTML tag, so text reads as written
+// ("a -> b"). Inline code never holds these entities.
+func unescapeAngles(line string) string {
+	if !strings.Contains(line, "&") {
+		return line
+	}
+	lead := len(line) - len(stripContainers(line))
+	var b strings.Builder
+	b.WriteString(line[:lead])
+	rest := line[lead:]
+	for {
+		i := strings.IndexByte(rest, '&')
+		if i < 0 {
+			b.WriteString(rest)
+			return b.String()
+		}
+		b.WriteString(rest[:i])
+		rest = rest[i:]
+		switch {
+		case strings.HasPrefix(rest, "&gt;") && (i > 0 || b.Len() > lead):
+			b.WriteByte('>')
+			rest = rest[4:]
+		case strings.HasPrefix(rest, "&lt;") && !startsTag(rest[4:]):
+			b.WriteByte('<')
+			rest = rest[4:]
+		default:
+			b.WriteByte('&')
+			rest = rest[1:]
+		}
+	}
+}
+
+// startsTag reports text that, after a "<", could read as HTML.
+func startsTag(s string) bool {
+	if s == "" {
+		return false
+	}
+	c := s[0]
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '!' || c == '?'
+}
+
 // nextIsText reports whether the line after i has text, so a hard break at
 // the end of line i means something.
 func nextIsText(lines []string, i int) bool {
@@ -151,6 +194,30 @@ func nextIsText(lines []string, i int) bool {
 	}
 	next := strings.TrimFunc(lines[i+1], func(r rune) bool { return isSpaceOrBreak(r) || isZeroWidth(r) })
 	return next != "" && next != ">"
+}
+
+// stripContainers removes indentation, list markers and quote markers from
+// the start of a line, leaving what a fence would start with.
+func stripContainers(line string) string {
+	for {
+		t := strings.TrimLeft(line, " ")
+		switch {
+		case strings.HasPrefix(t, "> "), strings.HasPrefix(t, "- "), strings.HasPrefix(t, "* "), strings.HasPrefix(t, "+ "):
+			line = t[2:]
+			continue
+		case t == ">":
+			return ""
+		}
+		i := 0
+		for i < len(t) && i < 9 && t[i] >= '0' && t[i] <= '9' {
+			i++
+		}
+		if i > 0 && i+1 < len(t) && (t[i] == '.' || t[i] == ')') && t[i+1] == ' ' {
+			line = t[i+2:]
+			continue
+		}
+		return t
+	}
 }
 
 // fenceOf returns the fence a line opens ("```" or "~~~", as long as used).

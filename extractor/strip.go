@@ -133,14 +133,14 @@ var builtinRules = []Rule{
 	{Name: "qr-code", Kind: KindQRCode, MaxRunes: 60,
 		Pattern: `二维码|长按.{0,8}(识别|扫)|扫.{0,2}码|扫一扫|识别.{0,4}(关注|添加|加入)|(?i)qr[-_ ]?code`},
 	{Name: "end-marker", Kind: KindTailMarker, MaxRunes: 16,
-		Pattern: `^` + decor + `(?i:the end|end|fin)` + decor + `$|^` + decor + `(全文完|本文完|完)` + decor + `$`},
-	{Name: "tail-list", Kind: KindTailList, Position: PositionTail, MaxRunes: 20,
-		Pattern: `^` + decor + `(往期|精彩|推荐|相关|延伸|更多|热门|近期|历史|猜你|精选|热文|好文)` +
-			`.{0,6}(回顾|推荐|阅读|文章|精选|热文|喜欢|好文)` + decor + `$`},
+		Pattern: `^` + decor + `(?i:the end|end|fin|eof)` + decor + `$|^` + decor + `(全文完|本文完|完)` + decor + `$`},
+	{Name: "tail-list", Kind: KindTailList, Position: PositionTail, MaxRunes: 24,
+		Pattern: `^` + decor + `(往期|往年|精彩|推荐|相关|延伸|更多|热门|近期|历史|猜你|精选|热文|好文|今日)` +
+			`.{0,6}(回顾|推荐|阅读|文章|精选|热文|喜欢|好文)`},
 	{Name: "follow-call", Kind: KindBlock, MaxRunes: 45,
-		Pattern: `(点击|点|戳).{0,6}(上方|下方|蓝字|上面|下面|这里).{0,8}关注|关注.{0,8}(公众号|我们|本号)|(设为|设置|加个?|标为|标)星标|星标.{0,8}(公众号|我们|本号)|置顶.{0,4}公众号`},
+		Pattern: `(点击|点|戳).{0,6}(上方|下方|蓝字|上面|下面|这里).{0,8}关注|关注.{0,8}(公众号|我们|本号)|(设为|设置|加个?|标为|标)星标|星标.{0,8}(公众号|我们|本号)|置顶.{0,4}公众号|星标.{0,6}(一下|不迷路)|更新不迷路`},
 	{Name: "share-call", Kind: KindBlock, MaxRunes: 45,
-		Pattern: `(点赞|在看|分享|转发|收藏|留言).{0,6}(点赞|在看|分享|转发|收藏|留言)|点个?.{0,2}在看|(给|帮).{0,6}(点赞|在看)`},
+		Pattern: `(点赞|在看|分享|转发|收藏|留言).{0,6}(点赞|在看|分享|转发|收藏|留言)|点个?.{0,2}在看|(给|帮).{0,6}(点赞|在看)|(好文|文章).{0,4}在看|分享给.{0,4}(更多|朋友|身边)`},
 	{Name: "contact", Kind: KindBlock, Position: PositionTail, MaxRunes: 80,
 		Pattern: `联系负责人|商务合作|广告合作|商务联系|合作(请)?联系|投稿.{0,6}(邮箱|微信|联系)|转载.{0,6}(联系|授权|后台)|广告投放`},
 	{Name: "tail-links", Kind: KindTailLinks},
@@ -285,6 +285,9 @@ func elementLabel(n *html.Node) string {
 	if v := firstAttr(n, "data-nickname", "data-alias", "data-id"); v != "" {
 		return v
 	}
+	for _, c := range elements(n, func(c *html.Node) bool { return firstAttr(c, "data-nickname", "data-alias") != "" }) {
+		return firstAttr(c, "data-nickname", "data-alias")
+	}
 	return "<" + n.Data + ">"
 }
 
@@ -396,21 +399,33 @@ func (s *stripper) tailMarker(r Rule) {
 		if before*5 < s.total { // a marker near the top ends nothing
 			return
 		}
+		for _, v := range s.units[i+1:] {
+			if !v.gone && v.runes <= 30 && referencesHeading.MatchString(v.text) {
+				// notes and references follow: they are the article's
+				s.remove(i)
+				s.record(r.Name, u.text)
+				return
+			}
+		}
 		s.record(r.Name, s.cutFrom(i))
 		return
 	}
 }
+
+// referencesHeading starts the notes of an article, which may follow its
+// end marker.
+var referencesHeading = regexp.MustCompile(`^(?i:references?|notes|sources|参考资料|参考文献|参考链接|参考|引用|注释|脚注|资料来源|相关链接)`)
 
 // tailList removes "往期推荐"-style headings in the tail with the article
 // links that follow them.
 func (s *stripper) tailList(r Rule) {
 	for i := range s.units {
 		u := s.units[i]
-		if u.gone || u.runes == 0 || u.runes > r.MaxRunes || u.links > 0 && u.linkRunes < u.runes/2 ||
+		if u.gone || u.runes == 0 || u.runes-u.linkRunes > r.MaxRunes ||
 			!r.re.MatchString(u.text) || !s.inTail(i) {
 			continue
 		}
-		end, links := i+1, 0
+		end, links := i+1, u.links
 		for ; end < len(s.units); end++ {
 			v := s.units[end]
 			if v.gone {
@@ -467,7 +482,11 @@ func (s *stripper) tailLinks(r Rule) {
 			s.remove(j)
 		}
 	}
-	s.record(r.Name, strings.Join(texts, " "))
+	text := strings.TrimSpace(strings.Join(texts, " "))
+	if text == "" {
+		text = fmt.Sprintf("[%d linked images]", links)
+	}
+	s.record(r.Name, text)
 }
 
 // blocks removes short blocks matching a pattern.
