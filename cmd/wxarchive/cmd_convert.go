@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,9 +29,9 @@ type StateError struct {
 
 func (e *StateError) Error() string {
 	if e.Reason == "" {
-		return fmt.Sprintf("%s: page is %s, not an article", e.File, e.State)
+		return fmt.Sprintf("%s: not an article (page state %s)", e.File, e.State)
 	}
-	return fmt.Sprintf("%s: page is %s, not an article: %s", e.File, e.State, e.Reason)
+	return fmt.Sprintf("%s: not an article (page state %s): %s", e.File, e.State, e.Reason)
 }
 
 func cmdConvert(ctx context.Context, e *env, args []string) int {
@@ -159,9 +158,3 @@ func writeFileAtomic(dst string, data []byte) (err error) {
 }
 
 var _ error = (*StateError)(nil)
-
-// isStateError reports whether err is a page-state error (for tests).
-func isStateError(err error) bool {
-	var se *StateError
-	return errors.As(err, &se)
-}
