@@ -17,23 +17,8 @@ import (
 // cool-downs kept in the archive. WXARCHIVE_RESOLVE and WXARCHIVE_CA_FILE
 // (see fetcher.ConfigFromEnv) are honoured for testing and debugging.
 func NewFetcher(c config.Fetch, a *archive.Archive, log *slog.Logger) (*fetcher.Client, error) {
-	fc := fetcher.Config{
-		UserAgent: c.UserAgent,
-		Timeout:   time.Duration(c.Timeout),
-		MaxBody:   c.MaxBody,
-		Logger:    log,
-	}
-	if len(c.Hosts) > 0 {
-		fc.Hosts = make(map[string]fetcher.Polite, len(c.Hosts))
-		for host, p := range c.Hosts {
-			fc.Hosts[host] = fetcher.Polite{
-				Interval:    time.Duration(p.Interval),
-				Jitter:      time.Duration(p.Jitter),
-				Concurrency: p.Concurrency,
-				Retries:     p.Retries,
-			}
-		}
-	}
+	fc := fetcher.ConfigFromFetch(c)
+	fc.Logger = log
 	if a != nil {
 		fc.Cooldown = CooldownStore{Archive: a}
 	}

@@ -40,11 +40,11 @@ func cmdIngest(ctx context.Context, e *env, args []string) int {
 	if o.url != "" && len(targets) > 1 {
 		return usageErr(e, "ingest", errors.New("--url names one article: give one target with it"))
 	}
-	if code, err := runIngest(ctx, e, o, targets); err != nil {
+	code, err := runIngest(ctx, e, o, targets)
+	if err != nil {
 		fmt.Fprintf(e.stderr, "wxarchive ingest: %v\n", err)
-		return code
 	}
-	return exitOK
+	return code
 }
 
 // ingestLine is one line of `ingest --json`.
