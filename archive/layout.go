@@ -221,6 +221,10 @@ func blobExt(data []byte) string {
 // volatile front matter field source_url (which link was used) removed.
 func contentHash(md []byte) string { return sha(normalise(md)) }
 
+// ContentHash is the hash Record compares to decide whether a Markdown is
+// a new version (VersionInfo.SHA).
+func ContentHash(md []byte) string { return contentHash(md) }
+
 func normalise(md []byte) []byte {
 	s := strings.ReplaceAll(string(md), "\r\n", "\n")
 	if strings.HasPrefix(s, "---\n") {

@@ -90,23 +90,8 @@ func (a *Archive) Record(in Input) (Result, error) {
 	case in.Doc.Article == nil || len(in.Markdown) == 0:
 		rec.Outcome, rec.Error = model.OutcomeFailed, "article without Markdown"
 	default:
-		rec.ContentHash = contentHash(in.Markdown)
-		if last := h.last(); last != nil && last.SHA == rec.ContentHash {
-			rec.Outcome, rec.Version = model.OutcomeUnchanged, last.N
-		} else {
-			rec.Outcome = model.OutcomeUpdated
-			if last == nil {
-				rec.Outcome = model.OutcomeCreated
-			}
-			v, err := a.putVersion(key, len(h.History)+1, in.Markdown, rec.ContentHash, in.Images, now)
-			if err != nil {
-				return Result{}, err
-			}
-			h.History = append(h.History, v)
-			rec.Version = v.N
-			readable = true
-		}
-		setMeta(h, in.Doc, at)
+		// Images known from earlier captures stay linked (a re-extraction
+		// passes none).
 		for u, ref := range in.Images {
 			if h.Images == nil {
 				h.Images = map[string]string{}
@@ -116,6 +101,23 @@ func (a *Archive) Record(in Input) (Result, error) {
 				readable = true
 			}
 		}
+		rec.ContentHash = contentHash(in.Markdown)
+		if last := h.last(); last != nil && last.SHA == rec.ContentHash {
+			rec.Outcome, rec.Version = model.OutcomeUnchanged, last.N
+		} else {
+			rec.Outcome = model.OutcomeUpdated
+			if last == nil {
+				rec.Outcome = model.OutcomeCreated
+			}
+			v, err := a.putVersion(key, len(h.History)+1, in.Markdown, rec.ContentHash, h.Images, now)
+			if err != nil {
+				return Result{}, err
+			}
+			h.History = append(h.History, v)
+			rec.Version = v.N
+			readable = true
+		}
+		setMeta(h, in.Doc, at)
 		if h.Path == "" {
 			if h.Path, err = a.choosePath(readableName(h.Account, h.Title, dateOf(h, at), key), key); err != nil {
 				return Result{}, err

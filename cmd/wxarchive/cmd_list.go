@@ -2,10 +2,75 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"wxarchive/archive"
+	"wxarchive/model"
 )
 
 func cmdList(ctx context.Context, e *env, args []string) int {
-	fmt.Fprintln(e.stderr, "wxarchive list: not implemented yet")
-	return exitFail
+	var af archiveFlags
+	fs := newFlags(e, "list", "")
+	af.register(fs)
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	account := fs.String("account", "", "only the articles of the account `NAME` (name or id)")
+	state := fs.String("state", "", "only the articles in `STATE` (article, deleted, violation, …)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return usageErr(e, "list", err)
+	}
+	if len(pos) != 0 {
+		return usageErr(e, "list", errors.New("list takes no arguments"))
+	}
+	a, err := af.open(e)
+	if err != nil {
+		return fail(e, "list", err)
+	}
+	all, err := a.List()
+	if err != nil {
+		return fail(e, "list", err)
+	}
+	var list []archive.Info
+	for _, i := range all {
+		if *account != "" && i.Account != *account && i.AccountID != *account {
+			continue
+		}
+		if *state != "" && i.State != model.State(*state) {
+			continue
+		}
+		list = append(list, i)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		for _, i := range list {
+			if err := enc.Encode(i); err != nil {
+				return fail(e, "list", err)
+			}
+		}
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KEY\tSTATE\tVERSIONS\tDATE\tACCOUNT\tTITLE")
+	for _, i := range list {
+		date := "-"
+		if !i.Published.IsZero() {
+			date = i.Published.Format("2006-01-02")
+		}
+		st := string(i.State)
+		if st == "" {
+			st = "(" + string(i.LastOutcome) + ")"
+		}
+		clean := strings.NewReplacer("\t", " ", "\n", " ")
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", i.Key, st, i.Versions, date, clean.Replace(i.Account), clean.Replace(i.Title))
+	}
+	if err := tw.Flush(); err != nil {
+		return fail(e, "list", err)
+	}
+	fmt.Fprintf(e.stderr, "%d articles\n", len(list))
+	return exitOK
 }

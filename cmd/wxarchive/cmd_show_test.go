@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"wxarchive/archive"
+	"wxarchive/model"
+)
+
+var arID = model.ID{Biz: "MzA3MDM3NjE5NQ==", Mid: "2650000001", Idx: "1"}
+
+func arMarkdown(title, body string) []byte {
+	return fmt.Appendf(nil, "---\ntitle: %q\naccount: 测试公众号\npublished: \"2024-03-05T10:00:00+08:00\"\n---\n\n%s\n", title, body)
+}
+
+// arSetup makes an archive with one article in two versions, then deleted,
+// plus a second article, through archive.Record directly.
+func arSetup(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	a, err := archive.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := a.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock()
+	rec := func(id model.ID, st model.State, title, body string) {
+		t.Helper()
+		in := archive.Input{Link: id.URL(), Capture: model.Capture{SourceURL: id.URL(), HTTPStatus: 200,
+			FetchedAt: time.Now(), Raw: []byte("<html>" + title + body + string(st) + "</html>")},
+			Doc: &model.Document{State: st, ID: id}}
+		if st == model.StateArticle {
+			in.Doc.Article = &model.Article{Meta: model.Meta{Title: title, Account: "测试公众号", Published: "2024-03-05T10:00:00+08:00"}}
+			in.Markdown = arMarkdown(title, body)
+		}
+		if _, err := a.Record(in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec(arID, model.StateArticle, "旧标题", "第一段。\n\n这是一个很长的中文段落，讲述了一件事情的经过。")
+	rec(arID, model.StateArticle, "新标题", "第一段。\n\n这是一个很长的中文段落，讲述了两件事情的经过。")
+	rec(arID, model.StateDeleted, "", "")
+	other := arID
+	other.Mid = "2650000002"
+	rec(other, model.StateArticle, "另一篇", "正文")
+	return dir
+}
+
+func arRun(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestShow(t *testing.T) {
+	dir := arSetup(t)
+	key := string(arID.Key())
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"show", key, "--archive", dir}, 0, "两件事情"},
+		{[]string{"show", "--archive", dir, arID.URL() + "&chksm=1#rd", "--version", "1"}, 0, "一件事情"},
+		{[]string{"show", key, "--archive", dir, "--version", "3"}, 1, ""},
+		{[]string{"show", "nokey", "--archive", dir}, 1, ""},
+		{[]string{"show", "--archive", dir}, 2, ""},
+	} {
+		code, out, errs := arRun(c.args...)
+		if code != c.code || !strings.Contains(out, c.want) {
+			t.Errorf("%v: code %d, out %q, err %q", c.args, code, out, errs)
+		}
+	}
+}
+
+func TestLogAndList(t *testing.T) {
+	dir := arSetup(t)
+	code, out, errs := arRun("log", string(arID.Key()), "--archive", dir)
+	if code != 0 || !strings.Contains(out, "state deleted, 2 versions, 3 captures") ||
+		strings.Count(out, "version ") != 2 || !strings.Contains(out, "deleted") {
+		t.Errorf("log: %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = arRun("log", "--json", string(arID.Key()), "--archive", dir)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 5 {
+		t.Fatalf("log --json: %d lines\n%s", len(lines), out)
+	}
+	kinds := ""
+	for _, l := range lines {
+		var v struct {
+			Kind    string `json:"kind"`
+			Outcome string `json:"outcome"`
+			Time    string `json:"time"`
+		}
+		if err := json.Unmarshal([]byte(l), &v); err != nil || v.Time == "" {
+			t.Errorf("bad line %q: %v", l, err)
+		}
+		kinds += v.Kind[:1]
+	}
+	if kinds != "cvcvc" && kinds != "vcvcc" {
+		t.Errorf("order of events = %s, want captures and versions interleaved, oldest first", kinds)
+	}
+
+	code, out, _ = arRun("list", "--archive", dir)
+	if code != 0 || !strings.Contains(out, "deleted") || !strings.Contains(out, "另一篇") || !strings.Contains(out, "2024-03-05") {
+		t.Errorf("list: %d\n%s", code, out)
+	}
+	code, out, _ = arRun("list", "--archive", dir, "--state", "deleted", "--json")
+	var info archive.Info
+	if code != 0 || strings.Count(out, "\n") != 1 || json.Unmarshal([]byte(out), &info) != nil || info.Versions != 2 || info.Title != "新标题" {
+		t.Errorf("list --state deleted --json: %d %q", code, out)
+	}
+	if code, out, _ = arRun("list", "--archive", dir, "--account", "nobody"); code != 0 || strings.Contains(out, "另一篇") {
+		t.Errorf("list --account nobody: %q", out)
+	}
+	if code, _, errs = arRun("list", "--archive", filepath.Join(dir, "missing")); code != 1 || !strings.Contains(errs, "no archive") {
+		t.Errorf("list of a missing archive: %d %q", code, errs)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	dir := arSetup(t)
+	key := string(arID.Key())
+	code, out, errs := arRun("diff", key, "--archive", dir)
+	if code != 0 {
+		t.Fatalf("diff: %d %s", code, errs)
+	}
+	for _, want := range []string{`title: "旧标题" → "新标题"`, "-这是一个很长的中文段落，讲述了一件事情的经过。", "+这是一个很长的中文段落，讲述了两件事情的经过。"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("diff output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("colour when not a terminal")
+	}
+	_, out, _ = arRun("diff", key, "1", "2", "--word", "--archive", dir)
+	if !strings.Contains(out, "讲述了[-一-]{+两+}件事情") {
+		t.Errorf("word diff:\n%s", out)
+	}
+	_, out, _ = arRun("diff", key, "--color=always", "--archive", dir)
+	if !strings.Contains(out, "\x1b[31m") {
+		t.Errorf("no colour with --color=always:\n%q", out)
+	}
+	if code, _, _ := arRun("diff", key, "x", "--archive", dir); code != 2 {
+		t.Errorf("bad version: code %d", code)
+	}
+}
+
+func TestVerifyCommand(t *testing.T) {
+	dir := arSetup(t)
+	if code, out, errs := arRun("verify", "--archive", dir); code != 0 || out != "" {
+		t.Fatalf("verify: %d %q %q", code, out, errs)
+	}
+	var victim string
+	filepath.WalkDir(filepath.Join(dir, "objects", "raw"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			victim = p
+		}
+		return nil
+	})
+	if err := os.WriteFile(victim, []byte("bit rot"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := arRun("verify", "--archive", dir, "--json")
+	rel, _ := filepath.Rel(dir, victim)
+	if code != 1 || !strings.Contains(out, filepath.ToSlash(rel)) {
+		t.Errorf("verify after damage: %d %q (want %s named)", code, out, rel)
+	}
+}
+
+func TestReextract(t *testing.T) {
+	dir := arSetup(t)
+	code, out, errs := arRun("reextract", "--dry-run", "--archive", dir)
+	if code != 0 || strings.Count(out, "\n") != 2 {
+		t.Fatalf("reextract --dry-run: %d\n%s%s", code, out, errs)
+	}
+	a, _ := archive.Open(dir)
+	before, _ := a.Info(arID.Key())
+	l, err := a.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = arRun("reextract", string(arID.Key()), "--archive", dir)
+	if code != 1 || !strings.Contains(errs, "locked by pid") {
+		t.Errorf("reextract while locked: %d %q", code, errs)
+	}
+	l.Unlock()
+	code, out, errs = arRun("reextract", string(arID.Key()), "--archive", dir)
+	after, _ := a.Info(arID.Key())
+	if code != 0 || after.Captures != before.Captures+1 || after.Versions != before.Versions {
+		t.Errorf("reextract: %d %q %q; captures %d -> %d, versions %d -> %d", code, out, errs, before.Captures, after.Captures, before.Versions, after.Versions)
+	}
+	if code, _, _ := arRun("verify", "--archive", dir); code != 0 {
+		t.Error("verify fails after reextract")
+	}
+}
