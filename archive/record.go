@@ -54,10 +54,9 @@ func (a *Archive) Record(in Input) (Result, error) {
 		}
 	}
 
-	now := time.Now().UTC()
 	at := in.Capture.FetchedAt
 	if at.IsZero() {
-		at = now
+		at = time.Now()
 	}
 	rec := CaptureRecord{
 		Key: key, Time: at.UTC(), Target: in.Capture.Target, Link: in.Link,
@@ -109,7 +108,7 @@ func (a *Archive) Record(in Input) (Result, error) {
 			if last == nil {
 				rec.Outcome = model.OutcomeCreated
 			}
-			v, err := a.putVersion(key, len(h.History)+1, in.Markdown, rec.ContentHash, h.Images, now)
+			v, err := a.putVersion(key, len(h.History)+1, in.Markdown, rec.ContentHash, h.Images, rec.Time)
 			if err != nil {
 				return Result{}, err
 			}
@@ -256,7 +255,7 @@ func dateOf(h *head, at time.Time) time.Time {
 
 // putVersion writes a new version: the Markdown as a content-addressed
 // object, then the browsable version file with image links rewritten.
-func (a *Archive) putVersion(key model.Key, n int, md []byte, sum string, images map[string]string, now time.Time) (versionRef, error) {
+func (a *Archive) putVersion(key model.Key, n int, md []byte, sum string, images map[string]string, at time.Time) (versionRef, error) {
 	if _, err := a.store.PutIfAbsent(mdName(sum), md); err != nil {
 		return versionRef{}, err
 	}
@@ -267,7 +266,7 @@ func (a *Archive) putVersion(key model.Key, n int, md []byte, sum string, images
 	if err := a.store.Put(file, body); err != nil {
 		return versionRef{}, err
 	}
-	return versionRef{N: n, SHA: sum, File: file, FileSHA: sha(body), Time: now}, nil
+	return versionRef{N: n, SHA: sum, File: file, FileSHA: sha(body), Time: at}, nil
 }
 
 // readableContent is what the readable file of h must hold.
