@@ -189,3 +189,17 @@ func (a *Archive) AppendLog(name string, line []byte) error {
 	}
 	return a.store.Put(logsDir+name, append(old, line...))
 }
+
+// ImageRefs returns the images already stored for an article (original URL
+// → blob ref), so a recapture need not download them again. An unknown
+// article has none.
+func (a *Archive) ImageRefs(key model.Key) (map[string]string, error) {
+	h, err := a.resolveHead(key)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return h.Images, nil
+}

@@ -107,7 +107,7 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 		in.Stripped = doc.Article.Stripped
 		res.Related = doc.Article.Meta.Related
 		if s.Images && s.Fetcher != nil {
-			in.Images, in.ImageErrors = s.images(ctx, doc.Article.Images)
+			in.Images, in.ImageErrors = s.images(ctx, articleKey(in), doc.Article.Images)
 		}
 	}
 	res.Biz = doc.ID.Biz
@@ -162,17 +162,7 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 
 // recordable reports whether a failed capture can be attributed to an
 // article (otherwise there is nothing to record it under).
-func (s *Service) recordable(in *archive.Input) bool {
-	if in.Doc != nil && in.Doc.ID.Complete() {
-		return true
-	}
-	for _, u := range []string{in.Link, in.Capture.SourceURL} {
-		if l, err := model.ParseLink(u); err == nil && l.Key() != "" {
-			return true
-		}
-	}
-	return false
-}
+func (s *Service) recordable(in *archive.Input) bool { return articleKey(in) != "" }
 
 func (s *Service) record(in *archive.Input, res Result) Result {
 	r, err := s.Archive.Record(*in)
@@ -195,12 +185,21 @@ func (s *Service) record(in *archive.Input, res Result) Result {
 	return res
 }
 
-// images downloads each image once into the archive. A failed image is
+// images downloads each image of an article into the archive, once: images
+// an earlier capture stored are not requested again. A failed image is
 // recorded, never fatal.
-func (s *Service) images(ctx context.Context, urls []string) (map[string]string, map[string]string) {
+func (s *Service) images(ctx context.Context, key model.Key, urls []string) (map[string]string, map[string]string) {
+	known, err := s.Archive.ImageRefs(key)
+	if err != nil {
+		s.log().Warn("stored images unknown; downloading all", "key", key, "err", err)
+	}
 	refs := map[string]string{}
 	var errs map[string]string
 	for _, u := range urls {
+		if ref, ok := known[u]; ok {
+			refs[u] = ref
+			continue
+		}
 		if ctx.Err() != nil {
 			break
 		}
@@ -240,6 +239,20 @@ func (e *StateError) Error() string {
 		return "page is " + string(e.State)
 	}
 	return "page is " + string(e.State) + ": " + e.Reason
+}
+
+// articleKey is the key the archive will file an input under, as far as it
+// can be told before recording ("" when unknown).
+func articleKey(in *archive.Input) model.Key {
+	if in.Doc != nil && in.Doc.ID.Complete() {
+		return in.Doc.ID.Key()
+	}
+	for _, u := range []string{in.Link, in.Capture.SourceURL} {
+		if l, err := model.ParseLink(u); err == nil && l.Key() != "" {
+			return l.Key()
+		}
+	}
+	return ""
 }
 
 func hostOf(raw string) string {

@@ -201,6 +201,9 @@ func TestIngestURLs(t *testing.T) {
 	if lines = decodeLines(t, out); code != 0 || lines[0].Outcome != "unchanged" || lines[0].Version != 1 {
 		t.Fatalf("long link: exit %d, %q", code, out)
 	}
+	if n := srv.Count("/mmbiz_png/abc/640"); n != 1 {
+		t.Errorf("stored image downloaded again on recapture: %d requests", n)
+	}
 
 	// Deleted through an unknown short link: captured under the link.
 	code, out, _ = c.run("", "ingest", "--config", cfg, "--json", "https://mp.weixin.qq.com/s/gone")
