@@ -168,4 +168,3 @@ func summarize(counts map[model.Outcome]int) string {
 	}
 	return s
 }
-
