@@ -222,7 +222,7 @@ func TestStates(t *testing.T) {
 		{"special-expired-link-2018.html", model.StateExpired, "链接已过期"},
 		{"special-param-error.html", model.StateParamError, "参数错误"},
 		{"special-album-2025.html", model.StateNotArticle, "album"},
-		{"special-truncated-datawhale-aigc.html", model.StateNotArticle, "truncated"},
+		{"special-truncated-datawhale-aigc.html", model.StateTruncated, "truncated"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

@@ -79,7 +79,7 @@ func (p *page) state() (model.State, string) {
 		return model.StateUnavailable, "微信扫一扫可打开此内容，使用完整服务"
 	}
 	if !bytes.Contains(bytes.ToLower(p.raw[max(0, len(p.raw)-512):]), []byte("</html>")) {
-		return model.StateNotArticle, "truncated page without an article body"
+		return model.StateTruncated, "truncated page without an article body"
 	}
 	return model.StateNotArticle, "page has no article body"
 }

@@ -99,6 +99,10 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 		return s.record(in, res)
 	}
 	in.Doc = doc
+	if doc.State == model.StateTruncated {
+		// A cut-off page is a failed capture, never a state of the article.
+		in.Err = &StateError{State: doc.State, Reason: doc.Reason}
+	}
 	if doc.State.Blocked() && s.Fetcher != nil && IsURL(target) {
 		s.Fetcher.ReportBlocked(hostOf(in.Capture.SourceURL), string(doc.State)+": "+doc.Reason)
 	}
@@ -166,6 +170,9 @@ func (s *Service) recordable(in *archive.Input) bool { return articleKey(in) != 
 
 func (s *Service) record(in *archive.Input, res Result) Result {
 	r, err := s.Archive.Record(*in)
+	if errors.Is(err, archive.ErrNoIdentity) {
+		err = fmt.Errorf("%w; name the article with --url", err)
+	}
 	if err != nil {
 		if res.Err == nil {
 			res.Err = err

@@ -13,7 +13,8 @@ const (
 	StateRateLimited State = "rate_limited" // 你的访问过于频繁
 	StateExpired     State = "expired"      // 链接已过期
 	StateParamError  State = "param_error"  // 参数错误
-	StateNotArticle  State = "not_article"  // an album page, a truncated page without a body
+	StateNotArticle  State = "not_article"  // an album page, a page without an article body
+	StateTruncated   State = "truncated"    // the page was cut off before its body: a failed capture
 )
 
 // Blocked reports whether the state means WeChat refused us (the host must
@@ -49,6 +50,8 @@ func OutcomeOf(s State) Outcome {
 		return OutcomeExpired
 	case StateUnavailable, StateParamError, StateNotArticle:
 		return OutcomeUnavailable
+	case StateTruncated:
+		return OutcomeFailed
 	}
 	return OutcomeFailed
 }

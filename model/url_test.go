@@ -78,6 +78,7 @@ func TestOutcomeOf(t *testing.T) {
 		StateDeleted: OutcomeDeleted, StateViolation: OutcomeViolation, StateAccountGone: OutcomeViolation,
 		StateVerify: OutcomeBlocked, StateRateLimited: OutcomeBlocked, StateExpired: OutcomeExpired,
 		StateUnavailable: OutcomeUnavailable, StateParamError: OutcomeUnavailable, StateNotArticle: OutcomeUnavailable,
+		StateTruncated: OutcomeFailed,
 	} {
 		if got := OutcomeOf(s); got != want {
 			t.Errorf("OutcomeOf(%s) = %s, want %s", s, got, want)

@@ -85,6 +85,8 @@ func TestIngestFilesOutcomes(t *testing.T) {
 	v2 := writeFile(t, "v2.html", articlePage("第一版标题", "<p>正文第一段。</p><p>正文第二段，已修改。</p>"))
 	gone := writeFile(t, "gone.html", deletedPage)
 	garbage := writeFile(t, "garbage.bin", "\x00\x01\x02\xff\xfe binary")
+	full := articlePage("第一版标题", "<p>正文</p>")
+	trunc := writeFile(t, "trunc.html", full[:strings.Index(full, "<div id=\"js_article\"")])
 	const url = "https://mp.weixin.qq.com/s?__biz=MzA3MDM3NjE5NQ==&mid=2650000001&idx=1&sn=0123456789abcdef0123456789abcdef&chksm=1&scene=21#wechat_redirect"
 
 	steps := []struct {
@@ -100,6 +102,7 @@ func TestIngestFilesOutcomes(t *testing.T) {
 		{"edited, from stdin", []string{"ingest", "--json", "--no-images", "-"}, articlePage("第一版标题", "<p>正文第一段。</p><p>正文第二段，已修改。</p>"), 0, "updated", 2},
 		{"same edit from file", []string{"ingest", "--json", "--no-images", v2}, "", 0, "unchanged", 2},
 		{"deleted notice named by --url", []string{"ingest", "--json", "--no-images", "--url", url, gone}, "", 0, "deleted", 2},
+		{"truncated page", []string{"ingest", "--json", "--no-images", "--url", url, trunc}, "", 1, "failed", 2},
 		{"deleted notice without identity", []string{"ingest", "--json", "--no-images", gone}, "", 1, "failed", 0},
 		{"garbage", []string{"ingest", "--json", "--no-images", garbage}, "", 1, "failed", 0},
 		{"missing file", []string{"ingest", "--json", "--no-images", filepath.Join(t.TempDir(), "nope.html")}, "", 1, "failed", 0},
