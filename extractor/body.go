@@ -63,17 +63,37 @@ func convertBody(content *goquery.Selection, rules []Rule) (bodyResult, error) {
 	return res, nil
 }
 
-// removeHidden drops elements hidden with display:none.
+// removeHidden drops elements a reader cannot see: display:none, and text
+// made invisible (visibility:hidden, opacity 0, font-size 0, a line height
+// near 0, as some editors use for filler) when it holds no image.
 func removeHidden(root *html.Node) {
 	for _, n := range elements(root, func(n *html.Node) bool {
 		st := attr(n, "style")
-		return strings.Contains(st, "display") && hiddenStyle.MatchString(st)
+		if st == "" {
+			return false
+		}
+		if strings.Contains(st, "display") && displayNone.MatchString(st) {
+			return true
+		}
+		return invisibleText.MatchString(st) && !hasImage(n)
 	}) {
 		removeNode(n)
 	}
 }
 
-var hiddenStyle = regexp.MustCompile(`(^|;)\s*display\s*:\s*none`)
+var (
+	displayNone   = regexp.MustCompile(`(^|;)\s*display\s*:\s*none`)
+	invisibleText = regexp.MustCompile(`(^|;)\s*(visibility\s*:\s*hidden|opacity\s*:\s*0(\.0+)?\s*(;|!|$)|font-size\s*:\s*0(px|em|pt)?\s*(;|!|$)|line-height\s*:\s*0(\.0\d*)?(px|em)?\s*(;|!|$))`)
+)
+
+func hasImage(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.DataAtom == atom.Img || c.DataAtom == atom.Iframe || hasImage(c)) {
+			return true
+		}
+	}
+	return false
+}
 
 // articleLinks lists links to WeChat articles in document order.
 func articleLinks(root *html.Node) []model.Related {

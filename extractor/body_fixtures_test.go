@@ -39,6 +39,11 @@ func TestFixturesBody(t *testing.T) {
 				t.Errorf("not deterministic")
 			}
 			checkHygiene(t, res.Markdown)
+			for _, img := range res.Images {
+				if !strings.Contains(res.Markdown, "]("+img+")") {
+					t.Errorf("image %s not in the Markdown", img)
+				}
+			}
 			if out != "" {
 				var b bytes.Buffer
 				b.WriteString(res.Markdown)

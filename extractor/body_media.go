@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -41,9 +42,27 @@ func removeJunk(root *html.Node) {
 	walk(root)
 }
 
+// playerChrome are classes of the player UI a browser renders next to an
+// embed; saved pages keep it, and its text only repeats the embed's.
+var playerChrome = []string{
+	"js_audio_frame", "share_audio_context", "audio_area", "qqmusic_area", "qqmusic_wrp",
+	"weapp_display_element", "js_weapp_display_element", "js_tx_video_container",
+	"js_mpvideo_wrp", "mpvideo_wrp", "video_card_context",
+}
+
 // rewriteEmbeds replaces audio, music, video and mini-program embeds by link
 // paragraphs.
 func rewriteEmbeds(root *html.Node) {
+	for _, n := range elements(root, func(n *html.Node) bool {
+		for _, c := range playerChrome {
+			if hasClass(n, c) {
+				return true
+			}
+		}
+		return false
+	}) {
+		removeNode(n)
+	}
 	embeds := elements(root, func(n *html.Node) bool {
 		switch n.Data {
 		case "mpvoice", "mp-common-mpaudio", "qqmusic", "mp-common-qqmusic",
@@ -86,7 +105,7 @@ func embedLink(n *html.Node) (href, text string) {
 			name = "音频：" + name
 		}
 		if id == "" {
-			return "", "[" + name + "]"
+			return "", "【" + name + "】"
 		}
 		return "https://res.wx.qq.com/voice/getvoice?mediaid=" + url.QueryEscape(id), name
 	case "qqmusic", "mp-common-qqmusic":
@@ -102,7 +121,7 @@ func embedLink(n *html.Node) (href, text string) {
 		if mid := firstAttr(n, "mid", "data-mid"); mid != "" {
 			return "https://y.qq.com/n/ryqq/songDetail/" + url.PathEscape(mid), label
 		}
-		return "", "[" + label + "]"
+		return "", "【" + label + "】"
 	case "iframe":
 		src := firstAttr(n, "data-src", "src")
 		if !strings.HasPrefix(src, "http") && !hasClass(n, "video_iframe") {
@@ -122,7 +141,7 @@ func embedLink(n *html.Node) (href, text string) {
 		if vid != "" && strings.HasPrefix(vid, "wxv_") {
 			return "https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl&vid=" + url.QueryEscape(vid), label
 		}
-		return "", "[" + label + "]"
+		return "", "【" + label + "】"
 	default: // mini-programs
 		title := normalizeText(firstAttr(n, "data-miniprogram-title", "data-title"))
 		nick := normalizeText(firstAttr(n, "data-miniprogram-nickname", "data-nickname"))
@@ -133,7 +152,7 @@ func embedLink(n *html.Node) (href, text string) {
 		if title != "" {
 			label += " · " + title
 		}
-		return "", "[" + label + "]"
+		return "", "【" + label + "】"
 	}
 }
 
@@ -144,7 +163,7 @@ func videoLink(src, mpvid string) (string, string) {
 		if strings.HasPrefix(mpvid, "wxv_") {
 			return "https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl&vid=" + url.QueryEscape(mpvid), "视频"
 		}
-		return "", "[视频]"
+		return "", "【视频】"
 	}
 	q := u.Query()
 	vid := q.Get("vid")
@@ -202,9 +221,24 @@ func imageURL(img *html.Node) string {
 		if !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
 			continue // a saved page's local file or a relative placeholder
 		}
-		return strings.ReplaceAll(v, " ", "%20")
+		return markdownURL(v)
 	}
 	return ""
+}
+
+// urlReplacer matches the converter's escaping of URL characters that
+// Markdown would misread.
+var urlReplacer = strings.NewReplacer(" ", "%20", "[", "%5B", "]", "%5D", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
+
+// markdownURL writes a URL the way the Markdown converter will, so the image
+// list names exactly the URLs in the Markdown.
+func markdownURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return urlReplacer.Replace(raw)
+	}
+	u.RawQuery = strings.ReplaceAll(converter.ParseAndEncodeQuery(u.RawQuery), "+", "%20")
+	return urlReplacer.Replace(u.String())
 }
 
 // isPixel reports images declared 1×1 or smaller.
