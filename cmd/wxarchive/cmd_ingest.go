@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"wxarchive/archive"
+	"wxarchive/config"
 	"wxarchive/extractor"
 	"wxarchive/ingest"
 	"wxarchive/model"
@@ -47,6 +48,21 @@ func cmdIngest(ctx context.Context, e *env, args []string) int {
 	return code
 }
 
+// newIngestService opens the archive that the flag or the configuration
+// names and builds the capture service over it, without a fetcher.
+func newIngestService(e *env, cfg *config.Config, archiveFlag string) (*ingest.Service, int, error) {
+	rules, err := extractor.RulesFromConfig(extractor.DefaultRules(), cfg.Strip)
+	if err != nil {
+		return nil, exitUsage, err
+	}
+	a, err := archive.Open(archiveDir(archiveFlag, cfg))
+	if err != nil {
+		return nil, exitFail, err
+	}
+	a.SetLogger(e.log)
+	return &ingest.Service{Archive: a, Images: cfg.ImagesEnabled(), Rules: rules, Stdin: e.stdin, Log: e.log}, exitOK, nil
+}
+
 // ingestLine is one line of `ingest --json`.
 type ingestLine struct {
 	Target  string        `json:"target"`
@@ -63,21 +79,17 @@ func runIngest(ctx context.Context, e *env, o ingestOptions, targets []string) (
 	if err != nil {
 		return exitUsage, err
 	}
-	rules, err := extractor.RulesFromConfig(extractor.DefaultRules(), cfg.Strip)
+	svc, code, err := newIngestService(e, cfg, o.archive)
 	if err != nil {
-		return exitUsage, err
+		return code, err
 	}
-	a, err := archive.Open(archiveDir(o.archive, cfg))
-	if err != nil {
-		return exitFail, err
-	}
+	a := svc.Archive
 	lock, err := a.Lock()
 	if err != nil {
 		return exitFail, err
 	}
 	defer lock.Unlock()
-
-	svc := &ingest.Service{Archive: a, Images: cfg.ImagesEnabled() && !o.noImages, Rules: rules, Stdin: e.stdin, Log: e.log}
+	svc.Images = svc.Images && !o.noImages
 	urls := 0
 	for _, t := range targets {
 		if ingest.IsURL(t) {

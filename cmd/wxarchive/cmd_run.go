@@ -7,7 +7,6 @@ import (
 
 	"wxarchive/archive"
 	"wxarchive/config"
-	"wxarchive/extractor"
 	"wxarchive/fetcher"
 	"wxarchive/ingest"
 	"wxarchive/pipeline"
@@ -46,19 +45,16 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 // runRun builds the pipeline over the real archive, ingest service and
 // fetcher, then runs one pass (--once) or the daemon.
 func runRun(ctx context.Context, e *env, o runOptions, cfg *config.Config) (int, error) {
-	rules, err := extractor.RulesFromConfig(extractor.DefaultRules(), cfg.Strip)
+	svc, code, err := newIngestService(e, cfg, o.archive)
 	if err != nil {
-		return exitUsage, err
+		return code, err
 	}
-	a, err := archive.Open(archiveDir(o.archive, cfg))
-	if err != nil {
-		return exitFail, err
-	}
+	a := svc.Archive
 	fc, err := ingest.NewFetcher(cfg.Fetch, a, e.log)
 	if err != nil {
 		return exitFail, err
 	}
-	svc := &ingest.Service{Archive: a, Fetcher: fc, Images: cfg.ImagesEnabled(), Rules: rules, Stdin: e.stdin, Log: e.log}
+	svc.Fetcher = fc
 	p := &pipeline.Pipeline{
 		Config:   cfg,
 		Store:    runStore{a},
