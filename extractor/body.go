@@ -2,7 +2,7 @@ package extractor
 
 import (
 	"fmt"
-	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
@@ -68,23 +68,62 @@ func convertBody(content *goquery.Selection, rules []Rule) (bodyResult, error) {
 // near 0, as some editors use for filler) when it holds no image.
 func removeHidden(root *html.Node) {
 	for _, n := range elements(root, func(n *html.Node) bool {
-		st := attr(n, "style")
-		if st == "" {
-			return false
-		}
-		if strings.Contains(st, "display") && displayNone.MatchString(st) {
+		switch hiddenStyle(attr(n, "style")) {
+		case hiddenAlways:
 			return true
+		case hiddenText:
+			return !hasImage(n)
 		}
-		return invisibleText.MatchString(st) && !hasImage(n)
+		return false
 	}) {
 		removeNode(n)
 	}
 }
 
-var (
-	displayNone   = regexp.MustCompile(`(^|;)\s*display\s*:\s*none`)
-	invisibleText = regexp.MustCompile(`(^|;)\s*(visibility\s*:\s*hidden|opacity\s*:\s*0(\.0+)?\s*(;|!|$)|font-size\s*:\s*0(px|em|pt)?\s*(;|!|$)|line-height\s*:\s*0(\.0\d*)?(px|em)?\s*(;|!|$))`)
+const (
+	visible = iota
+	hiddenText
+	hiddenAlways
 )
+
+// hiddenStyle reads the declarations of a style attribute that hide an
+// element, without a regular expression (styles are long and everywhere).
+func hiddenStyle(style string) int {
+	if style == "" || !strings.ContainsAny(style, "0dhn") {
+		return visible
+	}
+	verdict := visible
+	for style != "" {
+		decl := style
+		if i := strings.IndexByte(style, ';'); i >= 0 {
+			decl, style = style[:i], style[i+1:]
+		} else {
+			style = ""
+		}
+		prop, val, ok := strings.Cut(decl, ":")
+		if !ok {
+			continue
+		}
+		prop = strings.ToLower(strings.TrimSpace(prop))
+		val = strings.ToLower(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(val), "!important")))
+		switch prop {
+		case "display":
+			if val == "none" {
+				return hiddenAlways
+			}
+		case "visibility":
+			if val == "hidden" {
+				verdict = hiddenText
+			}
+		case "opacity", "font-size", "line-height":
+			num := strings.TrimRight(val, "pxemt%")
+			if f, err := strconv.ParseFloat(num, 64); err == nil && f < 0.05 && (prop != "line-height" || num == val || strings.HasSuffix(val, "em")) {
+				verdict = hiddenText
+			}
+		}
+	}
+	return verdict
+}
 
 func hasImage(n *html.Node) bool {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {

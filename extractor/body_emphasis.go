@@ -153,64 +153,99 @@ func isEdgeless(n *html.Node) bool {
 	return true
 }
 
-// moveEdges moves leading and trailing white space and punctuation of n's
-// first and last text out of n.
+// moveEdges moves leading and trailing white space, punctuation and line
+// breaks of n out of n, across as many text nodes as needed.
 func moveEdges(n *html.Node) {
-	if t := edgeText(n, true); t != nil {
+	for first := n.FirstChild; first != nil && isElem(first, "br"); first = n.FirstChild {
+		n.RemoveChild(first)
+		n.Parent.InsertBefore(first, n)
+	}
+	for t := edgeText(n, true); t != nil; t = edgeText(n, true) {
 		s := cleanRunes(t.Data)
 		rest := strings.TrimLeftFunc(s, isEdgeRune)
-		if moved := s[:len(s)-len(rest)]; moved != "" {
-			t.Data = rest
-			n.Parent.InsertBefore(newText(moved), n)
+		moved := s[:len(s)-len(rest)]
+		if moved == "" {
+			break
 		}
+		t.Data = rest
+		n.Parent.InsertBefore(newText(moved), n)
+		if rest != "" {
+			break
+		}
+		removeNode(t)
 	}
-	if t := edgeText(n, false); t != nil {
+	for last := n.LastChild; last != nil && isElem(last, "br"); last = n.LastChild {
+		n.RemoveChild(last)
+		insertAfter(n, last)
+	}
+	for t := edgeText(n, false); t != nil; t = edgeText(n, false) {
 		s := cleanRunes(t.Data)
 		rest := strings.TrimRightFunc(s, isEdgeRune)
-		if moved := s[len(rest):]; moved != "" {
-			t.Data = rest
-			after := newText(moved)
-			if n.NextSibling != nil {
-				n.Parent.InsertBefore(after, n.NextSibling)
-			} else {
-				n.Parent.AppendChild(after)
-			}
+		moved := s[len(rest):]
+		if moved == "" {
+			break
 		}
+		t.Data = rest
+		insertAfter(n, newText(moved))
+		if rest != "" {
+			break
+		}
+		removeNode(t)
+	}
+}
+
+// insertAfter puts c right after n.
+func insertAfter(n, c *html.Node) {
+	if n.NextSibling != nil {
+		n.Parent.InsertBefore(c, n.NextSibling)
+	} else {
+		n.Parent.AppendChild(c)
 	}
 }
 
 // edgeText returns the first (or last) non-empty text node of n reached
-// through plain inline wrappers only, or nil.
+// through plain inline wrappers only (skipping empty ones and line breaks),
+// or nil when an image, link or other element comes first.
 func edgeText(n *html.Node, first bool) *html.Node {
-	for {
-		c := n.FirstChild
-		if !first {
-			c = n.LastChild
-		}
-		// skip empty text nodes
-		for c != nil && c.Type == html.TextNode && cleanRunes(c.Data) == "" {
-			if first {
-				c = c.NextSibling
-			} else {
-				c = c.PrevSibling
+	c := n.FirstChild
+	if !first {
+		c = n.LastChild
+	}
+	for ; c != nil; c = step(c, first) {
+		switch {
+		case c.Type == html.TextNode:
+			if strings.TrimSpace(cleanRunes(c.Data)) != "" || cleanRunes(c.Data) != "" {
+				return c
 			}
-		}
-		if c == nil {
-			return nil
-		}
-		if c.Type == html.TextNode {
-			return c
-		}
-		if c.Type != html.ElementNode {
-			return nil
-		}
-		switch c.DataAtom {
-		case atom.Span, atom.Font, atom.Em, atom.Strong, atom.U, atom.Sub, atom.Sup, atom.Small, atom.Big, atom.Mark:
-			n = c
+		case c.Type != html.ElementNode:
+		case c.DataAtom == atom.Br:
+		case isInlineWrapper(c):
+			if t := edgeText(c, first); t != nil {
+				return t
+			}
+			if cleanRunes(plainText(c)) != "" || hasImage(c) {
+				return nil
+			}
 		default:
 			return nil
 		}
 	}
+	return nil
+}
+
+func step(c *html.Node, forward bool) *html.Node {
+	if forward {
+		return c.NextSibling
+	}
+	return c.PrevSibling
+}
+
+func isInlineWrapper(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Span, atom.Font, atom.Em, atom.Strong, atom.U, atom.Sub, atom.Sup, atom.Small, atom.Big, atom.Mark, atom.S, atom.Del, atom.Ins:
+		return true
+	}
+	return false
 }
 
 // isEdgeRune is white space or Unicode punctuation/symbols, which make an
