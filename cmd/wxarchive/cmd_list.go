@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/mattn/go-runewidth"
+
 	"wxarchive/archive"
 	"wxarchive/model"
 )
@@ -54,8 +56,15 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 		}
 		return exitOK
 	}
+	// tabwriter counts runes; Chinese account names are two columns wide,
+	// so the account column is padded by display width instead.
+	clean := strings.NewReplacer("\t", " ", "\n", " ")
+	accountWidth := runewidth.StringWidth("ACCOUNT")
+	for _, i := range list {
+		accountWidth = max(accountWidth, runewidth.StringWidth(clean.Replace(i.Account)))
+	}
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tSTATE\tVERSIONS\tDATE\tACCOUNT\tTITLE")
+	fmt.Fprintf(tw, "KEY\tSTATE\tVERSIONS\tDATE\t%s  TITLE\n", runewidth.FillRight("ACCOUNT", accountWidth))
 	for _, i := range list {
 		date := "-"
 		if !i.Published.IsZero() {
@@ -65,8 +74,8 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 		if st == "" {
 			st = "(" + string(i.LastOutcome) + ")"
 		}
-		clean := strings.NewReplacer("\t", " ", "\n", " ")
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", i.Key, st, i.Versions, date, clean.Replace(i.Account), clean.Replace(i.Title))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s  %s\n", i.Key, st, i.Versions, date,
+			runewidth.FillRight(clean.Replace(i.Account), accountWidth), clean.Replace(i.Title))
 	}
 	if err := tw.Flush(); err != nil {
 		return fail(e, "list", err)
