@@ -131,16 +131,16 @@ var builtinRules = []Rule{
 	{Name: "ad-card", Kind: KindElement,
 		Selector: "mp-common-cpsad, mp-common-product, .js_cpc_area, .mpcpc, .js_ad_link, .cps_inner_wrp"},
 	{Name: "qr-code", Kind: KindQRCode, MaxRunes: 60,
-		Pattern: `二维码|长按.{0,8}(识别|扫)|扫.{0,2}码|扫一扫|识别.{0,4}(关注|添加|加入)|(?i)qr[-_ ]?code`},
+		Pattern: `二维码|长按.{0,8}(识别|扫)|扫.{0,2}码|扫一扫|识别.{0,4}(关注|添加|加入)|^\PL*(请|欢迎)?(加)?关注(我们)?\PL*$|(?i)qr[-_ ]?code`},
 	{Name: "end-marker", Kind: KindTailMarker, MaxRunes: 16,
 		Pattern: `^` + decor + `(?i:the end|end|fin|eof)` + decor + `$|^` + decor + `(全文完|本文完|完)` + decor + `$`},
 	{Name: "tail-list", Kind: KindTailList, Position: PositionTail, MaxRunes: 24,
 		Pattern: `^` + decor + `(往期|往年|精彩|推荐|相关|延伸|更多|热门|近期|历史|猜你|精选|热文|好文|今日)` +
 			`.{0,6}(回顾|推荐|阅读|文章|精选|热文|喜欢|好文)`},
 	{Name: "follow-call", Kind: KindBlock, MaxRunes: 45,
-		Pattern: `(点击|点|戳).{0,6}(上方|下方|蓝字|上面|下面|这里).{0,8}关注|关注.{0,8}(公众号|我们|本号)|(设为|设置|加个?|标为|标).{0,3}星标|星标.{0,8}(公众号|我们|本号)|置顶.{0,4}公众号|星标.{0,6}(一下|不迷路)|更新不迷路|(扫码|长按|识别|扫描).{0,8}关注`},
+		Pattern: `(点击|点|戳).{0,6}(上方|下方|蓝字|上面|下面|这里).{0,8}关注|关注.{0,8}(公众号|我们|本号)|(设为|设置|加个?|标为|标).{0,3}星标|星标.{0,8}(公众号|我们|本号)|置顶.{0,4}公众号|星标.{0,6}(一下|不迷路)|更新不迷路|(扫码|长按|识别|扫描).{0,8}关注|^\PL*(请|欢迎)?(加)?关注(我们)?\PL*$`},
 	{Name: "share-call", Kind: KindBlock, MaxRunes: 45,
-		Pattern: `(点赞|在看|分享|转发|收藏|留言).{0,6}(点赞|在看|分享|转发|收藏|留言)|点个?.{0,2}在看|(给|帮).{0,6}(点赞|在看)|(好文|文章).{0,4}在看|分享给.{0,4}(更多|朋友|身边)`},
+		Pattern: `(点赞|在看|分享|转发|收藏|留言).{0,6}(点赞|在看|分享|转发|收藏|留言)|(点|戳|点击).{0,3}阅读原文|点个?.{0,2}在看|(给|帮).{0,6}(点赞|在看)|(好文|文章).{0,4}在看|分享给.{0,4}(更多|朋友|身边)`},
 	{Name: "contact", Kind: KindBlock, Position: PositionTail, MaxRunes: 80,
 		Pattern: `联系负责人|商务合作|广告合作|商务联系|合作(请)?联系|投稿.{0,6}(邮箱|微信|联系)|转载.{0,6}(联系|授权|后台)|广告投放`},
 	{Name: "tail-links", Kind: KindTailLinks},
@@ -426,17 +426,18 @@ func (s *stripper) tailList(r Rule) {
 			continue
 		}
 		end, links := i+1, u.links
-		for ; end < len(s.units); end++ {
-			v := s.units[end]
+		for j := i + 1; j < len(s.units); j++ {
+			v := s.units[j]
 			if v.gone {
 				continue
 			}
-			if v.links > 0 && v.runes-v.linkRunes <= 12 {
-				links += v.links
+			if v.links > 0 && (v.runes-v.linkRunes <= 12 || v.runes <= 60) {
+				links += v.links // an item: a link, maybe with a cover or a short caption
+				end = j + 1
 				continue
 			}
-			if v.runes <= 4 || v.runes == 0 && v.imgs > 0 {
-				continue // decoration, cover images
+			if v.runes <= 4 {
+				continue // decoration between items
 			}
 			break
 		}
