@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -44,6 +45,15 @@ func TestFixturesBody(t *testing.T) {
 					t.Errorf("image %s not in the Markdown", img)
 				}
 			}
+			listed := map[string]bool{}
+			for _, img := range res.Images {
+				listed[img] = true
+			}
+			for _, m := range mdImage.FindAllStringSubmatch(proseOf(res.Markdown), -1) {
+				if !listed[m[1]] {
+					t.Errorf("Markdown image %s not in Images", m[1])
+				}
+			}
 			if out != "" {
 				var b bytes.Buffer
 				b.WriteString(res.Markdown)
@@ -62,6 +72,8 @@ func TestFixturesBody(t *testing.T) {
 		})
 	}
 }
+
+var mdImage = regexp.MustCompile(`!\[[^\]]*\]\(([^)\s]+)\)`)
 
 func convertFixtureBody(t *testing.T, raw []byte) *bodyResult {
 	t.Helper()

@@ -500,3 +500,17 @@ func BenchmarkConvertBody(b *testing.B) {
 		}
 	}
 }
+
+func TestStructure(t *testing.T) {
+	md := convertHTML(t, `<h2>小标题</h2><section><p>段落一</p></section><ul><li>甲</li><li>乙</li></ul><ol><li>一</li><li>二</li></ol>`+
+		`<blockquote><p>引用</p></blockquote><table><tr><th>名</th><th>值</th></tr><tr><td>a</td><td>1</td></tr></table><hr><p>尾</p>`).Markdown
+	got := renderCommonMark(t, md)
+	for _, w := range []string{"<h2>小标题</h2>", "<p>段落一</p>", "<li>甲</li>", "<ol>", "<blockquote>", "|", "<hr>", "<p>尾</p>"} {
+		if !strings.Contains(got, w) && !strings.Contains(md, w) {
+			t.Errorf("lacks %q\nmarkdown:\n%s\nhtml:\n%s", w, md, got)
+		}
+	}
+	if !strings.Contains(md, "| 名 | 值 |") || !strings.Contains(md, "| a | 1 |") {
+		t.Errorf("table not converted:\n%s", md)
+	}
+}

@@ -62,8 +62,9 @@ type Rule struct {
 	Position Position // "" means anywhere
 	MaxRunes int      // longest block text the pattern may match; 0 means 60
 
-	sel cascadia.Selector
-	re  *regexp.Regexp
+	sel   cascadia.Selector
+	re    *regexp.Regexp
+	ready bool // compiled and checked
 }
 
 // RuleError is a rule that cannot be used.
@@ -75,7 +76,7 @@ type RuleError struct {
 func (e *RuleError) Error() string { return fmt.Sprintf("extractor: strip rule %q: %v", e.Rule, e.Err) }
 func (e *RuleError) Unwrap() error { return e.Err }
 
-func (r Rule) compiled() bool { return r.sel != nil || r.re != nil }
+func (r Rule) compiled() bool { return r.ready }
 
 // compile checks the rule and compiles its selector and pattern.
 func (r Rule) compile() (Rule, error) {
@@ -118,6 +119,7 @@ func (r Rule) compile() (Rule, error) {
 	if r.MaxRunes <= 0 {
 		r.MaxRunes = 60
 	}
+	r.ready = true
 	return r, nil
 }
 
@@ -216,7 +218,8 @@ func RulesFromConfig(base []Rule, c config.Strip) ([]Rule, error) {
 type stripper struct {
 	root     *html.Node
 	units    []unit
-	total    int // runes of text in all units
+	total    int   // runes of text in all units
+	before   []int // before[i]: runes of text in units[:i]
 	stripped []model.StrippedBlock
 }
 
@@ -235,9 +238,11 @@ func strip(root *html.Node, rules []Rule) ([]model.StrippedBlock, error) {
 		}
 	}
 	s.units = collectUnits(root)
-	for _, u := range s.units {
-		s.total += u.runes
+	s.before = make([]int, len(s.units)+1)
+	for i, u := range s.units {
+		s.before[i+1] = s.before[i] + u.runes
 	}
+	s.total = s.before[len(s.units)]
 	for _, r := range rules {
 		if !r.compiled() {
 			r, _ = r.compile() // checked above
@@ -302,10 +307,7 @@ func attached(n, root *html.Node) bool {
 
 // inTail reports whether unit i lies in the second half of the body's text.
 func (s *stripper) inTail(i int) bool {
-	before := 0
-	for _, u := range s.units[:i] {
-		before += u.runes
-	}
+	before := s.before[i]
 	return before >= s.total-before-s.units[i].runes
 }
 
@@ -392,11 +394,7 @@ func (s *stripper) tailMarker(r Rule) {
 		if u.gone || u.runes == 0 || u.runes > r.MaxRunes || !r.re.MatchString(u.text) {
 			continue
 		}
-		before := 0
-		for _, v := range s.units[:i] {
-			before += v.runes
-		}
-		if before*5 < s.total { // a marker near the top ends nothing
+		if s.before[i]*5 < s.total { // a marker near the top ends nothing
 			return
 		}
 		for _, v := range s.units[i+1:] {
