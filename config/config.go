@@ -99,8 +99,8 @@ type Strip struct {
 // StripRule is a user-defined promotional-block rule; see extractor.Rule.
 // With a selector it removes matching elements (whose text matches pattern,
 // when set); with a pattern only it removes short blocks whose text matches.
-// Position "tail" limits it to the second half of the body and then removes
-// the block and everything after it.
+// Position "tail" (pattern rules only) limits it to the second half of the
+// body and then removes the block and everything after it.
 type StripRule struct {
 	Name     string `yaml:"name"`
 	Selector string `yaml:"selector,omitempty"`  // CSS selector

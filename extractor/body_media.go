@@ -83,11 +83,11 @@ func rewriteEmbeds(root *html.Node) {
 		}
 		replaceNode(n, linkParagraph(href, text))
 	}
-	// Mini-program text links carry no usable href: keep their text.
-	for _, a := range elements(root, func(n *html.Node) bool {
-		return n.DataAtom == atom.A && attr(n, "data-miniprogram-appid") != ""
-	}) {
-		if h := attr(a, "href"); h == "" || strings.HasPrefix(h, "javascript:") {
+	// Links that lead nowhere (mini-program text links, javascript:, bare
+	// anchors) keep their text only.
+	for _, a := range elements(root, func(n *html.Node) bool { return n.DataAtom == atom.A }) {
+		h := strings.ToLower(strings.TrimSpace(attr(a, "href")))
+		if h == "" || strings.HasPrefix(h, "javascript:") || strings.HasPrefix(h, "#") {
 			unwrap(a)
 		}
 	}

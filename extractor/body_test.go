@@ -191,6 +191,7 @@ func TestEmbeds(t *testing.T) {
 		{"mini-program", `<mp-miniprogram data-miniprogram-appid="wx1" data-miniprogram-nickname="多多购物吧" data-miniprogram-title="省钱有套路"></mp-miniprogram>`,
 			"【小程序：多多购物吧 · 省钱有套路】"},
 		{"audio without id", `<mpvoice name="早安"></mpvoice>`, "【音频：早安】"},
+		{"dead links keep their text", `<p><a href="javascript:void(0);" data-miniprogram-appid="wx1">小程序文字链</a> <a href="#top">回顶部</a></p>`, "小程序文字链 回顶部"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -326,6 +327,7 @@ func TestRulesFromConfig(t *testing.T) {
 		{"bad pattern", config.Strip{Rules: []config.StripRule{{Name: "mine", Pattern: "(["}}}, "mine"},
 		{"bad selector", config.Strip{Rules: []config.StripRule{{Name: "sel", Selector: "div[["}}}, "sel"},
 		{"bad position", config.Strip{Rules: []config.StripRule{{Name: "pos", Pattern: "x", Position: "middle"}}}, "pos"},
+		{"tail selector", config.Strip{Rules: []config.StripRule{{Name: "tailsel", Selector: "p", Position: "tail"}}}, "tailsel"},
 		{"empty rule", config.Strip{Rules: []config.StripRule{{Name: "empty"}}}, "empty"},
 		{"duplicate name", config.Strip{Rules: []config.StripRule{{Name: "qr-code", Pattern: "x"}}}, "qr-code"},
 		{"user rules", config.Strip{Rules: []config.StripRule{{Name: "ads", Selector: "section.ad"}, {Name: "sponsor", Pattern: "^本文由.*赞助$", Position: "tail"}}}, ""},

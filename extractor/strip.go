@@ -21,7 +21,7 @@ type RuleKind string
 // block elements, and images or text standing outside them) in document order.
 const (
 	// KindElement removes elements matching Selector (and Pattern, when set,
-	// against the element's text).
+	// against the element's text), wherever they are.
 	KindElement RuleKind = "element"
 	// KindQRCode removes a QR-code image together with its caption: an image
 	// whose own block or a neighbouring short block matches Pattern ("长按识别
@@ -88,6 +88,9 @@ func (r Rule) compile() (Rule, error) {
 	case KindElement:
 		if r.Selector == "" {
 			return fail(errors.New("element rule needs a selector"))
+		}
+		if r.Position == PositionTail {
+			return fail(errors.New("position tail applies to pattern rules, not selectors"))
 		}
 	case KindQRCode, KindBlock, KindTailList, KindTailMarker:
 		if r.Pattern == "" {
