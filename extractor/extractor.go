@@ -36,6 +36,17 @@ type Options struct {
 // Extract turns one page into a Document: an Article, or a page state.
 // It returns an error only for input that is not a page at all.
 func Extract(raw []byte, opts Options) (doc *model.Document, err error) {
+	return extract(raw, opts, parsePage)
+}
+
+// parseFull is the reference parse: html.Parse of the whole page. Tests
+// compare parsePage with it.
+func parseFull(raw []byte) (*html.Node, error) {
+	return html.Parse(bytes.NewReader(raw))
+}
+
+// extract is Extract with the parser as a parameter.
+func extract(raw []byte, opts Options, parse func([]byte) (*html.Node, error)) (doc *model.Document, err error) {
 	if err := checkInput(raw); err != nil {
 		return nil, err
 	}
@@ -45,7 +56,7 @@ func Extract(raw []byte, opts Options) (doc *model.Document, err error) {
 			doc, err = nil, fmt.Errorf("extractor: internal error: %v", r)
 		}
 	}()
-	root, err := html.Parse(bytes.NewReader(raw))
+	root, err := parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("extractor: parse html: %w", err)
 	}
