@@ -25,8 +25,9 @@ import (
 // could be read differently there, and the parsed placeholders are checked.
 
 // placeholderPrefix starts every placeholder; pages containing it are parsed
-// whole, so a placeholder found in the tree is always ours.
-const placeholderPrefix = "wxprepass:"
+// whole, so a placeholder found in the tree is always ours. Its first byte
+// is rare in pages, which keeps that search at memchr speed.
+const placeholderPrefix = "\x01wxprepass:"
 
 // rawBlock is the text of one <script> or <style> element, raw[start:end].
 type rawBlock struct {
@@ -92,6 +93,9 @@ func prepass(raw []byte) (small []byte, blocks []rawBlock, ok bool) {
 // child of an HTML <script> or <style> of the recorded kind: anything else
 // means the parser did not read the page as the scanner did.
 func restoreBlocks(root *html.Node, raw []byte, blocks []rawBlock) bool {
+	// One copy of the page backs every block text: one allocation instead
+	// of hundreds, most of them large.
+	src := string(raw)
 	found := make([]bool, len(blocks))
 	n := 0
 	okAll := true
@@ -106,7 +110,7 @@ func restoreBlocks(root *html.Node, raw []byte, blocks []rawBlock) bool {
 				}
 				found[i] = true
 				n++
-				c.Data = blockText(raw[blocks[i].start:blocks[i].end])
+				c.Data = blockText(src[blocks[i].start:blocks[i].end])
 				continue
 			}
 			walk(c)
@@ -125,8 +129,7 @@ func holdsBlock(p, text *html.Node, tag atom.Atom) bool {
 
 // blockText is the text node the tokenizer makes of raw text: newlines
 // normalised to \n and NUL replaced by U+FFFD (token.go Text).
-func blockText(b []byte) string {
-	s := string(b)
+func blockText(s string) string {
 	if strings.IndexByte(s, '\r') >= 0 {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
 		s = strings.ReplaceAll(s, "\r", "\n")

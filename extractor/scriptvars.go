@@ -68,17 +68,64 @@ func (v *scriptVars) getKey(names ...string) string {
 	return ""
 }
 
-func isIdentByte(c byte) bool {
-	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+func isIdentByte(c byte) bool { return identBytes[c] }
+
+// identBytes marks the bytes of a JS identifier (ASCII only, as the page
+// data names are); a table because scan tests one per byte it walks back.
+var identBytes = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	return t
+}()
+
+// opFinder yields the positions of '=' and ':' in s in increasing order.
+// Two strings.IndexByte cursors run at memchr speed, where IndexAny with two
+// bytes loops byte by byte; scripts are megabytes long.
+type opFinder struct {
+	s         string
+	eq, colon int // next known positions at or after the last query; len(s) when none
 }
 
+func newOpFinder(s string) opFinder { return opFinder{s: s, eq: -1, colon: -1} }
+
+// next returns the first '=' or ':' at or after from, or len(s).
+func (f *opFinder) next(from int) int {
+	if f.eq < from {
+		f.eq = indexByteFrom(f.s, '=', from)
+	}
+	if f.colon < from {
+		f.colon = indexByteFrom(f.s, ':', from)
+	}
+	return min(f.eq, f.colon)
+}
+
+// indexByteFrom is the index of c in s at or after from, or len(s).
+func indexByteFrom(s string, c byte, from int) int {
+	if j := strings.IndexByte(s[from:], c); j >= 0 {
+		return from + j
+	}
+	return len(s)
+}
+
+// wantedShape[c] has bit n set when a wanted name of n bytes starts with c,
+// and maxWanted is the longest wanted name: cheap tests before the map
+// lookup, which every '=' and ':' of the page's scripts would otherwise pay.
+var wantedShape, maxWanted = func() (shape [256]uint64, longest int) {
+	for n := range wantedVars {
+		shape[n[0]] |= 1 << len(n)
+		longest = max(longest, len(n))
+	}
+	return shape, longest
+}()
+
 func (v *scriptVars) scan(s string) {
+	ops := newOpFinder(s)
 	for i := 0; i < len(s); {
-		j := strings.IndexAny(s[i:], "=:")
-		if j < 0 {
+		p := ops.next(i)
+		if p >= len(s) {
 			return
 		}
-		p := i + j
 		i = p + 1
 		op := s[p]
 		if op == '=' {
@@ -96,11 +143,13 @@ func (v *scriptVars) scan(s string) {
 		for e > 0 && (s[e-1] == ' ' || s[e-1] == '\t') {
 			e--
 		}
+		// Stop a byte past the longest wanted name: base64 padding ends
+		// long identifier-like runs.
 		b := e
-		for b > 0 && isIdentByte(s[b-1]) {
+		for b > 0 && e-b <= maxWanted && isIdentByte(s[b-1]) {
 			b--
 		}
-		if b == e || e-b > 32 {
+		if b == e || e-b > maxWanted || wantedShape[s[b]]&(1<<(e-b)) == 0 {
 			continue
 		}
 		name := s[b:e]
@@ -116,6 +165,15 @@ func (v *scriptVars) scan(s string) {
 		if op == ':' && b > 0 && s[b-1] == '.' {
 			continue
 		}
+		m := v.key
+		if op == '=' {
+			m = v.assign
+		}
+		if _, done := m[name]; done {
+			// The first value stays, and an assignment that stored a value
+			// has already marked the name seen: nothing left to learn here.
+			continue
+		}
 		rhs := s[p+1:]
 		if op == '=' {
 			rhs = skipChainedAssign(rhs)
@@ -127,13 +185,7 @@ func (v *scriptVars) scan(s string) {
 		if !ok || val == "" {
 			continue
 		}
-		m := v.key
-		if op == '=' {
-			m = v.assign
-		}
-		if _, seen := m[name]; !seen {
-			m[name] = val
-		}
+		m[name] = val
 	}
 }
 
@@ -251,9 +303,24 @@ func decodeValue(s string) string {
 // \x26, \u4e2d, \n, \', \\ …). It returns the value and the number of bytes
 // consumed, quotes included.
 func jsString(s string) (string, int, bool) {
+	n, simple, ok := jsStringLen(s)
+	if !ok {
+		return "", 0, false
+	}
+	body := s[1 : n-1]
+	if simple {
+		return body, n, true
+	}
+	return unescapeJS(body), n, true
+}
+
+// jsStringLen measures the quoted JS string at the start of s without
+// decoding it: the bytes it spans, quotes included, and whether it holds no
+// escape. ok is false when a newline or the end of s comes first. Block
+// scanners only skip strings, and the page data holds thousands.
+func jsStringLen(s string) (n int, simple, ok bool) {
 	q := s[0]
-	end := -1
-	simple := true
+	simple = true
 	for i := 1; i < len(s); i++ {
 		c := s[i]
 		if c == '\\' {
@@ -262,21 +329,13 @@ func jsString(s string) (string, int, bool) {
 			continue
 		}
 		if c == q {
-			end = i
-			break
+			return i + 1, simple, true
 		}
 		if c == '\n' {
-			return "", 0, false
+			return 0, false, false
 		}
 	}
-	if end < 0 {
-		return "", 0, false
-	}
-	body := s[1:end]
-	if simple {
-		return body, end + 1, true
-	}
-	return unescapeJS(body), end + 1, true
+	return 0, false, false
 }
 
 // unescapeJS decodes JavaScript string escapes.
@@ -370,7 +429,7 @@ func jsBlock(s, marker string) string {
 	for j := k; j < len(s); j++ {
 		switch c := s[j]; c {
 		case '"', '\'':
-			if _, n, ok := jsString(s[j:]); ok {
+			if n, _, ok := jsStringLen(s[j:]); ok {
 				j += n - 1
 			}
 		case '{', '[':
@@ -396,7 +455,7 @@ func jsItems(block string) []string {
 	for j := 1; j < len(block)-1; j++ {
 		switch c := block[j]; c {
 		case '"', '\'':
-			if _, n, ok := jsString(block[j:]); ok {
+			if n, _, ok := jsStringLen(block[j:]); ok {
 				j += n - 1
 			}
 		case '{', '[':
@@ -422,7 +481,7 @@ func topKey(block, key string) string {
 	for j := 0; j < len(block); j++ {
 		switch c := block[j]; c {
 		case '"', '\'':
-			if _, n, ok := jsString(block[j:]); ok {
+			if n, _, ok := jsStringLen(block[j:]); ok {
 				j += n - 1
 			}
 		case '{', '[':
