@@ -106,13 +106,40 @@ func checkInput(raw []byte) error {
 	if bad > len(sample)/10+3 {
 		return fmt.Errorf("%w: binary data (not UTF-8 text)", ErrNotHTML)
 	}
+	if hasMarkupFold(head) {
+		return nil
+	}
+	// Unicode lower-casing can make ASCII out of other letters (K, İ):
+	// only this slow path, kept for input the fast one rejects, sees that.
 	lower := bytes.ToLower(head)
-	for _, tag := range []string{"<html", "<!doctype html", "<head", "<body", "<div", "<meta", "<title", "<script", "<p>", "<p "} {
+	for _, tag := range markupTags {
 		if bytes.Contains(lower, []byte(tag)) {
 			return nil
 		}
 	}
 	return fmt.Errorf("%w: no HTML markup in the first %d bytes", ErrNotHTML, len(head))
+}
+
+// markupTags are the openings that make input look like HTML.
+var markupTags = []string{"<html", "<!doctype html", "<head", "<body", "<div", "<meta", "<title", "<script", "<p>", "<p "}
+
+// hasMarkupFold reports whether head contains one of markupTags, ASCII
+// case-insensitively, without lower-casing a copy of 64 KB of mostly
+// Chinese text. A match here is a match in bytes.ToLower(head).
+func hasMarkupFold(head []byte) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(head[i:], '<')
+		if j < 0 {
+			return false
+		}
+		i += j
+		for _, tag := range markupTags {
+			if len(head)-i >= len(tag) && bytes.EqualFold(head[i:i+len(tag)], []byte(tag)) {
+				return true
+			}
+		}
+		i++
+	}
 }
 
 // page is one parsed page and what has been read from it so far.
@@ -126,6 +153,26 @@ type page struct {
 	vars     *scriptVars
 	cgi      []string           // window.cgiDataNew / cgiData / SSR data objects
 	content  *goquery.Selection // #js_content, may be empty
+	index    *domIndex          // built on first use, dropped when the body is converted
+}
+
+// dom returns the index of the tree as it is now.
+func (p *page) dom() *domIndex {
+	if p.index == nil {
+		p.index = newDOMIndex(p.root)
+	}
+	return p.index
+}
+
+// firstNode returns the first element matching sel, or nil.
+func (p *page) firstNode(sel string) *html.Node {
+	if n, ok := p.dom().first(sel); ok {
+		return n
+	}
+	if s := p.doc.Find(sel); s.Length() > 0 {
+		return s.Get(0)
+	}
+	return nil
 }
 
 func newPage(root *html.Node, raw []byte, opts Options) *page {
@@ -171,7 +218,11 @@ func newPage(root *html.Node, raw []byte, opts Options) *page {
 			}
 		}
 	}
-	p.content = p.doc.Find("#js_content").First()
+	if n := p.firstNode("#js_content"); n != nil {
+		p.content = p.doc.FindNodes(n)
+	} else {
+		p.content = p.doc.FindNodes()
+	}
 	return p
 }
 
@@ -235,7 +286,7 @@ func (p *page) isShare() bool {
 
 // isVideoPage reports the standalone video page (2017 template).
 func (p *page) isVideoPage() bool {
-	return p.content.Length() == 0 && p.doc.Find("#video_title").Length() > 0
+	return p.content.Length() == 0 && p.firstNode("#video_title") != nil
 }
 
 func (p *page) hasBody() bool {
@@ -254,6 +305,7 @@ func (p *page) article(id model.ID) (*model.Article, error) {
 		br = p.shareBody()
 	case p.content.Length() > 0:
 		var err error
+		p.index = nil // convertBody changes the tree
 		br, err = convertBody(p.content, rules)
 		if err != nil {
 			return nil, fmt.Errorf("extractor: convert body: %w", err)

@@ -25,8 +25,7 @@ var showTypes = map[string]string{
 // property or name.
 func (p *page) metaContent(keys ...string) string {
 	for _, k := range keys {
-		s := p.doc.Find(`meta[property="` + k + `"], meta[name="` + k + `"]`).First()
-		if v, ok := s.Attr("content"); ok {
+		if v, ok := p.dom().metaContent(k); ok {
 			if v = strings.TrimSpace(v); v != "" {
 				return v
 			}
@@ -37,6 +36,14 @@ func (p *page) metaContent(keys ...string) string {
 
 // text returns the normalised text of the first element matching sel.
 func (p *page) text(sel string) string {
+	if n, ok := p.dom().first(sel); ok {
+		if n == nil {
+			return ""
+		}
+		var b strings.Builder
+		allText(&b, n)
+		return cleanLine(b.String())
+	}
 	return cleanLine(p.doc.Find(sel).First().Text())
 }
 
