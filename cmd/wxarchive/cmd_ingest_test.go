@@ -259,3 +259,25 @@ func TestIngestFailedFetchIsRecorded(t *testing.T) {
 		t.Fatalf("show of an article with no version succeeded")
 	}
 }
+
+// A verification page served with status 200 (no redirect) is recognised by
+// the extractor and still cools the host down.
+func TestIngestVerificationPageCoolsDown(t *testing.T) {
+	srv := fakewx.New(t)
+	srv.Setenv(t)
+	cfg := fakeConfig(t)
+	c := newCLI(t)
+	srv.Page("/s/verify", fakewx.VerifyHTML)
+	srv.Page("/s/next", articlePage("下一篇", "<p>正文。</p>"))
+	code, out, errs := c.run("", "ingest", "--config", cfg, "--json", "https://mp.weixin.qq.com/s/verify", "https://mp.weixin.qq.com/s/next")
+	lines := decodeLines(t, out)
+	if code != 1 || len(lines) != 2 || lines[0].Outcome != "blocked" || lines[1].Outcome != "blocked" {
+		t.Fatalf("exit %d, %q, stderr %q", code, out, errs)
+	}
+	if lines[0].Version != 0 {
+		t.Errorf("a verification page made version %d", lines[0].Version)
+	}
+	if n := srv.Count("/s/next"); n != 0 {
+		t.Errorf("next page fetched %d times during the cool-down", n)
+	}
+}
