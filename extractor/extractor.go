@@ -234,6 +234,12 @@ func (p *page) findScript(marker string) string {
 			return b
 		}
 	}
+	if i, known := p.vars.firstScript(marker); known {
+		if i < 0 {
+			return ""
+		}
+		return p.scripts[i]
+	}
 	for _, s := range p.scripts {
 		if strings.Contains(s, marker) {
 			return s

@@ -2,6 +2,7 @@ package extractor
 
 import (
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -23,6 +24,17 @@ type scriptVars struct {
 	assign map[string]string // var X = / window.X = / X =
 	key    map[string]string // X: in object literals
 	seen   map[string]bool   // names assigned a literal, even an empty one
+	// firstWith maps each of scriptMarkers to the index of the first script
+	// holding it, noted by scan on its way.
+	firstWith map[string]int
+}
+
+// scriptMarkers are the markers findScript is asked for. Each ends in '='
+// or ':', so scan, which stops at every such byte, notes where each first
+// occurs instead of a whole-page search per marker.
+var scriptMarkers = []string{
+	"cgiDataNew =", "cgiData =", "__QMTPL_SSR_DATA__=",
+	"hashtags:", "appmsgalbuminfo:", "text_page_info:", "picture_page_info_list:",
 }
 
 // wantedVars are the names worth remembering; everything else is skipped
@@ -40,11 +52,37 @@ var wantedVars = map[string]bool{
 
 // parseScriptVars scans the given script texts.
 func parseScriptVars(scripts []string) *scriptVars {
-	v := &scriptVars{assign: map[string]string{}, key: map[string]string{}, seen: map[string]bool{}}
-	for _, s := range scripts {
-		v.scan(s)
+	v := &scriptVars{assign: map[string]string{}, key: map[string]string{}, seen: map[string]bool{}, firstWith: map[string]int{}}
+	for i, s := range scripts {
+		v.scan(i, s)
 	}
 	return v
+}
+
+// firstScript returns the index of the first script holding marker, -1 for
+// none; known is false for a marker scan does not look for.
+func (v *scriptVars) firstScript(marker string) (i int, known bool) {
+	if !slices.Contains(scriptMarkers, marker) {
+		return 0, false
+	}
+	if i, ok := v.firstWith[marker]; ok {
+		return i, true
+	}
+	return -1, true
+}
+
+// noteMarkers records script idx for the markers ending at s[p].
+func (v *scriptVars) noteMarkers(idx int, s string, p int) {
+	if len(v.firstWith) == len(scriptMarkers) {
+		return
+	}
+	for _, m := range scriptMarkers {
+		if m[len(m)-1] == s[p] && p+1 >= len(m) && s[p+1-len(m):p+1] == m {
+			if _, ok := v.firstWith[m]; !ok {
+				v.firstWith[m] = idx
+			}
+		}
+	}
 }
 
 // get returns the first non-empty value assigned to one of the names.
@@ -119,13 +157,16 @@ var wantedShape, maxWanted = func() (shape [256]uint64, longest int) {
 	return shape, longest
 }()
 
-func (v *scriptVars) scan(s string) {
+// scan reads script number idx. Every '=' and ':' is visited here but the
+// second byte of "==" and "=>", which ends no marker.
+func (v *scriptVars) scan(idx int, s string) {
 	ops := newOpFinder(s)
 	for i := 0; i < len(s); {
 		p := ops.next(i)
 		if p >= len(s) {
 			return
 		}
+		v.noteMarkers(idx, s, p)
 		i = p + 1
 		op := s[p]
 		if op == '=' {

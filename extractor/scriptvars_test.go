@@ -1,6 +1,12 @@
 package extractor
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
 
 func TestScriptValues(t *testing.T) {
 	tests := []struct {
@@ -55,5 +61,35 @@ func TestObjectKeys(t *testing.T) {
 	items := jsItems(jsBlock(s, "picture_page_info_list:"))
 	if len(items) != 2 || topKey(items[0], "cdn_url") != "u1" || topKey(items[1], "cdn_url") != "u2" {
 		t.Errorf("items = %q", items)
+	}
+}
+
+// TestScriptMarkers checks the markers scan notes against a plain search of
+// every script, over every fixture page.
+func TestScriptMarkers(t *testing.T) {
+	files := fixtures(t)
+	if shared, _ := filepath.Glob(filepath.Join(sharedDir, "*.html")); len(shared) > 0 {
+		files = append(files, shared...)
+	}
+	scripts := [][]string{{"a = {x:1}; cgiData = {b:2}", "cgiData == 1; hashtags: [] ;; cgiDataNew = {}"}}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		root, err := parseFull(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scripts = append(scripts, newPage(root, raw, Options{}).scripts)
+	}
+	for _, ss := range scripts {
+		v := parseScriptVars(ss)
+		for _, m := range scriptMarkers {
+			want := slices.IndexFunc(ss, func(s string) bool { return strings.Contains(s, m) })
+			if got, known := v.firstScript(m); !known || got != want {
+				t.Errorf("marker %q: first script %d (known %v), want %d", m, got, known, want)
+			}
+		}
 	}
 }

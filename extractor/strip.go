@@ -64,8 +64,12 @@ type Rule struct {
 
 	sel   cascadia.Selector
 	re    *regexp.Regexp
-	ready bool // compiled and checked
+	pre   *prefilter // literals a match of re needs; nil tries re always
+	ready bool       // compiled and checked
 }
+
+// match reports whether the rule's pattern matches s.
+func (r Rule) match(s string) bool { return r.pre.mayMatch(s) && r.re.MatchString(s) }
 
 // RuleError is a rule that cannot be used.
 type RuleError struct {
@@ -118,6 +122,7 @@ func (r Rule) compile() (Rule, error) {
 			return fail(fmt.Errorf("pattern: %w", err))
 		}
 		r.re = re
+		r.pre = newPrefilter(r.Pattern)
 	}
 	if r.MaxRunes <= 0 {
 		r.MaxRunes = 60
@@ -277,7 +282,7 @@ func (s *stripper) elements(r Rule) {
 			continue
 		}
 		text := nodeText(n)
-		if r.re != nil && !r.re.MatchString(text) {
+		if r.re != nil && !r.match(text) {
 			continue
 		}
 		if text == "" {
@@ -348,18 +353,18 @@ func (s *stripper) qrCodes(r Rule) {
 			continue
 		}
 		var caption []int
-		if u.runes > 0 && u.runes <= r.MaxRunes && r.re.MatchString(u.text) {
+		if u.runes > 0 && u.runes <= r.MaxRunes && r.match(u.text) {
 			caption = append(caption, i)
 		}
 		for _, j := range []int{i - 1, i + 1, i - 2, i + 2} {
 			if j < 0 || j >= len(s.units) || s.units[j].gone || s.units[j].runes == 0 {
 				continue
 			}
-			if s.units[j].runes <= r.MaxRunes && r.re.MatchString(s.units[j].text) {
+			if s.units[j].runes <= r.MaxRunes && r.match(s.units[j].text) {
 				caption = append(caption, j)
 			}
 		}
-		urlHit := r.re.MatchString(u.imgURLs)
+		urlHit := r.match(u.imgURLs)
 		if len(caption) == 0 && !urlHit {
 			continue
 		}
@@ -394,7 +399,7 @@ func (s *stripper) qrCodes(r Rule) {
 func (s *stripper) tailMarker(r Rule) {
 	for i := len(s.units) - 1; i >= 0; i-- {
 		u := s.units[i]
-		if u.gone || u.runes == 0 || u.runes > r.MaxRunes || !r.re.MatchString(u.text) {
+		if u.gone || u.runes == 0 || u.runes > r.MaxRunes || !r.match(u.text) {
 			continue
 		}
 		if s.before[i]*5 < s.total { // a marker near the top ends nothing
@@ -423,7 +428,7 @@ func (s *stripper) tailList(r Rule) {
 	for i := range s.units {
 		u := s.units[i]
 		if u.gone || u.runes == 0 || u.runes-u.linkRunes > r.MaxRunes ||
-			!r.re.MatchString(u.text) || !s.inTail(i) {
+			!r.match(u.text) || !s.inTail(i) {
 			continue
 		}
 		end, links := i+1, u.links
@@ -495,7 +500,7 @@ func (s *stripper) tailLinks(r Rule) {
 func (s *stripper) blocks(r Rule) {
 	for i := range s.units {
 		u := s.units[i]
-		if u.gone || u.runes == 0 || u.runes > r.MaxRunes || !r.re.MatchString(u.text) {
+		if u.gone || u.runes == 0 || u.runes > r.MaxRunes || !r.match(u.text) {
 			continue
 		}
 		if r.Position == PositionTail {
