@@ -44,13 +44,27 @@ var markdownConverter = sync.OnceValue(func() *converter.Converter {
 			table.WithHeaderPromotion(true),
 		),
 	))
-	for _, tag := range []string{"strong", "b"} {
-		conv.Register.RendererFor(tag, converter.TagTypeInline, renderEmphasis(markStrongOpen, markStrongClose), converter.PriorityEarly)
+	// One renderer for our five tags rather than RendererFor per tag: the
+	// converter copies, sorts and calls every registered renderer at every
+	// node, so each one costs on every node of the body.
+	strong, em := renderEmphasis(markStrongOpen, markStrongClose), renderEmphasis(markEmOpen, markEmClose)
+	for _, tag := range []string{"strong", "b", "em", "i", "br"} {
+		conv.Register.TagType(tag, converter.TagTypeInline, converter.PriorityEarly)
 	}
-	for _, tag := range []string{"em", "i"} {
-		conv.Register.RendererFor(tag, converter.TagTypeInline, renderEmphasis(markEmOpen, markEmClose), converter.PriorityEarly)
-	}
-	conv.Register.RendererFor("br", converter.TagTypeInline, renderBreak, converter.PriorityEarly)
+	conv.Register.Renderer(func(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
+		if n.Type != html.ElementNode && n.Type != html.DoctypeNode { // as dom.NodeName, which RendererFor uses
+			return converter.RenderTryNext
+		}
+		switch n.Data {
+		case "strong", "b":
+			return strong(ctx, w, n)
+		case "em", "i":
+			return em(ctx, w, n)
+		case "br":
+			return renderBreak(ctx, w, n)
+		}
+		return converter.RenderTryNext
+	}, converter.PriorityEarly)
 	return conv
 })
 

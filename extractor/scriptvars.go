@@ -71,9 +71,18 @@ func (v *scriptVars) firstScript(marker string) (i int, known bool) {
 	return -1, true
 }
 
+// markerPairs[c] is set when some marker ends with byte c followed by '='
+// or ':': a one-load test that rules out nearly every operator.
+var markerPairs = func() (t [256]bool) {
+	for _, m := range scriptMarkers {
+		t[m[len(m)-2]] = true
+	}
+	return t
+}()
+
 // noteMarkers records script idx for the markers ending at s[p].
 func (v *scriptVars) noteMarkers(idx int, s string, p int) {
-	if len(v.firstWith) == len(scriptMarkers) {
+	if p == 0 || !markerPairs[s[p-1]] || len(v.firstWith) == len(scriptMarkers) {
 		return
 	}
 	for _, m := range scriptMarkers {

@@ -29,7 +29,7 @@ func TestPrefilterFactors(t *testing.T) {
 	}{
 		{`二维码`, []string{"二维码"}},
 		{`(?i)qr[-_ ]?code`, []string{"code"}}, // the longer part
-		{`(?i)kelvin`, nil}, // k folds to the Kelvin sign
+		{`(?i)kelvin`, nil},                    // k folds to the Kelvin sign
 		{`a*`, nil},
 		{`^$`, nil},
 		{`(ab|cd)e|f`, []string{"ab", "cd", "f"}},
