@@ -14,6 +14,7 @@ var benchPages = []string{
 	"magichtml-2022-zhangshangsuide.html",
 	"exporter-2025-article-02.html",
 	"openclaw-2026-linyuebanzi-ai-agents.html",
+	"thepass-2026-picture-item8-feishu.html", // an image-share page: body from script data
 }
 
 // benchInput prefers the untrimmed original (the real size) when present.
