@@ -117,12 +117,28 @@ func hiddenStyle(style string) int {
 			}
 		case "opacity", "font-size", "line-height":
 			num := strings.TrimRight(val, "pxemt%")
+			if !mayBeFloat(num) {
+				continue // "normal", "bold": ParseFloat would fail, allocating its error
+			}
 			if f, err := strconv.ParseFloat(num, 64); err == nil && f < 0.05 && (prop != "line-height" || num == val || strings.HasSuffix(val, "em")) {
 				verdict = hiddenText
 			}
 		}
 	}
 	return verdict
+}
+
+// mayBeFloat reports false for text strconv.ParseFloat surely rejects: it
+// accepts only a sign, a digit or '.' first, or inf, infinity and nan.
+func mayBeFloat(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch c := s[0]; {
+	case c >= '0' && c <= '9', c == '.', c == '+', c == '-':
+		return true
+	}
+	return strings.EqualFold(s, "inf") || strings.EqualFold(s, "infinity") || strings.EqualFold(s, "nan")
 }
 
 func hasImage(n *html.Node) bool {

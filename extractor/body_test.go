@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -515,4 +516,24 @@ func TestStructure(t *testing.T) {
 	if !strings.Contains(md, "| 名 | 值 |") || !strings.Contains(md, "| a | 1 |") {
 		t.Errorf("table not converted:\n%s", md)
 	}
+}
+
+func TestMayBeFloat(t *testing.T) {
+	for _, s := range []string{"", "0", ".5", "-1", "+2", "1e-3", "0x1p-2", "inf", "-Inf", "Infinity", "NaN", "nan",
+		"normal", "bold", "auto", "inherit", "initial", "none", "e5", "_1", "1_0", "in", "na", " 1"} {
+		_, err := strconv.ParseFloat(s, 64)
+		if err == nil && !mayBeFloat(s) {
+			t.Errorf("mayBeFloat(%q) = false, but ParseFloat accepts it", s)
+		}
+	}
+}
+
+func FuzzMayBeFloat(f *testing.F) {
+	f.Add("1.5")
+	f.Add("normal")
+	f.Fuzz(func(t *testing.T, s string) {
+		if _, err := strconv.ParseFloat(s, 64); err == nil && !mayBeFloat(s) {
+			t.Fatalf("mayBeFloat(%q) = false, but ParseFloat accepts it", s)
+		}
+	})
 }
