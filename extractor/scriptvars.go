@@ -71,25 +71,33 @@ func (v *scriptVars) firstScript(marker string) (i int, known bool) {
 	return -1, true
 }
 
-// markerPairs[c] is set when some marker ends with byte c followed by '='
-// or ':': a one-load test that rules out nearly every operator.
-var markerPairs = func() (t [256]bool) {
-	for _, m := range scriptMarkers {
-		t[m[len(m)-2]] = true
+// markerEnds[k][c] has bit i set (at most 16 markers) when scriptMarkers[i] has byte c at k
+// bytes before its end. Three loads and two ANDs rule out nearly every
+// operator scan stops at, where comparing every marker would not be cheap.
+var markerEnds = func() (t [3][256]uint16) {
+	for i, m := range scriptMarkers {
+		for k := range t {
+			t[k][m[len(m)-1-k]] |= 1 << i
+		}
 	}
 	return t
 }()
 
 // noteMarkers records script idx for the markers ending at s[p].
 func (v *scriptVars) noteMarkers(idx int, s string, p int) {
-	if p == 0 || !markerPairs[s[p-1]] || len(v.firstWith) == len(scriptMarkers) {
+	if p < 2 {
 		return
 	}
-	for _, m := range scriptMarkers {
-		if m[len(m)-1] == s[p] && p+1 >= len(m) && s[p+1-len(m):p+1] == m {
-			if _, ok := v.firstWith[m]; !ok {
-				v.firstWith[m] = idx
-			}
+	cand := markerEnds[0][s[p]] & markerEnds[1][s[p-1]] & markerEnds[2][s[p-2]]
+	if cand == 0 {
+		return
+	}
+	for i, m := range scriptMarkers {
+		if cand&(1<<i) == 0 || p+1 < len(m) || s[p+1-len(m):p+1] != m {
+			continue
+		}
+		if _, ok := v.firstWith[m]; !ok {
+			v.firstWith[m] = idx
 		}
 	}
 }

@@ -67,6 +67,9 @@ func TestObjectKeys(t *testing.T) {
 // TestScriptMarkers checks the markers scan notes against a plain search of
 // every script, over every fixture page.
 func TestScriptMarkers(t *testing.T) {
+	if len(scriptMarkers) > 16 {
+		t.Fatal("markerEnds holds 16 markers")
+	}
 	files := fixtures(t)
 	if shared, _ := filepath.Glob(filepath.Join(sharedDir, "*.html")); len(shared) > 0 {
 		files = append(files, shared...)
