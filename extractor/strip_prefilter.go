@@ -122,8 +122,9 @@ func shortest(f prefilter) int {
 // containsFoldASCII reports whether s contains lit (ASCII) ignoring ASCII
 // case.
 func containsFoldASCII(s, lit string) bool {
+	first := lit[0] | 0x20 // case-folded for letters; a loose but safe pre-test otherwise
 	for i := 0; i+len(lit) <= len(s); i++ {
-		if equalFoldASCII(s[i:i+len(lit)], lit) {
+		if s[i]|0x20 == first && equalFoldASCII(s[i:i+len(lit)], lit) {
 			return true
 		}
 	}
