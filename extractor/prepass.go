@@ -23,6 +23,8 @@ import (
 // tokenizer leaves that model only in foreign content (<svg>, <math>), where
 // the parser turns raw text off and allows CDATA; the scanner gives up on what
 // could be read differently there, and the parsed placeholders are checked.
+// TestPrepassFixtures and FuzzPrepass compare the trees with html.Parse, so
+// a change of the tokenizer in a new x/net shows there.
 
 // placeholderPrefix starts every placeholder; pages containing it are parsed
 // whole, so a placeholder found in the tree is always ours. Its first byte
