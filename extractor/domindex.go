@@ -46,15 +46,19 @@ func (x *domIndex) add(n *html.Node) {
 			addFirst(x.byID, a.Val, n)
 		case "class":
 			// cascadia splits the class list on these five bytes
-			for _, c := range strings.FieldsFunc(a.Val, isClassSpace) {
-				addFirst(x.byClass, c, n)
+			for rest := a.Val; rest != ""; {
+				c := rest
+				if i := strings.IndexAny(rest, " \t\r\n\f"); i >= 0 {
+					c, rest = rest[:i], rest[i+1:]
+				} else {
+					rest = ""
+				}
+				if c != "" {
+					addFirst(x.byClass, c, n)
+				}
 			}
 		}
 	}
-}
-
-func isClassSpace(r rune) bool {
-	return r == ' ' || r == '\t' || r == '\r' || r == '\n' || r == '\f'
 }
 
 func addFirst(m map[string]*html.Node, k string, n *html.Node) {

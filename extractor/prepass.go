@@ -274,7 +274,7 @@ func (s *scanner) endTag(k int) (more bool) {
 		if !ok {
 			return false
 		}
-		s.closeForeign(lowerASCII(s.b[k+2 : t.nameEnd]))
+		s.closeForeign(knownTag(s.b[k+2 : t.nameEnd]))
 		s.i = t.end
 		return true
 	}
@@ -299,7 +299,7 @@ func (s *scanner) startTag(k int) (ok, more bool) {
 	if !ok {
 		return true, false // the tokenizer drops a tag cut by the end of input
 	}
-	name := lowerASCII(s.b[k+1 : t.nameEnd])
+	name := knownTag(s.b[k+1 : t.nameEnd])
 	s.i = t.end
 	kind, isRaw := rawKinds[name]
 	if !isRaw {
@@ -335,6 +335,9 @@ func (s *scanner) startTag(k int) (ok, more bool) {
 // closeForeign pops an open <svg>/<math> at its end tag. The count is only
 // a guide to which blocks to take out: restoreBlocks checks each one.
 func (s *scanner) closeForeign(name string) {
+	if name != "svg" && name != "math" {
+		return
+	}
 	for i := len(s.foreign) - 1; i >= 0; i-- {
 		if s.foreign[i] == name {
 			s.foreign = s.foreign[:i]
@@ -343,15 +346,36 @@ func (s *scanner) closeForeign(name string) {
 	}
 }
 
-// lowerASCII lowercases a tag name as the tokenizer does.
-func lowerASCII(b []byte) string {
-	for _, c := range b {
+// knownTag returns the lower-cased tag name b (ASCII case folded, as the
+// tokenizer does) when the scanner cares about it: a raw-text element, svg
+// or math. Else "", without allocating for the thousands of other tags.
+func knownTag(b []byte) string {
+	var buf [len("plaintext")]byte // the longest known name
+	if len(b) > len(buf) {
+		return ""
+	}
+	for i, c := range b {
 		if 'A' <= c && c <= 'Z' {
-			return strings.ToLower(string(b))
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	key := buf[:len(b)]
+	for _, name := range knownTags {
+		if string(key) == name {
+			return name
 		}
 	}
-	return string(b)
+	return ""
 }
+
+var knownTags = func() []string {
+	names := []string{"svg", "math"}
+	for name := range rawKinds {
+		names = append(names, name)
+	}
+	return names
+}()
 
 // tagEnd is where a tag's name and the tag end.
 type tagEnd struct {
