@@ -43,7 +43,9 @@ func Render(a *model.Article) []byte {
 // frontMatter marshals the metadata as YAML. A value holding markup ("<" in
 // a title such as "<script>标签详解") is written double-quoted with "<"
 // escaped as \x3C, so the file never carries a raw tag while the value
-// round-trips exactly.
+// round-trips exactly. A value holding an emoji or another character beyond
+// the Basic Multilingual Plane is written by yamlQuote too: the YAML encoder
+// would escape it as \U0001F30F, unreadable in the file and to grep.
 func frontMatter(m *model.Meta) []byte {
 	var node yaml.Node
 	if err := node.Encode(m); err != nil {
@@ -52,7 +54,7 @@ func frontMatter(m *model.Meta) []byte {
 	var marked []string
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
-		if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && strings.Contains(n.Value, "<") {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && (strings.Contains(n.Value, "<") || beyondBMP(n.Value)) {
 			marked = append(marked, n.Value)
 			n.Value = fmt.Sprintf("WXARCHIVE-ESCAPED-%d", len(marked)-1)
 			n.Style = yaml.DoubleQuotedStyle
@@ -77,6 +79,16 @@ func frontMatter(m *model.Meta) []byte {
 		out = bytes.Replace(out, []byte(ph), []byte(yamlQuote(marked[i])), 1)
 	}
 	return out
+}
+
+// beyondBMP reports whether s has a character above U+FFFF (emoji).
+func beyondBMP(s string) bool {
+	for _, r := range s {
+		if r > 0xFFFF {
+			return true
+		}
+	}
+	return false
 }
 
 // yamlQuote writes s as a YAML double-quoted scalar, escaping quotes,

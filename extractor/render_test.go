@@ -15,6 +15,7 @@ func TestRenderRoundTrip(t *testing.T) {
 	titles := []string{
 		"plain", `quotes "double" and 'single'`, "colon: and # hash", "line\nbreak", "- dash start",
 		"yes", "null", "0123", "<script>alert(1)</script>", "a < b \\ \"c\"", "tab\there", "@at", "`tick`", "  spaces  ", "中文：标题｜测试", "{braces}", "[list]", "a: b: c", "---",
+		"\U0001F30F华商君", "emoji 👏 and <tag>", "\U0001F600\"quoted\"",
 	}
 	for _, title := range titles {
 		a := &model.Article{
@@ -45,6 +46,9 @@ func TestRenderRoundTrip(t *testing.T) {
 		}
 		if !bytes.Equal(out, Render(a)) {
 			t.Errorf("not deterministic")
+		}
+		if bytes.Contains(out, []byte(`\U0`)) {
+			t.Errorf("title %q: emoji escaped in the front matter:\n%s", title, out)
 		}
 		if !strings.HasSuffix(string(out), "\nbody\n") {
 			t.Errorf("body not at end: %q", out)
