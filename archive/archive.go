@@ -11,7 +11,7 @@ import (
 )
 
 // ErrNotFound is returned when a key or URL names no archived article.
-var ErrNotFound = errors.New("archive: not found")
+var ErrNotFound = errors.New("not found") // always wrapped with "archive: <what>: "
 
 // ErrNoIdentity is returned by Record when neither the page nor the link
 // identifies the article.

@@ -129,6 +129,9 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 			return nil, fmt.Errorf("ingest: %s: fetching is not enabled", target)
 		}
 		link := firstNonEmpty(opt.URL, target)
+		if _, err := model.ParseLink(target); err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
 		capt, err := s.Fetcher.Page(ctx, target)
 		if err != nil {
 			return &archive.Input{Capture: model.Capture{Target: target, SourceURL: target, FetchedAt: now()}, Link: link}, err

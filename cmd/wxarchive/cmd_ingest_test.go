@@ -258,6 +258,16 @@ func TestIngestFailedFetchIsRecorded(t *testing.T) {
 	if code, _, _ := c.run("", "show", "https://mp.weixin.qq.com/s/trunc"); code == 0 {
 		t.Fatalf("show of an article with no version succeeded")
 	}
+
+	// A WeChat URL whose ids could not come from WeChat is refused unfetched.
+	before := srv.Total()
+	code, out, errs := c.run("", "ingest", "--config", cfg, "--json", "https://mp.weixin.qq.com/s?__biz=../../x&mid=1&idx=1")
+	if lines := decodeLines(t, out); code != 1 || lines[0].Outcome != "failed" || !strings.Contains(errs, "malformed") {
+		t.Fatalf("malformed ids: exit %d, %q, stderr %q", code, out, errs)
+	}
+	if srv.Total() != before {
+		t.Errorf("malformed URL was requested")
+	}
 }
 
 // A verification page served with status 200 (no redirect) is recognised by
