@@ -262,7 +262,7 @@ func TestIngestFailedFetchIsRecorded(t *testing.T) {
 	// A WeChat URL whose ids could not come from WeChat is refused unfetched.
 	before := srv.Total()
 	code, out, errs := c.run("", "ingest", "--config", cfg, "--json", "https://mp.weixin.qq.com/s?__biz=../../x&mid=1&idx=1")
-	if lines := decodeLines(t, out); code != 1 || lines[0].Outcome != "failed" || !strings.Contains(errs, "malformed") {
+	if lines := decodeLines(t, out); code != 1 || lines[0].Outcome != "failed" || !strings.Contains(lines[0].Error, "malformed") {
 		t.Fatalf("malformed ids: exit %d, %q, stderr %q", code, out, errs)
 	}
 	if srv.Total() != before {
