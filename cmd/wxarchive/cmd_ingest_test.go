@@ -291,3 +291,34 @@ func TestIngestVerificationPageCoolsDown(t *testing.T) {
 		t.Errorf("next page fetched %d times during the cool-down", n)
 	}
 }
+
+// A failed image is recorded with the capture, never fatal; the next capture
+// tries it again.
+func TestIngestFailedImageIsRecorded(t *testing.T) {
+	srv := fakewx.New(t)
+	srv.Setenv(t)
+	cfg := fakeConfig(t)
+	c := newCLI(t)
+	good := "https://mmbiz.qpic.cn/mmbiz_jpg/good/640?wx_fmt=jpeg"
+	missing := "https://mmbiz.qpic.cn/mmbiz_jpg/missing/640?wx_fmt=jpeg"
+	srv.Image("/mmbiz_jpg/good/640", "image/jpeg", []byte("\xff\xd8\xff jpeg"))
+	srv.Fail("/mmbiz_jpg/missing/640", 404, 10)
+	srv.Page("/s/img", articlePage("两张图", `<p>甲。</p><p><img data-src="`+good+`"></p><p><img data-src="`+missing+`"></p><p>乙。</p>`))
+
+	code, out, errs := c.run("", "ingest", "--config", cfg, "--json", "https://mp.weixin.qq.com/s/img")
+	if lines := decodeLines(t, out); code != 0 || lines[0].Outcome != "created" {
+		t.Fatalf("exit %d, %q, stderr %q", code, out, errs)
+	}
+	code, out, _ = c.run("", "log", "--json", "https://mp.weixin.qq.com/s/img")
+	if code != 0 || !strings.Contains(out, "image_errors") || !strings.Contains(out, "missing") || strings.Contains(out, "good/640\":") {
+		t.Fatalf("log: exit %d, %s", code, out)
+	}
+	srv.ResetCounts()
+	if code, _, _ := c.run("", "ingest", "--config", cfg, "https://mp.weixin.qq.com/s/img"); code != 0 {
+		t.Fatalf("second capture: exit %d", code)
+	}
+	if srv.Count("/mmbiz_jpg/good/640") != 0 || srv.Count("/mmbiz_jpg/missing/640") == 0 {
+		t.Errorf("second capture: good image requested %d times (want 0), missing %d (want ≥1)",
+			srv.Count("/mmbiz_jpg/good/640"), srv.Count("/mmbiz_jpg/missing/640"))
+	}
+}
