@@ -54,7 +54,8 @@ type Fetch struct {
 	Hosts     map[string]Polite `yaml:"hosts"` // per host; "default" applies to the rest
 }
 
-// Polite is the politeness rule for one host.
+// Polite is the politeness rule for one host. Fields left out (zero) take
+// the value of the built-in rule for that host, else of the "default" entry.
 type Polite struct {
 	Interval    Duration `yaml:"interval"` // mean time between requests
 	Jitter      Duration `yaml:"jitter"`

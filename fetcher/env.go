@@ -79,19 +79,49 @@ func parseResolve(v string) (map[string]string, error) {
 }
 
 // ConfigFromFetch maps the fetch section of pipeline.yaml onto a Config;
-// zero values keep the defaults.
+// zero values keep the defaults. A host entry that sets only some fields
+// (say only interval) takes the others from the defaults for that host: the
+// built-in rule of a host DefaultHosts names, else the "default" entry (as
+// configured, over the built-in one). So "interval: 5s" alone never means
+// no retries or no jitter.
 func ConfigFromFetch(f config.Fetch) Config {
 	cfg := Config{UserAgent: f.UserAgent, Timeout: time.Duration(f.Timeout), MaxBody: f.MaxBody}
-	if len(f.Hosts) > 0 {
-		cfg.Hosts = make(map[string]Polite, len(f.Hosts))
-		for h, p := range f.Hosts {
-			cfg.Hosts[h] = Polite{
-				Interval:    time.Duration(p.Interval),
-				Jitter:      time.Duration(p.Jitter),
-				Concurrency: p.Concurrency,
-				Retries:     p.Retries,
-			}
+	if len(f.Hosts) == 0 {
+		return cfg
+	}
+	builtin := DefaultHosts()
+	fallback := builtin["default"]
+	if p, ok := f.Hosts["default"]; ok {
+		fallback = inherit(p, fallback)
+	}
+	cfg.Hosts = make(map[string]Polite, len(f.Hosts))
+	for h, p := range f.Hosts {
+		if h != "default" {
+			h = normHost(h)
 		}
+		base, ok := builtin[h]
+		if !ok {
+			base = fallback
+		}
+		cfg.Hosts[h] = inherit(p, base)
 	}
 	return cfg
+}
+
+// inherit is the rule p of pipeline.yaml with its zero fields taken from base.
+func inherit(p config.Polite, base Polite) Polite {
+	r := base
+	if p.Interval > 0 {
+		r.Interval = time.Duration(p.Interval)
+	}
+	if p.Jitter > 0 {
+		r.Jitter = time.Duration(p.Jitter)
+	}
+	if p.Concurrency > 0 {
+		r.Concurrency = p.Concurrency
+	}
+	if p.Retries > 0 {
+		r.Retries = p.Retries
+	}
+	return r
 }

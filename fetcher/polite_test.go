@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"wxarchive/config"
 	"wxarchive/fetcher"
 )
 
@@ -165,5 +166,28 @@ func TestConcurrentPages(t *testing.T) {
 	}
 	if n := srv.Count("/s/abc"); n != 8 {
 		t.Errorf("requests = %d", n)
+	}
+}
+
+func TestConfigFromFetchInherits(t *testing.T) {
+	d := fetcher.DefaultHosts()
+	cfg := fetcher.ConfigFromFetch(config.Fetch{Hosts: map[string]config.Polite{
+		"MP.weixin.qq.com": {Interval: config.Duration(5 * time.Second)},
+		"default":          {Concurrency: 3},
+		"mmbiz.qpic.cn":    {Jitter: config.Duration(time.Second)},
+	}})
+	page := d[fetcher.PageHost]
+	page.Interval = 5 * time.Second
+	def := d["default"]
+	def.Concurrency = 3
+	img := def
+	img.Jitter = time.Second
+	for h, want := range map[string]fetcher.Polite{fetcher.PageHost: page, "default": def, "mmbiz.qpic.cn": img} {
+		if got := cfg.Hosts[h]; got != want {
+			t.Errorf("%s = %+v, want %+v", h, got, want)
+		}
+	}
+	if len(cfg.Hosts) != 3 {
+		t.Errorf("hosts = %v", cfg.Hosts)
 	}
 }
