@@ -141,17 +141,19 @@ func check(n *yaml.Node, t reflect.Type, path string, lines map[string]int) []er
 		}
 		return errs
 	}
-	if n.Kind != yaml.ScalarNode {
-		return bad("want a %s, got %s", t.Kind(), describe(n))
+	isInt := t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64
+	what := t.Kind().String()
+	switch {
+	case isInt:
+		what = "whole number"
+	case t.Kind() == reflect.Bool:
+		what = "true or false"
 	}
-	if err := n.Decode(reflect.New(t).Interface()); err != nil {
-		what := t.Kind().String()
-		switch t.Kind() {
-		case reflect.Int, reflect.Int64:
-			what = "whole number"
-		case reflect.Bool:
-			what = "true or false"
-		}
+	if n.Kind != yaml.ScalarNode {
+		return bad("want a %s, got %s", what, describe(n))
+	}
+	// yaml decodes 1.5 or 1e3 into an int by truncating: refuse it.
+	if err := n.Decode(reflect.New(t).Interface()); err != nil || (isInt && n.ShortTag() != "!!int") {
 		return bad("want a %s, got %q", what, n.Value)
 	}
 	return nil
@@ -216,6 +218,11 @@ func (c *Config) Validate() error {
 			bad(field, "must not be negative, got %d", v)
 		}
 	}
+	nonNegDur := func(field string, d Duration) {
+		if d < 0 {
+			bad(field, "must not be negative, got %v", time.Duration(d))
+		}
+	}
 	if strings.TrimSpace(c.Archive.Dir) == "" {
 		bad("archive.dir", "must not be empty")
 	}
@@ -230,9 +237,9 @@ func (c *Config) Validate() error {
 			bad("schedule.timezone", "unknown time zone %q", c.Schedule.TimeZone)
 		}
 	}
-	nonNeg("schedule.start_delay", int64(c.Schedule.StartDelay))
+	nonNegDur("schedule.start_delay", c.Schedule.StartDelay)
 
-	nonNeg("fetch.timeout", int64(c.Fetch.Timeout))
+	nonNegDur("fetch.timeout", c.Fetch.Timeout)
 	nonNeg("fetch.max_body", c.Fetch.MaxBody)
 	hosts := make([]string, 0, len(c.Fetch.Hosts))
 	for h := range c.Fetch.Hosts {
@@ -245,8 +252,8 @@ func (c *Config) Validate() error {
 		if h != "default" && (h == "" || strings.ContainsAny(h, "/:@ ?#")) {
 			bad(f, "want a host name such as mp.weixin.qq.com or \"default\"")
 		}
-		nonNeg(f+".interval", int64(p.Interval))
-		nonNeg(f+".jitter", int64(p.Jitter))
+		nonNegDur(f+".interval", p.Interval)
+		nonNegDur(f+".jitter", p.Jitter)
 		nonNeg(f+".concurrency", int64(p.Concurrency))
 		nonNeg(f+".retries", int64(p.Retries))
 	}
@@ -300,7 +307,7 @@ func (c *Config) Validate() error {
 		}
 		prev = d
 	}
-	nonNeg("recheck.every", int64(c.Recheck.Every))
+	nonNegDur("recheck.every", c.Recheck.Every)
 	nonNeg("recheck.max_per_run", int64(c.Recheck.MaxPerRun))
 
 	nonNeg("queue.max_attempts", int64(c.Queue.MaxAttempts))
