@@ -195,12 +195,21 @@ func Parse(data []byte) (*Config, error) {
 	return c, nil
 }
 
-// Default is the configuration used when there is no pipeline.yaml.
+// MaxFetchesPerDay is the most article pages the scheduled job should fetch
+// in a day: users report WeChat banning an IP after about 300. The per-run
+// caps of Default (and of the shipped pipeline.yaml) stay under it at their
+// schedule.
+const MaxFetchesPerDay = 300
+
+// Default is the configuration used when there is no pipeline.yaml. Fields
+// a pipeline.yaml leaves out keep these values; the per-run caps keep four
+// passes a day at 160 article fetches, well under MaxFetchesPerDay.
 func Default() *Config {
 	return &Config{
 		Archive:  Archive{Dir: "archive"},
 		Schedule: Schedule{Cron: "0 */6 * * *", TimeZone: "Asia/Shanghai"},
-		Queue:    Queue{MaxAttempts: 3},
+		Recheck:  Recheck{MaxPerRun: 15},
+		Queue:    Queue{MaxAttempts: 3, MaxPerRun: 25},
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/robfig/cron/v3"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -108,5 +110,33 @@ func TestRepoPipelineYAML(t *testing.T) {
 	}
 	if c.Archive.Dir == "" || c.Location().String() != "Asia/Shanghai" {
 		t.Errorf("repo pipeline.yaml: %+v", c)
+	}
+}
+
+// TestDefaultsStayUnderDailyBudget checks that the built-in defaults and the
+// shipped pipeline.yaml cap article fetches per day under MaxFetchesPerDay.
+func TestDefaultsStayUnderDailyBudget(t *testing.T) {
+	repo, err := Load("../pipeline.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]*Config{"Default()": Default(), "pipeline.yaml": repo} {
+		if c.Queue.MaxPerRun <= 0 || c.Recheck.MaxPerRun <= 0 {
+			t.Errorf("%s: queue.max_per_run %d, recheck.max_per_run %d: want caps", name, c.Queue.MaxPerRun, c.Recheck.MaxPerRun)
+			continue
+		}
+		sched, err := cron.ParseStandard(c.Schedule.Cron)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Date(2026, 1, 1, 0, 0, 0, 0, c.Location())
+		passes := 0
+		for at := sched.Next(start.Add(-time.Second)); at.Before(start.Add(24 * time.Hour)); at = sched.Next(at) {
+			passes++
+		}
+		perDay := passes * (c.Queue.MaxPerRun + c.Recheck.MaxPerRun + len(c.Sources.Albums))
+		if perDay > MaxFetchesPerDay {
+			t.Errorf("%s: %d passes a day × caps = %d page fetches, over %d", name, passes, perDay, MaxFetchesPerDay)
+		}
 	}
 }
