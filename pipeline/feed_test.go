@@ -3,10 +3,13 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestFeedLinks(t *testing.T) {
@@ -69,5 +72,44 @@ func TestFetchFeed(t *testing.T) {
 	cancel()
 	if _, err := FetchFeed(cctx, srv.Client(), srv.URL+"/ok", "", 100); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// TestFeedConnectionsClosedAfterPass: a daemon runs passes for weeks; the
+// feed client of a pass must not leave its connections open.
+func TestFeedConnectionsClosedAfterPass(t *testing.T) {
+	var mu sync.Mutex
+	open := map[net.Conn]bool{}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`<rss version="2.0"><channel><title>t</title></channel></rss>`))
+	}))
+	srv.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		mu.Lock()
+		defer mu.Unlock()
+		if s == http.StateClosed || s == http.StateHijacked {
+			delete(open, c)
+		} else {
+			open[c] = true
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	cfg := loadCfg(t, t.TempDir(), "sources:\n  feeds: ["+srv.URL+"/a, "+srv.URL+"/b]\n")
+	e := newEnv(t, cfg) // HTTP nil: the pipeline's own feed client
+	if s := e.run(context.Background()); s.SourceErrs != 0 {
+		t.Fatalf("run: %s", s)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		n := len(open)
+		mu.Unlock()
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d feed connections still open after the pass", n)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

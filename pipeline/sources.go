@@ -37,11 +37,18 @@ func (ps *pass) discover(ctx context.Context) {
 			ps.enqueue(l, 0, "url_file:"+f)
 		}
 	}
+	hc := ps.p.HTTP
+	if hc == nil && len(src.Feeds) > 0 {
+		// One client for the pass, its idle connections closed after:
+		// a daemon must not keep a pool per pass open for weeks.
+		hc = NewFeedClient(ps.p.Config.Fetch)
+		defer hc.CloseIdleConnections()
+	}
 	for _, f := range src.Feeds {
 		if ctx.Err() != nil {
 			return
 		}
-		links, err := ps.feedLinks(ctx, f)
+		links, err := ps.feedLinks(ctx, hc, f)
 		if err != nil {
 			ps.sourceErr("feed", f, err)
 			continue
@@ -108,14 +115,10 @@ func (ps *pass) album(ctx context.Context, raw string) {
 
 // feedLinks reads a feed (URL or local file) and returns the article links
 // of its items: item links and links inside item content.
-func (ps *pass) feedLinks(ctx context.Context, src string) ([]model.Link, error) {
+func (ps *pass) feedLinks(ctx context.Context, hc *http.Client, src string) ([]model.Link, error) {
 	var data []byte
 	var err error
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
-		hc := ps.p.HTTP
-		if hc == nil {
-			hc = NewFeedClient(ps.p.Config.Fetch)
-		}
 		data, err = FetchFeed(ctx, hc, src, ps.p.Config.Fetch.UserAgent, maxFeed(ps.p.Config.Fetch))
 	} else {
 		data, err = os.ReadFile(ps.path(src))
@@ -143,7 +146,7 @@ func NewFeedClient(f config.Fetch) *http.Client {
 	}
 	return &http.Client{
 		Timeout:   timeout,
-		Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 10 * time.Second},
+		Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 10 * time.Second, IdleConnTimeout: 90 * time.Second},
 	}
 }
 
