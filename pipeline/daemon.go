@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -96,6 +97,11 @@ func (d *Daemon) pass(ctx context.Context) {
 		}
 	}
 	sum, err := d.Pipeline.RunOnce(ctx)
+	var lerr *LockError
+	if errors.As(err, &lerr) {
+		d.log().Warn("archive is locked by another command: this pass is skipped, the next scheduled one retries", "err", lerr.Err)
+		return
+	}
 	if err != nil {
 		d.log().Error("run failed", "err", err)
 		return

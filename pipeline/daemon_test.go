@@ -3,6 +3,8 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -133,5 +135,35 @@ func TestCronLocation(t *testing.T) {
 	next := sched.Next(time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC).In(loc))
 	if got := next.UTC(); !got.Equal(time.Date(2026, 1, 1, 19, 30, 0, 0, time.UTC)) {
 		t.Errorf("next = %v", got)
+	}
+}
+
+func TestDaemonSkipsPassWhileLocked(t *testing.T) {
+	e := newEnv(t, loadCfg(t, t.TempDir(), "sources: {urls: [\""+art(bizA, 1)+"\"]}\n"))
+	held := true
+	e.p.Lock = func() (func(), error) {
+		if held {
+			return nil, errors.New("archive: locked by ingest (pid 42)")
+		}
+		return func() {}, nil
+	}
+	var logs bytes.Buffer
+	var out strings.Builder
+	d := &Daemon{Pipeline: e.p, Spec: "@hourly", Out: &out, Log: slog.New(slog.NewTextHandler(&logs, nil))}
+	job := d.Job(context.Background())
+	job.Run()
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "skipped, the next scheduled one retries") ||
+		!strings.Contains(logs.String(), "pid 42") || len(e.ing.calls) != 0 || out.Len() != 0 {
+		t.Errorf("locked pass: calls %q, out %q, log:\n%s", e.ing.calls, out.String(), logs.String())
+	}
+	held = false
+	job.Run()
+	if len(e.ing.calls) != 1 {
+		t.Errorf("next pass: calls %q", e.ing.calls)
+	}
+	var lerr *LockError
+	held = true
+	if _, err := e.p.RunOnce(context.Background()); !errors.As(err, &lerr) || !strings.HasPrefix(err.Error(), "pipeline: lock archive: archive: locked") {
+		t.Errorf("RunOnce while locked: %v", err)
 	}
 }

@@ -73,6 +73,14 @@ type Pipeline struct {
 	ArticleTimeout time.Duration
 }
 
+// LockError is returned by RunOnce when the archive lock cannot be taken,
+// typically because another command (a manual ingest) holds it. The pass
+// did nothing; the daemon skips it and the next scheduled pass tries again.
+type LockError struct{ Err error }
+
+func (e *LockError) Error() string { return "pipeline: lock archive: " + e.Err.Error() }
+func (e *LockError) Unwrap() error { return e.Err }
+
 // pass is the state of one running pass.
 type pass struct {
 	p        *Pipeline
@@ -104,7 +112,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	if p.Lock != nil {
 		unlock, err := p.Lock()
 		if err != nil {
-			return Summary{}, fmt.Errorf("pipeline: lock archive: %w", err)
+			return Summary{}, &LockError{Err: err}
 		}
 		defer unlock()
 	}
