@@ -89,6 +89,9 @@ type Recheck struct {
 type Queue struct {
 	MaxAttempts int `yaml:"max_attempts"` // drop an item after this many failed fetches; 0 = 3
 	MaxPerRun   int `yaml:"max_per_run"`  // queued articles fetched per run; 0 = no cap
+	// MaxPerAccount caps the pages of one account (__biz) fetched in a
+	// run, queued and rechecked together; 0 = no cap.
+	MaxPerAccount int `yaml:"max_per_account"`
 }
 
 // Strip extends or switches off promotional-block rules.
@@ -201,15 +204,20 @@ func Parse(data []byte) (*Config, error) {
 // schedule.
 const MaxFetchesPerDay = 300
 
+// MaxFetchesPerAccountPerDay is the same for the articles of one account:
+// users report about 50.
+const MaxFetchesPerAccountPerDay = 50
+
 // Default is the configuration used when there is no pipeline.yaml. Fields
 // a pipeline.yaml leaves out keep these values; the per-run caps keep four
-// passes a day at 160 article fetches, well under MaxFetchesPerDay.
+// passes a day at 160 article fetches, well under MaxFetchesPerDay, and 48
+// from one account.
 func Default() *Config {
 	return &Config{
 		Archive:  Archive{Dir: "archive"},
 		Schedule: Schedule{Cron: "0 */6 * * *", TimeZone: "Asia/Shanghai"},
 		Recheck:  Recheck{MaxPerRun: 15},
-		Queue:    Queue{MaxAttempts: 3, MaxPerRun: 25},
+		Queue:    Queue{MaxAttempts: 3, MaxPerRun: 25, MaxPerAccount: MaxFetchesPerAccountPerDay / 4},
 	}
 }
 

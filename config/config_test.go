@@ -42,6 +42,7 @@ func TestParseErrors(t *testing.T) {
 		{"recheck zero", "recheck:\n  after: [0s]\n", `recheck.after[0]: must be positive`},
 		{"syntax", "archive:\n  dir: [\n", `line 2: did not find expected node content`},
 		{"empty dir", "archive:\n  dir: \"\"\n", `line 2: archive.dir: must not be empty`},
+		{"negative per account", "queue:\n  max_per_account: -1\n", `line 2: queue.max_per_account: must not be negative`},
 		{"negative attempts", "queue:\n  max_attempts: -2\n", `line 2: queue.max_attempts: must not be negative`},
 	}
 	for _, tt := range tests {
@@ -135,6 +136,9 @@ func TestDefaultsStayUnderDailyBudget(t *testing.T) {
 			passes++
 		}
 		perDay := passes * (c.Queue.MaxPerRun + c.Recheck.MaxPerRun + len(c.Sources.Albums))
+		if c.Queue.MaxPerAccount <= 0 || passes*c.Queue.MaxPerAccount > MaxFetchesPerAccountPerDay {
+			t.Errorf("%s: %d passes a day × queue.max_per_account %d, over %d", name, passes, c.Queue.MaxPerAccount, MaxFetchesPerAccountPerDay)
+		}
 		if perDay > MaxFetchesPerDay {
 			t.Errorf("%s: %d passes a day × caps = %d page fetches, over %d", name, passes, perDay, MaxFetchesPerDay)
 		}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -88,6 +89,7 @@ type pass struct {
 	q        *Queue
 	archived map[model.Key]Article
 	stopped  map[string]bool // hosts cooling down
+	accounts map[string]int  // pages fetched per account (__biz) this pass
 	follows  int             // follow items queued this pass
 	sum      Summary
 }
@@ -124,7 +126,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("pipeline: list archive: %w", err)
 	}
-	ps := &pass{p: p, log: log, q: q, archived: map[model.Key]Article{}, stopped: map[string]bool{}}
+	ps := &pass{p: p, log: log, q: q, archived: map[model.Key]Article{}, stopped: map[string]bool{}, accounts: map[string]int{}}
 	ps.sum.Started = start
 	for _, a := range list {
 		ps.archived[a.Key] = a
@@ -211,6 +213,21 @@ func (ps *pass) followArchived(list []Article) {
 	}
 }
 
+// bizOf is the account of an article URL, "" for a short link.
+func bizOf(u string) string {
+	if l, err := model.ParseLink(u); err == nil {
+		return l.ID.Biz
+	}
+	return ""
+}
+
+// accountFull reports whether the account's pages for this pass are used
+// up (queue.max_per_account); an unknown account ("") never is.
+func (ps *pass) accountFull(biz string) bool {
+	n := ps.p.Config.Queue.MaxPerAccount
+	return biz != "" && n > 0 && ps.accounts[biz] >= n
+}
+
 func hostOf(u string) string {
 	if pu, err := url.Parse(u); err == nil {
 		return pu.Hostname()
@@ -242,6 +259,9 @@ func (ps *pass) capture(ctx context.Context, u string) Result {
 		ps.sum.Skipped++
 		return r
 	}
+	if biz := cmp.Or(r.Biz, bizOf(u)); biz != "" {
+		ps.accounts[biz]++
+	}
 	ps.sum.Fetched++
 	ps.sum.count(r.Outcome)
 	return r
@@ -266,6 +286,9 @@ func (ps *pass) drain(ctx context.Context) error {
 		}
 		if cfg.MaxPerRun > 0 && done >= cfg.MaxPerRun {
 			break
+		}
+		if ps.accountFull(bizOf(it.URL)) {
+			continue // stays queued for a later pass
 		}
 		done++
 		r := ps.capture(ctx, it.URL)
@@ -324,6 +347,9 @@ func (ps *pass) recheck(ctx context.Context, list []Article) error {
 		if ps.stopped[hostOf(a.URL)] {
 			ps.sum.Skipped++
 			continue
+		}
+		if ps.accountFull(cmp.Or(a.Biz, bizOf(a.URL))) {
+			continue // due again next pass
 		}
 		r := ps.capture(ctx, a.URL)
 		if r.CoolingDown {

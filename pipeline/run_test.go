@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"testing"
+	"time"
 
 	"wxarchive/model"
 )
@@ -147,5 +148,28 @@ func TestLockHeldForPass(t *testing.T) {
 	e.run(context.Background())
 	if locked {
 		t.Error("lock not released after the pass")
+	}
+}
+
+func TestQueueMaxPerAccount(t *testing.T) {
+	e := newEnv(t, loadCfg(t, t.TempDir(), "sources: {urls: [\""+art(bizA, 1)+"\", \""+art(bizA, 2)+"\", \""+art(bizB, 3)+"\", \""+art(bizA, 4)+"\"]}\n"+
+		"queue: {max_per_account: 2}\nrecheck: {after: [1h]}\n"))
+	if s := e.run(context.Background()); s.Fetched != 3 || s.Queued != 1 {
+		t.Fatalf("first pass: %s", s)
+	}
+	if q := e.queue(); len(q.Items) != 1 || q.Items[0].Key != key(bizA, 4) {
+		t.Fatalf("queue: %+v", q.Items)
+	}
+	// Next pass: the queued article of bizA and rechecks share bizA's cap.
+	e.clk.Add(2 * time.Hour)
+	s := e.run(context.Background())
+	var a int
+	for _, u := range e.ing.calls[3:] {
+		if bizOf(u) == bizA {
+			a++
+		}
+	}
+	if a != 2 || s.Queued != 0 {
+		t.Errorf("second pass fetched %d of bizA (%q), %s", a, e.ing.calls[3:], s)
 	}
 }
