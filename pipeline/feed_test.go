@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -111,5 +112,42 @@ func TestFeedConnectionsClosedAfterPass(t *testing.T) {
 			t.Fatalf("%d feed connections still open after the pass", n)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestFeedErrorsSeen: a feed that is not a feed, too large or missing is
+// named in one clear message, and the printed summary counts it.
+func TestFeedErrorsSeen(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/page.html":
+			w.Write([]byte("<html><body>hello</body></html>"))
+		case "/huge.xml":
+			w.Write([]byte(strings.Repeat("x", 2000)))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	var logs strings.Builder
+	cfg := loadCfg(t, t.TempDir(), "fetch: {max_body: 1000}\nsources:\n  feeds: ["+srv.URL+"/page.html, "+srv.URL+"/huge.xml, missing.xml]\n")
+	e := newEnv(t, cfg)
+	e.p.HTTP = srv.Client()
+	e.p.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	s := e.run(context.Background())
+	if s.SourceErrs != 3 || !strings.Contains(s.String(), " source_errors=3") {
+		t.Errorf("summary %q", s.String())
+	}
+	for _, want := range []string{
+		`err="pipeline: feed ` + srv.URL + `/page.html: not an RSS, Atom or JSON feed`,
+		`err="pipeline: feed ` + srv.URL + `/huge.xml: larger than fetch.max_body (1000 bytes)"`,
+		`err="pipeline: feed file: open `,
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, logs.String())
+		}
+	}
+	if strings.Contains(logs.String(), "pipeline: feed larger") {
+		t.Errorf("doubled prefix:\n%s", logs.String())
 	}
 }

@@ -155,7 +155,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	}
 	log.Info("run finished", "discovered", ps.sum.Discovered, "fetched", ps.sum.Fetched, "created", ps.sum.Created,
 		"updated", ps.sum.Updated, "failed", ps.sum.Failed, "skipped", ps.sum.Skipped, "queued", ps.sum.Queued,
-		"interrupted", ps.sum.Interrupted)
+		"source_errors", ps.sum.SourceErrs, "interrupted", ps.sum.Interrupted)
 	return ps.sum, err
 }
 

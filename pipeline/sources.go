@@ -30,7 +30,7 @@ func (ps *pass) discover(ctx context.Context) {
 	for _, f := range src.URLFiles {
 		data, err := os.ReadFile(ps.path(f))
 		if err != nil {
-			ps.sourceErr("url_file", f, err)
+			ps.sourceErr("url_file", f, fmt.Errorf("pipeline: url file: %w", err))
 			continue
 		}
 		for _, l := range textFileLinks(f, data) {
@@ -120,13 +120,17 @@ func (ps *pass) feedLinks(ctx context.Context, hc *http.Client, src string) ([]m
 	var err error
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
 		data, err = FetchFeed(ctx, hc, src, ps.p.Config.Fetch.UserAgent, maxFeed(ps.p.Config.Fetch))
-	} else {
-		data, err = os.ReadFile(ps.path(src))
+	} else if data, err = os.ReadFile(ps.path(src)); err != nil {
+		err = fmt.Errorf("pipeline: feed file: %w", err)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return FeedLinks(data)
+	links, err := FeedLinks(data)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: feed %s: %w", src, err)
+	}
+	return links, nil
 }
 
 func maxFeed(f config.Fetch) int64 {
@@ -151,7 +155,7 @@ func NewFeedClient(f config.Fetch) *http.Client {
 }
 
 // ErrTooLarge is returned for a feed larger than the size cap.
-var ErrTooLarge = errors.New("pipeline: feed larger than max_body")
+var ErrTooLarge = errors.New("larger than fetch.max_body")
 
 // FetchFeed GETs a feed, refusing bodies over max bytes.
 func FetchFeed(ctx context.Context, hc *http.Client, u, userAgent string, max int64) ([]byte, error) {
@@ -183,10 +187,11 @@ func FetchFeed(ctx context.Context, hc *http.Client, u, userAgent string, max in
 
 // FeedLinks parses an RSS, Atom or JSON feed and returns the WeChat article
 // links of its items (item links first, then links in content), unique.
+// Its error names no source: callers wrap it with the feed's name.
 func FeedLinks(data []byte) ([]model.Link, error) {
 	f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: parse feed: %w", err)
+		return nil, fmt.Errorf("not an RSS, Atom or JSON feed: %w", err)
 	}
 	var b strings.Builder
 	for _, it := range f.Items {

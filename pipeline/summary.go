@@ -57,6 +57,9 @@ func (s Summary) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "run: discovered=%d fetched=%d created=%d updated=%d unchanged=%d deleted=%d unavailable=%d blocked=%d failed=%d skipped=%d dropped=%d queued=%d duration=%s",
 		s.Discovered, s.Fetched, s.Created, s.Updated, s.Unchanged, s.Deleted, s.Unavailable, s.Blocked, s.Failed, s.Skipped, s.Dropped, s.Queued, s.Duration.Round(time.Millisecond))
+	if s.SourceErrs > 0 {
+		fmt.Fprintf(&b, " source_errors=%d", s.SourceErrs)
+	}
 	if s.Interrupted {
 		b.WriteString(" interrupted")
 	}
