@@ -32,7 +32,7 @@ func convertBody(content *goquery.Selection, rules []Rule) (bodyResult, error) {
 	removeJunk(root)
 	removeHidden(root)
 	res.Links = articleLinks(root)
-	stripped, err := strip(root, rules)
+	stripped, err := strip(root, rules, accountName(root))
 	res.Stripped = stripped
 	if err != nil {
 		return res, fmt.Errorf("extractor: strip body: %w", err)
@@ -61,6 +61,40 @@ func convertBody(content *goquery.Selection, rules []Rule) (bodyResult, error) {
 	}
 	res.Markdown = md
 	return res, nil
+}
+
+// accountName finds the publishing account's name in the page around the
+// body (#js_name, or .profile_nickname in older pages), for the rules that
+// recognise an account naming itself. It returns "" for a detached body.
+func accountName(content *html.Node) string {
+	top := content
+	for top.Parent != nil {
+		top = top.Parent
+	}
+	if top == content {
+		return ""
+	}
+	var found *html.Node
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || c == content || c.DataAtom == atom.Script || c.DataAtom == atom.Style {
+				continue
+			}
+			if attr(c, "id") == "js_name" || c.DataAtom == atom.Strong && attr(c, "class") == "profile_nickname" {
+				found = c
+				return true
+			}
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	if !walk(top) {
+		return ""
+	}
+	return normalizeText(nodeText(found))
 }
 
 // removeHidden drops elements a reader cannot see: display:none, and text

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -24,13 +25,25 @@ const (
 	// against the element's text), wherever they are.
 	KindElement RuleKind = "element"
 	// KindQRCode removes a QR-code image together with its caption: an image
-	// whose own block or a neighbouring short block matches Pattern ("长按识别
-	// 二维码"), or whose URL matches Pattern.
+	// whose own block or a nearby short block matches Pattern ("长按识别
+	// 二维码"), or whose URL matches Pattern. The short blocks between the
+	// image and its caption (a slogan, the account's ID) go with them. The
+	// image must be square unless its URL matches or, in the tail, a caption
+	// above points down at it ("请关注 ↓↓↓").
 	KindQRCode RuleKind = "qr-code"
 	// KindBlock removes a short block (at most MaxRunes) whose text matches
 	// Pattern. With PositionTail it must lie in the tail and everything from
-	// it to the end goes.
+	// it to the end goes, with the footer just above it (see cutTail).
 	KindBlock RuleKind = "block"
+	// KindMarker removes a short block matching Pattern ("广告") together with
+	// what it labels: the next block, when that is an image, a card or a link
+	// without text. A match followed by anything else stays.
+	KindMarker RuleKind = "marker"
+	// KindFollowPitch removes, in the tail, a block (at most MaxRunes) that
+	// opens with a call matching Pattern ("关注") followed by the account's
+	// own name, and everything from it to the end (see cutTail). It needs
+	// the account's name.
+	KindFollowPitch RuleKind = "follow-pitch"
 	// KindTailList removes a heading block matching Pattern ("往期推荐") in the
 	// tail together with the run of article links (and images) after it.
 	KindTailList RuleKind = "tail-list"
@@ -96,7 +109,7 @@ func (r Rule) compile() (Rule, error) {
 		if r.Position == PositionTail {
 			return fail(errors.New("position tail applies to pattern rules, not selectors"))
 		}
-	case KindQRCode, KindBlock, KindTailList, KindTailMarker:
+	case KindQRCode, KindBlock, KindTailList, KindTailMarker, KindMarker, KindFollowPitch:
 		if r.Pattern == "" {
 			return fail(fmt.Errorf("%s rule needs a pattern", r.Kind))
 		}
@@ -141,7 +154,11 @@ var builtinRules = []Rule{
 	{Name: "ad-card", Kind: KindElement,
 		Selector: "mp-common-cpsad, mp-common-product, .js_cpc_area, .mpcpc, .js_ad_link, .cps_inner_wrp"},
 	{Name: "qr-code", Kind: KindQRCode, MaxRunes: 60,
-		Pattern: `二维码|长按.{0,8}(识别|扫)|扫.{0,2}码|扫一扫|识别.{0,4}(关注|添加|加入)|^\PL*(请|欢迎)?(加)?关注(我们)?\PL*$|(?i)qr[-_ ]?code`},
+		Pattern: `二维码|长按.{0,8}(识别|扫)|扫.{0,2}码|扫一扫|识别.{0,4}(关注|添加|加入)|^\PL*(请|欢迎)?(加)?关注(我们)?\PL*$|^\PL{0,2}(微信号?|公众号|微信ID)\s*[:：]\s*[A-Za-z][-\w]{3,19}\PL*$|(?i)qr[-_ ]?code`},
+	{Name: "ad-marker", Kind: KindMarker, MaxRunes: 12,
+		Pattern: `^` + decor + `(广告|推广|赞助|(?i:ad|advertisement|sponsored))` + decor + `$`},
+	{Name: "ad-call", Kind: KindMarker, Position: PositionTail, MaxRunes: 45,
+		Pattern: `(支持|摸|点|戳|看).{0,3}(一下|一个|下)?.{0,8}(广告|推广)`},
 	{Name: "end-marker", Kind: KindTailMarker, MaxRunes: 16,
 		Pattern: `^` + decor + `(?i:the end|end|fin|eof)` + decor + `$|^` + decor + `(全文完|本文完|完)` + decor + `$`},
 	{Name: "tail-list", Kind: KindTailList, Position: PositionTail, MaxRunes: 24,
@@ -151,8 +168,12 @@ var builtinRules = []Rule{
 		Pattern: `(点击|点|戳).{0,6}(上方|下方|蓝字|上面|下面|这里).{0,8}关注|关注.{0,8}(公众号|我们|本号)|(设为|设置|加个?|标为|标).{0,3}星标|星标.{0,8}(公众号|我们|本号)|置顶.{0,4}公众号|星标.{0,6}(一下|不迷路)|更新不迷路|(扫码|长按|识别|扫描).{0,8}关注|^\PL*(请|欢迎)?(加)?关注(我们)?\PL*$`},
 	{Name: "share-call", Kind: KindBlock, MaxRunes: 45,
 		Pattern: `(点赞|在看|分享|转发|收藏|留言).{0,6}(点赞|在看|分享|转发|收藏|留言)|(点|戳|点击).{0,3}阅读原文|点个?.{0,2}在看|(给|帮).{0,6}(点赞|在看)|(好文|文章).{0,4}在看|分享给.{0,4}(更多|朋友|身边)`},
+	{Name: "follow-pitch", Kind: KindFollowPitch, Position: PositionTail, MaxRunes: 120,
+		Pattern: `^\PL{0,3}(欢迎|请|记得)?(关注|星标|置顶|订阅)(一下)?`},
 	{Name: "contact", Kind: KindBlock, Position: PositionTail, MaxRunes: 80,
 		Pattern: `联系负责人|商务合作|广告合作|商务联系|合作(请)?联系|投稿.{0,6}(邮箱|微信|联系)|转载.{0,6}(联系|授权|后台)|广告投放`},
+	{Name: "signature", Kind: KindBlock, Position: PositionTail, MaxRunes: 30,
+		Pattern: `^\PL*(?i:powered\s+by)\b`},
 	{Name: "tail-links", Kind: KindTailLinks},
 }
 
@@ -225,6 +246,7 @@ func RulesFromConfig(base []Rule, c config.Strip) ([]Rule, error) {
 // stripper applies rules to one body.
 type stripper struct {
 	root     *html.Node
+	account  string // the account's name, "" when unknown
 	units    []unit
 	total    int   // runes of text in all units
 	before   []int // before[i]: runes of text in units[:i]
@@ -232,8 +254,9 @@ type stripper struct {
 }
 
 // strip removes promotional blocks from root and returns what it removed.
-func strip(root *html.Node, rules []Rule) ([]model.StrippedBlock, error) {
-	s := &stripper{root: root}
+// account is the name of the account that published the body, or "".
+func strip(root *html.Node, rules []Rule, account string) ([]model.StrippedBlock, error) {
+	s := &stripper{root: root, account: account}
 	for _, r := range rules {
 		if !r.compiled() {
 			var err error
@@ -266,6 +289,10 @@ func strip(root *html.Node, rules []Rule) ([]model.StrippedBlock, error) {
 			s.tailLinks(r)
 		case KindBlock:
 			s.blocks(r)
+		case KindMarker:
+			s.markers(r)
+		case KindFollowPitch:
+			s.followPitch(r)
 		}
 	}
 	return s.stripped, nil
@@ -325,10 +352,37 @@ func (s *stripper) remove(i int) {
 	removeNode(s.units[i].node)
 }
 
-// cutFrom removes unit i and everything after it in the body and returns the
-// removed text.
+// cutFrom removes unit i and everything after it in the body, but for
+// credit lines (see isCredit), and returns the removed text.
 func (s *stripper) cutFrom(i int) string {
 	var texts []string
+	last := -1 // the last credit line
+	for j := len(s.units) - 1; j > i; j-- {
+		if v := s.units[j]; !v.gone && isCredit(v) {
+			last = j
+			break
+		}
+	}
+	if last > 0 {
+		// the blocks up to the last credit go one by one, the rest at once
+		for j := i; j < last; j++ {
+			if v := s.units[j]; !v.gone && !isCredit(v) {
+				if v.text != "" {
+					texts = append(texts, v.text)
+				}
+				s.remove(j)
+			}
+		}
+		for j := last + 1; j < len(s.units); j++ {
+			if !s.units[j].gone {
+				if rest := s.cutFrom(j); rest != "" {
+					texts = append(texts, rest)
+				}
+				break
+			}
+		}
+		return strings.Join(texts, " ")
+	}
 	for j := i; j < len(s.units); j++ {
 		if !s.units[j].gone && s.units[j].text != "" {
 			texts = append(texts, s.units[j].text)
@@ -356,19 +410,15 @@ func (s *stripper) qrCodes(r Rule) {
 		if u.runes > 0 && u.runes <= r.MaxRunes && r.match(u.text) {
 			caption = append(caption, i)
 		}
-		for _, j := range []int{i - 1, i + 1, i - 2, i + 2} {
-			if j < 0 || j >= len(s.units) || s.units[j].gone || s.units[j].runes == 0 {
-				continue
-			}
-			if s.units[j].runes <= r.MaxRunes && r.match(s.units[j].text) {
-				caption = append(caption, j)
-			}
-		}
+		above, pointed := s.qrCaption(r, i, -1)
+		below, _ := s.qrCaption(r, i, 1)
+		caption = append(append(caption, above...), below...)
+		slices.Sort(caption)
 		urlHit := r.match(u.imgURLs)
 		if len(caption) == 0 && !urlHit {
 			continue
 		}
-		if !urlHit && !u.squareImg {
+		if !urlHit && !u.squareImg && !(pointed && s.inTail(i)) {
 			continue
 		}
 		texts := []string{}
@@ -442,6 +492,9 @@ func (s *stripper) tailList(r Rule) {
 				end = j + 1
 				continue
 			}
+			if v.links == 0 && v.runes <= 40 && s.nextIsLinkedImage(j) {
+				continue // an item's title standing above its linked cover
+			}
 			if v.runes <= 4 {
 				continue // decoration between items
 			}
@@ -507,7 +560,7 @@ func (s *stripper) blocks(r Rule) {
 			if !s.inTail(i) {
 				continue
 			}
-			s.record(r.Name, s.cutFrom(i))
+			s.record(r.Name, s.cutTail(i))
 			return
 		}
 		s.remove(i)

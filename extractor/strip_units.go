@@ -20,6 +20,8 @@ type unit struct {
 	imgNodes  []*html.Node
 	imgURLs   string // space-separated
 	squareImg bool   // some image is, or may be, square
+	decorImg  bool   // every image is furniture: animated, tiny or a rule
+	card      bool   // holds a card: mini program, product, article card
 	links     int    // links to WeChat articles
 	linkRunes int    // runes of text inside those links
 	gone      bool   // removed by a rule
@@ -72,20 +74,31 @@ func makeUnit(n *html.Node) unit {
 	u.runes = utf8.RuneCountInString(u.text)
 	var urls []string
 	var walk func(*html.Node)
+	decor := true
 	visit := func(c *html.Node) {
 		switch c.DataAtom {
 		case atom.Img:
 			u.imgs++
 			u.imgNodes = append(u.imgNodes, c)
-			urls = append(urls, imageURL(c))
+			src := imageURL(c)
+			urls = append(urls, src)
 			if maybeSquare(c) {
 				u.squareImg = true
 			}
+			decor = decor && decorative(c, src)
 		case atom.A:
 			if isArticleLink(attr(c, "href")) {
 				u.links++
 				u.linkRunes += utf8.RuneCountInString(nodeText(c))
 			}
+		case 0:
+			if c.Data == "mp-miniprogram" || strings.HasPrefix(c.Data, "mp-common-") {
+				u.card = true
+			}
+		}
+		if cls := attr(c, "class"); cls != "" && strings.Contains(cls, "_card") &&
+			(strings.Contains(cls, "weapp_card") || strings.Contains(cls, "appmsg_card")) {
+			u.card = true
 		}
 	}
 	walk = func(p *html.Node) {
@@ -101,7 +114,32 @@ func makeUnit(n *html.Node) unit {
 		walk(n)
 	}
 	u.imgURLs = strings.Join(urls, " ")
+	u.decorImg = u.imgs > 0 && decor
 	return u
+}
+
+// decorative reports an image that is page furniture rather than a picture:
+// an animation (follow me, dividers), an icon a few dozen pixels wide, or a
+// thin rule.
+func decorative(img *html.Node, src string) bool {
+	if strings.Contains(src, "mmbiz_gif") || strings.Contains(src, "wx_fmt=gif") {
+		return true
+	}
+	for _, k := range []string{"width", "data-w"} {
+		v := strings.TrimSuffix(attr(img, k), "px")
+		if !mayBeFloat(v) {
+			continue // "auto", "100%": spare ParseFloat its error
+		}
+		if w, err := strconv.ParseFloat(v, 64); err == nil && w > 0 && w <= 120 {
+			return true
+		}
+	}
+	v := attr(img, "data-ratio")
+	if !mayBeFloat(v) {
+		return false
+	}
+	r, err := strconv.ParseFloat(v, 64)
+	return err == nil && r > 0 && (r < 0.15 || r > 6)
 }
 
 // maybeSquare reports an image that is square or of unknown shape.
