@@ -274,6 +274,52 @@ func TestStripping(t *testing.T) {
 		{"share call",
 			`<p>` + long + `</p><p>觉得有用的话，点赞 👍 / 在看 👀 / 转发</p>`,
 			[]string{"share-call"}, []string{"这是正文"}, []string{"点赞"}, 0},
+		{"ad marker with the image it labels",
+			`<p>` + long + `</p><p>广告</p><p><img data-src="https://mmbiz.qpic.cn/ad1/0?wx_fmt=jpeg" data-ratio="0.45"></p><p>` + long + `</p>`,
+			[]string{"ad-marker"}, []string{"这是正文"}, []string{"广告", "mmbiz.qpic.cn/ad1"}, 0},
+		{"a heading named 广告 over text stays",
+			`<p>` + long + `</p><h2>广告</h2><p>广告是这门生意的核心，下面讲讲它是怎么运作的。</p>`,
+			nil, []string{"## 广告", "广告是这门生意"}, nil, 0},
+		{"ad call with the mini program after it",
+			`<p>` + long + `</p><p><strong>PS：支持小槽，就摸一下今天的第二条广告呗，一下就好……</strong></p>` +
+				`<p><mp-miniprogram data-miniprogram-appid="wx1" data-miniprogram-nickname="多多购物吧" data-miniprogram-title="省钱有套路"></mp-miniprogram></p>`,
+			[]string{"ad-call"}, []string{"这是正文"}, []string{"PS", "小程序"}, 0},
+		{"a sentence about ads in the tail stays",
+			`<p>` + long + `</p><p>我们支持这条广告的创意，也欢迎读者点评。</p><p>` + long + `</p>`,
+			nil, []string{"我们支持这条广告"}, nil, 0},
+		{"footer above a contact block goes with it",
+			`<p>` + long + `</p><p><img data-src="https://mmbiz.qpic.cn/mmbiz_gif/logo/0?wx_fmt=gif" data-ratio="0.75"></p>` +
+				`<p>摆渡人的最高境界就是感同身受</p><p>Powered by <strong>军渡</strong></p><p>投稿邮箱： dax163@126.com</p>`,
+			[]string{"contact"}, []string{"这是正文"}, []string{"摆渡人", "Powered", "mmbiz_gif"}, 0},
+		{"short last lines above a contact block stay without furniture above them",
+			`<p>` + long + `</p><p>谢谢大家</p><p>投稿邮箱： dax163@126.com</p>`,
+			[]string{"contact"}, []string{"这是正文", "谢谢大家"}, []string{"投稿"}, 0},
+		{"signature footer",
+			`<p>` + long + `</p><p>Powered by <strong>军渡</strong></p>`,
+			[]string{"signature"}, []string{"这是正文"}, []string{"Powered"}, 0},
+		{"powered by inside a sentence stays",
+			`<p>` + long + `</p><p>This site is powered by Hugo, 这是正文的最后一句话。</p>`,
+			nil, []string{"powered by Hugo"}, nil, 0},
+		{"QR image with the slogan between it and its caption",
+			`<p>` + long + `</p><p>微信：lglicai</p><p><img data-src="https://mmbiz.qpic.cn/q2/0?wx_fmt=jpeg" data-ratio="1"></p>` +
+				`<p>简单 好玩 有干货的</p><p>理财万宝全书</p><p>长按二维码关注</p><p>版权声明：本文版权属于作者，未经授权不得转载。</p>`,
+			[]string{"qr-code"}, []string{"这是正文", "版权声明"}, []string{"lglicai", "q2/0", "干货", "万宝", "长按"}, 0},
+		{"WeChat ID in a sentence stays",
+			`<p>` + long + `</p><p>作者的微信：他说自己从不加陌生人，所以别问了。</p><p><img data-src="https://mmbiz.qpic.cn/photo2/0?wx_fmt=jpeg" data-ratio="1"></p>`,
+			nil, []string{"作者的微信", "photo2"}, nil, 0},
+		{"wide QR banner a call points at",
+			`<p>` + long + `</p><p>请关注</p><p>↓↓↓↓</p><p><img data-src="https://mmbiz.qpic.cn/banner2/0?wx_fmt=jpeg" data-ratio="0.38"></p>`,
+			[]string{"qr-code"}, []string{"这是正文"}, []string{"请关注", "↓", "banner2"}, 0},
+		{"wide image under an arrow in the first half stays",
+			`<p>请关注</p><p>↓↓↓↓</p><p><img data-src="https://mmbiz.qpic.cn/photo3/0?wx_fmt=jpeg" data-ratio="0.38"></p><p>` + long + `</p>`,
+			[]string{"follow-call"}, []string{"photo3", "这是正文"}, []string{"请关注"}, 0},
+		{"tail list with a title above each linked cover",
+			`<p>` + long + `</p><p><strong>推荐阅读</strong></p><h2>是谁制造了国旗门？</h2>` +
+				`<p><a href="https://mp.weixin.qq.com/s?__biz=MzA=&amp;mid=5&amp;idx=1&amp;sn=e"><img data-src="https://mmbiz.qpic.cn/cover5/0?wx_fmt=jpeg" data-ratio="0.55"></a></p>`,
+			[]string{"tail-list"}, []string{"这是正文"}, []string{"推荐阅读", "国旗门", "cover5"}, 1},
+		{"a heading above an ordinary paragraph in the tail stays",
+			`<p>` + long + `</p><p><strong>推荐阅读</strong></p><h2>三本好书</h2><p>第一本是《三体》，第二本是《活着》，第三本是《围城》，都值得一读。</p>`,
+			nil, []string{"推荐阅读", "三本好书", "三体"}, nil, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -302,6 +348,58 @@ func TestStripping(t *testing.T) {
 				t.Errorf("links = %v, want %d", res.Links, tt.linkCount)
 			}
 			checkHygiene(t, res.Markdown)
+		})
+	}
+}
+
+// TestFollowPitch checks the rule that needs the account's name, which
+// convertBody reads from the page around the body.
+func TestFollowPitch(t *testing.T) {
+	long := strings.Repeat("这是正文的一句话，讲述文章的主要内容。", 6)
+	page := func(account, body string) string {
+		return `<div class="profile"><strong class="profile_nickname">` + account + `</strong></div><div id="js_content">` + body + `</div>`
+	}
+	pitch := `<p><img data-src="https://mmbiz.qpic.cn/icon/0" data-w="22" data-ratio="0.45"></p>` +
+		`<p><strong>关注军渡，你会获得以下帮助：运营小伙伴们无私的经验分享、最新政策解读。</strong></p>` +
+		`<p>希望更多的人分享你们的军旅故事，你来说我们听！</p>`
+	tests := []struct {
+		name  string
+		html  string
+		rules []string
+		keep  []string
+		drop  []string
+	}{
+		{"pitch naming the account", page("军渡", `<p>`+long+`</p>`+pitch),
+			[]string{"follow-pitch"}, []string{"这是正文"}, []string{"关注军渡", "军旅故事", "icon/0"}},
+		{"pitch for another account stays", page("槽逻辑", `<p>`+long+`</p>`+pitch),
+			nil, []string{"关注军渡", "军旅故事"}, nil},
+		{"no account name, no pitch", `<div id="js_content"><p>` + long + `</p>` + pitch + `</div>`,
+			nil, []string{"关注军渡"}, nil},
+		{"pitch in the first half stays", page("军渡", pitch+`<p>`+long+long+`</p>`),
+			nil, []string{"关注军渡", "这是正文"}, nil},
+		{"a sentence naming the account stays", page("军渡", `<p>`+long+`</p><p>我关注军渡很久了，它讲的转业故事很真实，这是正文。</p>`),
+			nil, []string{"我关注军渡很久了"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := convertHTML(t, tt.html)
+			var names []string
+			for _, s := range res.Stripped {
+				names = append(names, s.Rule)
+			}
+			if strings.Join(names, ",") != strings.Join(tt.rules, ",") {
+				t.Errorf("stripped %v, want %v", res.Stripped, tt.rules)
+			}
+			for _, k := range tt.keep {
+				if !strings.Contains(res.Markdown, k) {
+					t.Errorf("lost %q:\n%s", k, res.Markdown)
+				}
+			}
+			for _, d := range tt.drop {
+				if strings.Contains(res.Markdown, d) {
+					t.Errorf("kept %q:\n%s", d, res.Markdown)
+				}
+			}
 		})
 	}
 }
