@@ -279,6 +279,8 @@ func readableName(account, title string, date time.Time, key model.Key) string {
 	acc := sanitise(account, 60)
 	if acc == "" {
 		acc = "_unknown"
+	} else if windowsReserved(acc) {
+		acc = "_" + acc
 	}
 	t := sanitise(title, 80)
 	if t == "" {
@@ -287,18 +289,22 @@ func readableName(account, title string, date time.Time, key model.Key) string {
 	return articlesDir + acc + "/" + date.In(cst).Format("2006-01-02") + " " + t
 }
 
+// maxNameBytes caps a sanitised name: with the date and a " (NN).md"
+// suffix a file name stays under the 255 bytes file systems allow.
+const maxNameBytes = 200
+
 // sanitise makes s safe as one path element on every common file system:
-// no separators, reserved characters or control characters, spaces
-// collapsed, at most max runes, and never starting with a dot.
+// no separators, reserved, control or invisible format characters, spaces
+// collapsed, at most max runes and maxNameBytes bytes, and never starting
+// with a dot.
 func sanitise(s string, max int) string {
 	var b strings.Builder
 	space := false
 	n := 0
 	for _, r := range s {
-		if n >= max {
-			break
-		}
 		switch {
+		case unicode.Is(unicode.Cf, r):
+			continue // zero-width and bidi controls: invisible in a name
 		case r == utf8.RuneError, unicode.IsControl(r), strings.ContainsRune(`/\:*?"<>|#^[]`, r):
 			r = ' '
 		}
@@ -306,7 +312,11 @@ func sanitise(s string, max int) string {
 			space = true
 			continue
 		}
-		if space && b.Len() > 0 {
+		sep := space && b.Len() > 0
+		if n+btoi(sep) >= max || b.Len()+btoi(sep)+utf8.RuneLen(r) > maxNameBytes {
+			break
+		}
+		if sep {
 			b.WriteByte(' ')
 			n++
 		}
@@ -314,7 +324,26 @@ func sanitise(s string, max int) string {
 		b.WriteRune(r)
 		n++
 	}
-	return strings.TrimLeft(strings.TrimRight(b.String(), ". "), ".")
+	return strings.Trim(b.String(), ". ")
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// windowsReserved reports whether name is a device name Windows refuses
+// as a file or folder name (CON, NUL, COM1…, also with an extension).
+func windowsReserved(name string) bool {
+	base, _, _ := strings.Cut(strings.ToUpper(name), ".")
+	base = strings.TrimRight(base, " ")
+	switch base {
+	case "CON", "PRN", "AUX", "NUL":
+		return true
+	}
+	return len(base) == 4 && (strings.HasPrefix(base, "COM") || strings.HasPrefix(base, "LPT")) && base[3] >= '1' && base[3] <= '9'
 }
 
 // choosePath finds a free readable path for an article: the base name, else

@@ -325,8 +325,12 @@ func TestSanitise(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"  a/b\\c:d*e?f\"g<h>i|j  ", "a b c d e f g h i j"},
 		{"..hidden", "hidden"},
+		{"../../etc/passwd", "etc passwd"},
 		{"标题\n第二行\t!", "标题 第二行 !"},
-		{strings.Repeat("长", 200), strings.Repeat("长", 80)},
+		{strings.Repeat("长", 200), strings.Repeat("长", 66)}, // 198 bytes
+		{strings.Repeat("a", 200), strings.Repeat("a", 80)},
+		{strings.Repeat("😀", 100), strings.Repeat("😀", 50)},
+		{"a\u200bb\u202ec\ufeff", "abc"},
 		{"", ""},
 	} {
 		if got := sanitise(c.in, 80); got != c.want {
@@ -344,4 +348,33 @@ func TestNormaliseIgnoresSourceURL(t *testing.T) {
 	if contentHash(a) == contentHash(markdown("t", "c", "")) {
 		t.Error("body change does not change the hash")
 	}
+}
+
+// TestReadableNameLimits: long titles, reserved device names and
+// invisible characters still give a usable, distinct readable path.
+func TestReadableNameLimits(t *testing.T) {
+	a, _ := openTest(t)
+	for i, c := range []struct{ account, title, dir string }{
+		{"测试号", strings.Repeat("😀", 100), "测试号"},
+		{"测试号", strings.Repeat("😀", 100), "测试号"},
+		{"测试号", strings.Repeat("长", 100), "测试号"},
+		{"测试号", strings.Repeat("长", 100), "测试号"},
+		{"CON", "标题", "_CON"},
+		{"nul.txt", "标题", "_nul.txt"},
+		{"", "../../etc/passwd", "_unknown"},
+	} {
+		id := testID
+		id.Mid = fmt.Sprint(100 + i)
+		in := articleInput(id, id.URL(), c.title, "正文")
+		in.Doc.Article.Meta.Account = c.account
+		res, err := a.Record(in)
+		if err != nil {
+			t.Fatalf("%d: %v", i, err)
+		}
+		dir, file := filepath.Split(res.Path)
+		if title := strings.TrimPrefix(file, "2024-03-05 "); dir != "articles/"+c.dir+"/" || len(file) > 255 || strings.IndexAny(title, ". ") == 0 {
+			t.Errorf("%d: path %q", i, res.Path)
+		}
+	}
+	mustVerify(t, a)
 }
