@@ -121,7 +121,7 @@ func (a *Archive) loadHead(k model.Key) (*head, error) {
 	}
 	var h head
 	if err := json.Unmarshal(b, &h); err != nil {
-		return nil, fmt.Errorf("archive: head %s: %w", k, err)
+		return nil, fmt.Errorf("archive: read head %s: %w", headName(k), err)
 	}
 	h.Versions = len(h.History)
 	return &h, nil
@@ -172,17 +172,17 @@ func (a *Archive) Raw(sum string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return gunzip(b)
+	return gunzip(rawName(sum), b)
 }
 
-func gunzip(b []byte) ([]byte, error) {
+func gunzip(name string, b []byte) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
-		return nil, fmt.Errorf("archive: decompress: %w", err)
+		return nil, fmt.Errorf("archive: decompress %s: %w", name, err)
 	}
 	out, err := io.ReadAll(zr)
 	if err != nil {
-		return nil, fmt.Errorf("archive: decompress: %w", err)
+		return nil, fmt.Errorf("archive: decompress %s: %w", name, err)
 	}
 	return out, nil
 }

@@ -325,7 +325,7 @@ func (a *Archive) recover() error {
 	if err == nil {
 		var it intent
 		if err := json.Unmarshal(b, &it); err != nil {
-			return fmt.Errorf("archive: recover: journal: %w", err)
+			return fmt.Errorf("archive: recover: read %s: %w", intentName, err)
 		}
 		for _, k := range it.Keys {
 			h, err := a.loadHead(k)

@@ -153,7 +153,7 @@ func objectProblem(st Store, n string) string {
 	var got string
 	switch {
 	case strings.HasPrefix(n, rawDir):
-		raw, err := gunzip(b)
+		raw, err := gunzip(n, b)
 		if err != nil {
 			return err.Error()
 		}

@@ -81,6 +81,11 @@ func cmdDiff(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "wxarchive diff: %s has %d version(s): nothing to compare\n", key, info.Versions)
 		return exitOK
 	}
+	for _, n := range []int{from, to} {
+		if err := checkVersion(info, n); err != nil {
+			return fail(e, "diff", err)
+		}
+	}
 	old, err := a.Version(key, from)
 	if err != nil {
 		return fail(e, "diff", err)

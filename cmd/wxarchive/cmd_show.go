@@ -65,6 +65,13 @@ func cmdShow(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "show", err)
 	}
+	info, err := a.Info(key)
+	if err != nil {
+		return fail(e, "show", err)
+	}
+	if err := checkVersion(info, *version); err != nil {
+		return fail(e, "show", err)
+	}
 	md, err := a.Version(key, *version)
 	if err != nil {
 		return fail(e, "show", err)
@@ -73,4 +80,18 @@ func cmdShow(ctx context.Context, e *env, args []string) int {
 		return fail(e, "show", err)
 	}
 	return exitOK
+}
+
+// checkVersion says what is wrong with asking for version n (0: the
+// latest) of an article, in words that point to the next command.
+func checkVersion(info *archive.Info, n int) error {
+	switch {
+	case n < 0:
+		return fmt.Errorf("version %d: want a number from 1", n)
+	case info.Versions == 0:
+		return fmt.Errorf("%s has no version (state %s); 'wxarchive log %s' shows its captures", info.Key, info.State, info.Key)
+	case n > info.Versions:
+		return fmt.Errorf("%s has %d version(s), no version %d; 'wxarchive log %s' lists them", info.Key, info.Versions, n, info.Key)
+	}
+	return nil
 }

@@ -205,3 +205,43 @@ func TestReextract(t *testing.T) {
 		t.Error("verify fails after reextract")
 	}
 }
+
+// TestBadVersionAndDamagedFiles: an unknown version or a damaged head or
+// capture record gives a clear error naming what is wrong, never a panic.
+func TestBadVersionAndDamagedFiles(t *testing.T) {
+	dir := arSetup(t)
+	key := string(arID.Key())
+	for _, args := range [][]string{{"show", key, "--version", "9"}, {"diff", key, "1", "9"}, {"show", key, "--version", "-1"}} {
+		code, _, errs := arRun(append(args, "--archive", dir)...)
+		if code != 1 || strings.Contains(errs, "wxarchive list") || !strings.Contains(errs, "version") {
+			t.Errorf("%v: %d %q", args, code, errs)
+		}
+	}
+	headFile := filepath.Join("heads", key+".json")
+	if err := os.WriteFile(filepath.Join(dir, headFile), []byte(`{"key": bad`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"show", "log", "diff"} {
+		code, _, errs := arRun(cmd, key, "--archive", dir)
+		if code != 1 || !strings.Contains(errs, filepath.ToSlash(headFile)) {
+			t.Errorf("%s with a damaged head: %d %q", cmd, code, errs)
+		}
+	}
+	other := arID
+	other.Mid = "2650000002"
+	caps, _ := filepath.Glob(filepath.Join(dir, "captures", string(other.Key()), "*.json"))
+	if len(caps) != 1 {
+		t.Fatalf("captures of %s: %v", other.Key(), caps)
+	}
+	if err := os.WriteFile(caps[0], []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	capFile, _ := filepath.Rel(dir, caps[0])
+	if code, _, errs := arRun("log", string(other.Key()), "--archive", dir); code != 1 || !strings.Contains(errs, filepath.ToSlash(capFile)) {
+		t.Errorf("log with a damaged capture: %d %q", code, errs)
+	}
+	code, out, _ := arRun("verify", "--archive", dir)
+	if code != 1 || !strings.Contains(out, filepath.ToSlash(headFile)) || !strings.Contains(out, filepath.ToSlash(capFile)) || strings.Contains(out, "has no head") {
+		t.Errorf("verify: %d\n%s", code, out)
+	}
+}
