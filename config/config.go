@@ -56,11 +56,13 @@ type Fetch struct {
 
 // Polite is the politeness rule for one host. Fields left out (zero) take
 // the value of the built-in rule for that host, else of the "default" entry.
+// A field left out (nil) takes the built-in value for the host; a field
+// written as 0 means 0 (no wait, no retry).
 type Polite struct {
-	Interval    Duration `yaml:"interval"` // mean time between requests
-	Jitter      Duration `yaml:"jitter"`
-	Concurrency int      `yaml:"concurrency"`
-	Retries     int      `yaml:"retries"`
+	Interval    *Duration `yaml:"interval"` // least time between two requests
+	Jitter      *Duration `yaml:"jitter"`   // random extra wait, up to this
+	Concurrency *int      `yaml:"concurrency"`
+	Retries     *int      `yaml:"retries"`
 }
 
 // Sources is what the scheduled job discovers articles from.

@@ -99,7 +99,7 @@ strip: {disable: []}
 		t.Fatal(err)
 	}
 	if c.ImagesEnabled() || c.Schedule.StartDelay != Duration(10*time.Minute) || c.Recheck.Every != Duration(30*24*time.Hour) ||
-		c.Fetch.Hosts["mp.weixin.qq.com"].Retries != 2 || c.Location().String() != "Europe/Paris" || !c.Follow.SameAccount {
+		*c.Fetch.Hosts["mp.weixin.qq.com"].Retries != 2 || c.Location().String() != "Europe/Paris" || !c.Follow.SameAccount {
 		t.Errorf("unexpected config %+v", c)
 	}
 }
@@ -142,5 +142,21 @@ func TestDefaultsStayUnderDailyBudget(t *testing.T) {
 		if perDay > MaxFetchesPerDay {
 			t.Errorf("%s: %d passes a day × caps = %d page fetches, over %d", name, passes, perDay, MaxFetchesPerDay)
 		}
+	}
+}
+
+// A politeness field written as 0 means 0; a field left out stays unset so
+// the fetcher's built-in value applies.
+func TestPoliteZeroIsNotUnset(t *testing.T) {
+	c, err := Parse([]byte("fetch:\n  hosts:\n    mp.weixin.qq.com: {interval: 0s, retries: 0}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Fetch.Hosts["mp.weixin.qq.com"]
+	if p.Interval == nil || *p.Interval != 0 || p.Retries == nil || *p.Retries != 0 {
+		t.Errorf("explicit zeros lost: %+v", p)
+	}
+	if p.Jitter != nil || p.Concurrency != nil {
+		t.Errorf("fields left out are set: %+v", p)
 	}
 }

@@ -252,10 +252,18 @@ func (c *Config) Validate() error {
 		if h != "default" && (h == "" || strings.ContainsAny(h, "/:@ ?#")) {
 			bad(f, "want a host name such as mp.weixin.qq.com or \"default\"")
 		}
-		nonNegDur(f+".interval", p.Interval)
-		nonNegDur(f+".jitter", p.Jitter)
-		nonNeg(f+".concurrency", int64(p.Concurrency))
-		nonNeg(f+".retries", int64(p.Retries))
+		if p.Interval != nil {
+			nonNegDur(f+".interval", *p.Interval)
+		}
+		if p.Jitter != nil {
+			nonNegDur(f+".jitter", *p.Jitter)
+		}
+		if p.Concurrency != nil {
+			nonNeg(f+".concurrency", int64(*p.Concurrency))
+		}
+		if p.Retries != nil {
+			nonNeg(f+".retries", int64(*p.Retries))
+		}
 	}
 
 	for i, u := range c.Sources.URLs {

@@ -108,20 +108,21 @@ func ConfigFromFetch(f config.Fetch) Config {
 	return cfg
 }
 
-// inherit is the rule p of pipeline.yaml with its zero fields taken from base.
+// inherit is the rule p of pipeline.yaml with the fields it leaves out taken
+// from base. A field written as 0 stays 0 (concurrency 0 is read as 1).
 func inherit(p config.Polite, base Polite) Polite {
 	r := base
-	if p.Interval > 0 {
-		r.Interval = time.Duration(p.Interval)
+	if p.Interval != nil {
+		r.Interval = time.Duration(*p.Interval)
 	}
-	if p.Jitter > 0 {
-		r.Jitter = time.Duration(p.Jitter)
+	if p.Jitter != nil {
+		r.Jitter = time.Duration(*p.Jitter)
 	}
-	if p.Concurrency > 0 {
-		r.Concurrency = p.Concurrency
+	if p.Concurrency != nil {
+		r.Concurrency = max(*p.Concurrency, 1)
 	}
-	if p.Retries > 0 {
-		r.Retries = p.Retries
+	if p.Retries != nil {
+		r.Retries = *p.Retries
 	}
 	return r
 }

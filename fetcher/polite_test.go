@@ -172,12 +172,13 @@ func TestConcurrentPages(t *testing.T) {
 func TestConfigFromFetchInherits(t *testing.T) {
 	d := fetcher.DefaultHosts()
 	cfg := fetcher.ConfigFromFetch(config.Fetch{Hosts: map[string]config.Polite{
-		"MP.weixin.qq.com": {Interval: config.Duration(5 * time.Second)},
-		"default":          {Concurrency: 3},
-		"mmbiz.qpic.cn":    {Jitter: config.Duration(time.Second)},
+		"MP.weixin.qq.com": {Interval: ptr(config.Duration(5 * time.Second)), Retries: ptr(0)},
+		"default":          {Concurrency: ptr(3)},
+		"mmbiz.qpic.cn":    {Jitter: ptr(config.Duration(time.Second))},
 	}})
 	page := d[fetcher.PageHost]
 	page.Interval = 5 * time.Second
+	page.Retries = 0 // written as 0: no retries, not the built-in value
 	def := d["default"]
 	def.Concurrency = 3
 	img := def
@@ -191,3 +192,5 @@ func TestConfigFromFetchInherits(t *testing.T) {
 		t.Errorf("hosts = %v", cfg.Hosts)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
