@@ -318,6 +318,11 @@ func (p *page) article(id model.ID) (*model.Article, error) {
 		}
 	default:
 		br = p.videoPageBody()
+		// The video itself has no URL in the page: a link to the page
+		// stands for it, so it is never silently dropped.
+		if a.Meta.URL != "" {
+			br.Markdown = strings.TrimSpace(br.Markdown + "\n\n[视频：在微信中播放](" + a.Meta.URL + ")")
+		}
 	}
 	if p.showType() == "10" {
 		a.Meta.Title = textTitle(a.Meta.Title, br.Markdown)
