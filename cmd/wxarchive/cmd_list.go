@@ -75,11 +75,20 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 			st = "(" + string(i.LastOutcome) + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s  %s\n", i.Key, st, i.Versions, date,
-			runewidth.FillRight(clean.Replace(i.Account), accountWidth), clean.Replace(i.Title))
+			runewidth.FillRight(clean.Replace(i.Account), accountWidth), clean.Replace(listTitle(i)))
 	}
 	if err := tw.Flush(); err != nil {
 		return fail(e, "list", err)
 	}
 	fmt.Fprintf(e.stderr, "%d articles\n", len(list))
 	return exitOK
+}
+
+// listTitle is the article's title, or, for an article never read (known
+// only by a link that gave a deleted notice, say), the link.
+func listTitle(i archive.Info) string {
+	if i.Title != "" {
+		return i.Title
+	}
+	return i.URL
 }
