@@ -48,8 +48,9 @@ func (a *Archive) Record(in Input) (Result, error) {
 		return Result{}, fmt.Errorf("archive: record %s: key is an alias of %s", key, h.AliasOf)
 	}
 	var alias *head
+	readable := false // rewrite the readable file
 	if short != "" && short != key {
-		if alias, err = a.join(h, short); err != nil {
+		if alias, readable, err = a.join(h, short); err != nil {
 			return Result{}, err
 		}
 	}
@@ -78,7 +79,6 @@ func (a *Archive) Record(in Input) (Result, error) {
 		h.URL = canonURL(in)
 	}
 
-	readable := false // rewrite the readable file
 	switch {
 	case in.Err != nil:
 		rec.Outcome, rec.Error = model.OutcomeFailed, in.Err.Error()
@@ -190,35 +190,68 @@ func identify(in Input) (key, short model.Key, err error) {
 // join makes the short-link key an alias of h's article, carrying over
 // what was recorded under it. It returns the alias head to write, or nil
 // when the join was done before.
-func (a *Archive) join(h *head, short model.Key) (*head, error) {
+func (a *Archive) join(h *head, short model.Key) (alias *head, merged bool, err error) {
 	ah, err := a.loadHead(short)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if ah == nil {
 		ah = &head{Info: Info{Key: short}}
 	}
 	if ah.AliasOf == h.Key {
-		return nil, nil
+		return nil, false, nil
 	}
 	if ah.AliasOf != "" {
-		return nil, fmt.Errorf("archive: short link %s is already joined to %s, not %s", short, ah.AliasOf, h.Key)
+		return nil, false, fmt.Errorf("archive: short link %s is already joined to %s, not %s", short, ah.AliasOf, h.Key)
 	}
 	if !slices.Contains(h.Aliases, short) {
 		h.Aliases = append(h.Aliases, short)
 	}
 	h.Captures += ah.Captures
-	if len(h.History) == 0 && len(ah.History) > 0 {
+	switch {
+	case len(ah.History) == 0:
+	case len(h.History) == 0:
 		// An article first keyed by its short link (page without ids).
 		h.History, h.Path, h.Images = ah.History, ah.Path, ah.Images
 		h.Title, h.Account, h.AccountID, h.Published = ah.Title, ah.Account, ah.AccountID, ah.Published
 		ah.History, ah.Path, ah.Images = nil, "", nil
+	default:
+		// Both keys were read before they were known to be one article:
+		// keep every distinct version of both, oldest first.
+		h.History = mergeHistory(h.History, ah.History)
+		for u, ref := range ah.Images {
+			if _, ok := h.Images[u]; !ok {
+				if h.Images == nil {
+					h.Images = map[string]string{}
+				}
+				h.Images[u] = ref
+			}
+		}
+		ah.History, ah.Path, ah.Images = nil, "", nil
+		merged = true
 	}
 	if h.LastCapture.IsZero() || ah.LastCapture.After(h.LastCapture) {
 		h.State = ah.State
 	}
 	ah.AliasOf = h.Key
-	return ah, nil
+	return ah, merged, nil
+}
+
+// mergeHistory interleaves two version histories of one article by time,
+// drops a version identical to the one before it, and numbers the result.
+// The version files stay where they were written; refs point at them.
+func mergeHistory(a, b []versionRef) []versionRef {
+	all := append(append([]versionRef(nil), a...), b...)
+	slices.SortStableFunc(all, func(x, y versionRef) int { return x.Time.Compare(y.Time) })
+	out := all[:0]
+	for _, v := range all {
+		if len(out) > 0 && out[len(out)-1].SHA == v.SHA {
+			continue
+		}
+		v.N = len(out) + 1
+		out = append(out, v)
+	}
+	return out
 }
 
 func canonURL(in Input) string {

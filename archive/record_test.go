@@ -378,3 +378,40 @@ func TestReadableNameLimits(t *testing.T) {
 	}
 	mustVerify(t, a)
 }
+
+// Two keys read before they were known to be one article (a saved page
+// without ids named by its short link, and the article by its long link)
+// keep every distinct version when a capture joins them.
+func TestRecordJoinMergesVersions(t *testing.T) {
+	a, _ := openTest(t)
+	short := "https://mp.weixin.qq.com/s/Merge-Me"
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(in Input, d time.Duration) Input { in.Capture.FetchedAt = t0.Add(d); return in }
+
+	if r, err := a.Record(at(articleInput(testID, testID.URL(), "标题", "长链接版本"), 0)); err != nil || r.Version != 1 {
+		t.Fatalf("long link: %+v, %v", r, err)
+	}
+	if r, err := a.Record(at(articleInput(model.ID{}, short, "标题", "短链接版本"), time.Hour)); err != nil || r.Key != "s_Merge-Me" || r.Version != 1 {
+		t.Fatalf("short link without ids: %+v, %v", r, err)
+	}
+	// Same content as the short link's version: a join, no new version.
+	r, err := a.Record(at(articleInput(testID, short, "标题", "短链接版本"), 2*time.Hour))
+	if err != nil || r.Key != testID.Key() || r.Version != 2 || r.Outcome != model.OutcomeUnchanged {
+		t.Fatalf("join: %+v, %v", r, err)
+	}
+	for n, want := range map[int]string{1: "长链接版本", 2: "短链接版本"} {
+		md, err := a.Version(testID.Key(), n)
+		if err != nil || !strings.Contains(string(md), want) {
+			t.Errorf("version %d = %q, %v; want %s", n, md, err, want)
+		}
+	}
+	readable, err := os.ReadFile(filepath.Join(a.Dir(), filepath.FromSlash(r.Path)))
+	if err != nil || !strings.Contains(string(readable), "短链接版本") {
+		t.Errorf("readable file is not the latest version: %v\n%s", err, readable)
+	}
+	// A later edit numbers on after the merged history.
+	if r, err := a.Record(at(articleInput(testID, testID.URL(), "标题", "第三版"), 3*time.Hour)); err != nil || r.Version != 3 || r.Outcome != model.OutcomeUpdated {
+		t.Fatalf("edit after join: %+v, %v", r, err)
+	}
+	mustVerify(t, a)
+}
