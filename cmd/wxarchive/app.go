@@ -91,7 +91,7 @@ func newFlags(e *env, name, argsUsage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: wxarchive %s [flags] %s\n", name, argsUsage)
+		fmt.Fprintln(e.stderr, strings.TrimSpace("usage: wxarchive "+name+" [flags] "+argsUsage))
 		fs.PrintDefaults()
 	}
 	return fs
