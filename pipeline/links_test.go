@@ -52,7 +52,7 @@ func TestTextFileComments(t *testing.T) {
 }
 
 func TestAlbumLinks(t *testing.T) {
-	page, err := os.ReadFile("testdata/album.html")
+	page, err := os.ReadFile("../testdata/wechat/special-album-2025.html")
 	if err != nil {
 		t.Fatal(err)
 	}

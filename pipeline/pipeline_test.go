@@ -86,7 +86,7 @@ func TestRunSourcesThenRecheck(t *testing.T) {
 </channel></rss>`
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(feed)) }))
 	defer srv.Close()
-	album, err := os.ReadFile("testdata/album.html")
+	album, err := os.ReadFile("../testdata/wechat/special-album-2025.html")
 	if err != nil {
 		t.Fatal(err)
 	}
