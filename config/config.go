@@ -1,6 +1,3 @@
-// Package config reads and validates pipeline.yaml: where the archive lives,
-// when the scheduled job runs, how politely it fetches, what it fetches
-// (sources, follow, recheck) and the extra promotional-block rules.
 package config
 
 import (
