@@ -36,10 +36,13 @@ type Queue struct {
 	// when; sources that still list them do not queue them again (ingest
 	// one by hand to retry it).
 	Dropped map[model.Key]time.Time `json:"dropped,omitempty"`
+	// Albums remembers, per album id, the last article of its listing read
+	// through the paged JSON listing, so a pass asks only for what follows.
+	Albums map[string]AlbumCursor `json:"albums,omitempty"`
 }
 
 func newQueue() *Queue {
-	return &Queue{Version: 1, Depths: map[model.Key]int{}, Dropped: map[model.Key]time.Time{}}
+	return &Queue{Version: 1, Depths: map[model.Key]int{}, Dropped: map[model.Key]time.Time{}, Albums: map[string]AlbumCursor{}}
 }
 
 // loadQueue reads the queue from the store; a missing queue is empty.
@@ -60,6 +63,9 @@ func loadQueue(s Store) (*Queue, error) {
 	}
 	if q.Dropped == nil {
 		q.Dropped = map[model.Key]time.Time{}
+	}
+	if q.Albums == nil {
+		q.Albums = map[string]AlbumCursor{}
 	}
 	return q, nil
 }

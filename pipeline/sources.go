@@ -104,12 +104,50 @@ func (ps *pass) album(ctx context.Context, raw string) {
 		ps.sourceErr("album", raw, err)
 		return
 	}
-	links := AlbumLinks(c.Raw)
-	if len(links) == 0 {
+	first := parseAlbumHTML(c.Raw)
+	if len(first.Links) == 0 {
 		ps.log.Warn("album lists no articles", "album", raw)
 	}
-	for _, al := range links {
+	for _, al := range first.Links {
 		ps.enqueue(al, 0, "album:"+l.Album)
+	}
+	ps.albumRest(ctx, l, first)
+}
+
+// albumRest reads the pages of a long album that its HTML does not hold,
+// through the paged JSON listing, from where the last pass stopped, at most
+// MaxAlbumPages a pass.
+func (ps *pass) albumRest(ctx context.Context, l model.Link, first albumPage) {
+	cur, seen := ps.q.Albums[l.Album]
+	if !seen {
+		cur = first.Last
+	}
+	more := first.More && cur.MsgID != ""
+	for n := 0; more && n < MaxAlbumPages && ctx.Err() == nil; n++ {
+		u := albumListingURL(l.ID.Biz, l.Album, cur)
+		c, err := ps.p.Pages.Page(ctx, u)
+		if err != nil {
+			if ps.p.CoolingDown != nil && ps.p.CoolingDown(err) {
+				ps.stopped[hostOf(u)] = true
+				ps.sum.Skipped++
+				return
+			}
+			ps.sourceErr("album", l.Canon, err)
+			return
+		}
+		page, err := parseAlbumJSON(c.Raw)
+		if err != nil {
+			ps.sourceErr("album", l.Canon, err)
+			return
+		}
+		for _, al := range page.Links {
+			ps.enqueue(al, 0, "album:"+l.Album)
+		}
+		if page.Last.MsgID != "" {
+			cur = page.Last
+		}
+		more = page.More && page.Last.MsgID != ""
+		ps.q.Albums[l.Album] = cur
 	}
 }
 
