@@ -83,6 +83,10 @@ func runRun(ctx context.Context, e *env, o runOptions, cfg *config.Config) (int,
 			return exitFail, err
 		}
 		fmt.Fprintln(e.stdout, sum.String())
+		// For cron and systemd: a pass with failures exits 1, as ingest does.
+		if sum.Failed > 0 || sum.Blocked > 0 || sum.SourceErrs > 0 {
+			return exitFail, nil
+		}
 		return exitOK, nil
 	}
 	d := &pipeline.Daemon{

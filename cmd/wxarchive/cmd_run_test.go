@@ -136,3 +136,14 @@ func TestRunDaemonStopsOnSignal(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %s", code, out, errs)
 	}
 }
+
+// A pass with failures exits 1, so cron and systemd report it; the summary
+// still goes to stdout.
+func TestRunOnceFailuresExitNonZero(t *testing.T) {
+	srv, cfg := runSetup(t)
+	srv.Fail(runURL("2650000002"), 404, 10)
+	code, out, errs := runCLI(context.Background(), "run", "--once", "--config", cfg)
+	if code != exitFail || !strings.Contains(out, "created=2 ") || !strings.Contains(out, "failed=1 ") {
+		t.Fatalf("exit %d\nstdout %q\nstderr %s", code, out, errs)
+	}
+}
