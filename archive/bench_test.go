@@ -27,7 +27,7 @@ func populate(tb testing.TB, a *Archive, n int) {
 			Captures: 1, Biz: id.Biz},
 			History: []versionRef{{N: 1, SHA: sha([]byte(id.Mid)), File: "versions/x/0001.md"}}}
 		b, _ := json.Marshal(h)
-		p := filepath.Join(a.dir, headName(h.Key))
+		p := filepath.Join(a.dir, a.headName(h.Key))
 		if i == 0 {
 			os.MkdirAll(filepath.Dir(p), 0o755)
 		}
@@ -36,7 +36,7 @@ func populate(tb testing.TB, a *Archive, n int) {
 		}
 		idx.Write(indexLine(h))
 	}
-	if err := a.store.Put(indexName, idx.Bytes()); err != nil {
+	if err := a.store.Put(a.n.index, idx.Bytes()); err != nil {
 		tb.Fatal(err)
 	}
 	syscall.Sync() // so that the writes above do not slow the first fsyncs measured

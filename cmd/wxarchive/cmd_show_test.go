@@ -163,7 +163,7 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatalf("verify: %d %q %q", code, out, errs)
 	}
 	var victim string
-	filepath.WalkDir(filepath.Join(dir, "objects", "raw"), func(p string, d os.DirEntry, err error) error {
+	filepath.WalkDir(filepath.Join(dir, ".wxarchive", "objects", "raw"), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			victim = p
 		}
@@ -217,7 +217,7 @@ func TestBadVersionAndDamagedFiles(t *testing.T) {
 			t.Errorf("%v: %d %q", args, code, errs)
 		}
 	}
-	headFile := filepath.Join("heads", key+".json")
+	headFile := filepath.Join(".wxarchive", "heads", key+".json")
 	if err := os.WriteFile(filepath.Join(dir, headFile), []byte(`{"key": bad`), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestBadVersionAndDamagedFiles(t *testing.T) {
 	}
 	other := arID
 	other.Mid = "2650000002"
-	caps, _ := filepath.Glob(filepath.Join(dir, "captures", string(other.Key()), "*.json"))
+	caps, _ := filepath.Glob(filepath.Join(dir, ".wxarchive", "captures", string(other.Key()), "*.json"))
 	if len(caps) != 1 {
 		t.Fatalf("captures of %s: %v", other.Key(), caps)
 	}
