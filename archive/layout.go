@@ -55,7 +55,7 @@ const (
 // names are the store names of an archive's parts.
 type names struct {
 	heads, captures, versions, raw, md, blob, index, indexBase, intent, state, logs, roots string
-	lock                                                                                 string
+	lock                                                                                   string
 }
 
 var legacyNames = names{heads: "heads/", captures: "captures/", versions: "versions/", raw: "objects/raw/",
