@@ -92,7 +92,8 @@ func OpenStore(dir string, st Store) *Archive {
 // marked, else, part by part, the layout before where it still is (an
 // archive not migrated, or one whose migration a crash cut short).
 func detectLayout(st Store) (names, bool) {
-	if b, err := st.Get(formatName); err == nil && string(b) == formatV2 {
+	_, merr := st.Get(migratingName)
+	if b, err := st.Get(formatName); err == nil && string(b) == formatV2 && merr != nil {
 		return vaultNames, false
 	}
 	exists := func(prefix string) bool {
@@ -100,7 +101,7 @@ func detectLayout(st Store) (names, bool) {
 		return err == nil && len(l) > 0
 	}
 	if !exists(legacyNames.heads) && !exists(legacyNames.captures) && !exists(legacyNames.raw) && !exists(legacyNames.blob) {
-		if _, err := st.Get(migratingName); err != nil {
+		if merr != nil {
 			return vaultNames, false // a new archive, or one a migration finished
 		}
 	}

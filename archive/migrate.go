@@ -55,8 +55,11 @@ func (a *Archive) migrate() error {
 			return fmt.Errorf("archive: migrate %s: %w", m.from, err)
 		}
 	}
-	if fsst, ok := a.store.(*FSStore); ok {
-		_ = os.Remove(filepath.Join(fsst.root, "objects")) // empty now
+	if fsst, ok := a.store.(interface{ Dir() string }); ok {
+		for _, m := range moves { // empty folders the layout before left
+			_ = os.Remove(filepath.Join(fsst.Dir(), filepath.FromSlash(m.from)))
+		}
+		_ = os.Remove(filepath.Join(fsst.Dir(), "objects"))
 	}
 	a.n, a.legacy = vaultNames, false
 	names, err := a.store.List(a.n.heads)
@@ -71,14 +74,14 @@ func (a *Archive) migrate() error {
 	if err := a.Reindex(); err != nil {
 		return err
 	}
-	if err := a.store.Put(formatName, []byte(formatV2)); err != nil {
-		return err
+	if fsst, ok := a.store.(interface{ Dir() string }); ok {
+		_ = os.Remove(filepath.Join(fsst.Dir(), legacyNames.lock))
 	}
 	if err := a.store.Delete(migratingName); err != nil {
 		return err
 	}
-	if fsst, ok := a.store.(*FSStore); ok {
-		_ = os.Remove(filepath.Join(fsst.root, legacyNames.lock))
+	if err := a.store.Put(formatName, []byte(formatV2)); err != nil {
+		return err
 	}
 	a.log.Info("archive: migrated to the vault layout", "articles", len(names))
 	return nil

@@ -35,6 +35,9 @@ func NewFSStore(dir string) (*FSStore, error) {
 	return &FSStore{root: dir}, nil
 }
 
+// Dir is the folder the store is rooted at.
+func (s *FSStore) Dir() string { return s.root }
+
 func (s *FSStore) path(name string) (string, error) {
 	if err := checkName(name); err != nil {
 		return "", err

@@ -32,9 +32,15 @@ type Service struct {
 	Now     func() time.Time // nil: time.Now
 }
 
-// Options name the article behind a saved page that lacks its identity.
+// Options name the article behind a saved page that lacks its identity,
+// and when a saved page was captured.
 type Options struct {
 	URL string
+	// Captured is when a saved page was captured: a time (see
+	// ParseCaptured) or CapturedFileTime. Empty: the page's own SingleFile
+	// "saved date", else unknown (the page's content is kept, the article's
+	// state is left alone).
+	Captured string
 }
 
 // Result is what became of one target.
@@ -49,6 +55,10 @@ type Result struct {
 	Biz         string
 	Err         error
 	CoolingDown bool // not fetched: the host is cooling down after a block
+	// Notes say what became of the readable file when it is not simply
+	// (re)written (edited or deleted by hand); Warnings are failures after
+	// the capture was committed (the next writer finishes them).
+	Notes, Warnings []string
 }
 
 // IsURL reports whether a target names a page on the web rather than a file.
@@ -89,7 +99,9 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 		return s.record(in, res)
 	}
 
-	doc, err := extractor.Extract(in.Capture.Raw, extractor.Options{SourceURL: firstNonEmpty(opt.URL, in.Capture.FinalURL, in.Capture.SourceURL), Rules: s.Rules})
+	in.ExtractURL = firstNonEmpty(opt.URL, in.Capture.FinalURL, in.Capture.SourceURL)
+	in.Renderer = Renderer{Rules: s.Rules}
+	doc, err := extractor.Extract(in.Capture.Raw, extractor.Options{SourceURL: in.ExtractURL, Rules: s.Rules})
 	if err != nil {
 		res.Err, res.Outcome = err, model.OutcomeFailed
 		in.Err = err
@@ -111,7 +123,11 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 		in.Stripped = doc.Article.Stripped
 		res.Related = doc.Article.Meta.Related
 		if s.Images && s.Fetcher != nil {
-			in.Images, in.ImageErrors = s.images(ctx, articleKey(in), doc.Article.Images)
+			urls := doc.Article.Images
+			if c := doc.Article.Meta.Cover; c != "" {
+				urls = append(urls[:len(urls):len(urls)], c) // the cover too: WeChat refuses hotlinks
+			}
+			in.Images, in.ImageErrors = s.images(ctx, articleKey(in), urls)
 		}
 	}
 	res.Biz = doc.ID.Biz
@@ -137,7 +153,10 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 			return &archive.Input{Capture: model.Capture{Target: target, SourceURL: target, FetchedAt: now()}, Link: link}, err
 		}
 		capt.Target = target
-		return &archive.Input{Capture: *capt, Link: link}, nil
+		if opt.Captured != "" {
+			return nil, fmt.Errorf("ingest: %s: --captured is for saved pages; a fetch is dated now", target)
+		}
+		return &archive.Input{Capture: *capt, Link: link, TimeSource: "fetch"}, nil
 	}
 	var r io.Reader
 	name := target
@@ -161,10 +180,14 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 	if len(raw) > MaxFileSize {
 		return nil, fmt.Errorf("ingest: %s: larger than %d MiB, not a saved page", name, MaxFileSize>>20)
 	}
-	return &archive.Input{
+	in := &archive.Input{
 		Capture: model.Capture{Target: target, SourceURL: opt.URL, FetchedAt: now(), Raw: raw},
 		Link:    opt.URL,
-	}, nil
+	}
+	if err := dateSaved(in, opt.Captured, target); err != nil {
+		return nil, err
+	}
+	return in, nil
 }
 
 // recordable reports whether a failed capture can be attributed to an
@@ -186,6 +209,7 @@ func (s *Service) record(in *archive.Input, res Result) Result {
 		return res
 	}
 	res.Key, res.Outcome, res.Version, res.Path, res.Title = r.Key, r.Outcome, r.Version, r.Path, r.Title
+	res.Notes, res.Warnings = r.Notes, r.Warnings
 	if res.Err == nil && in.Err != nil {
 		res.Err = in.Err
 	}
