@@ -78,3 +78,23 @@ func mustTime(t *testing.T, s string) time.Time {
 	}
 	return tm
 }
+
+// Issue 10 §4: show and diff refuse content that does not match its hash.
+func TestShowDiffRefuseTampered(t *testing.T) {
+	dir := arSetup(t)
+	key := string(arID.Key())
+	mds, _ := filepath.Glob(filepath.Join(dir, ".wxarchive", "objects", "md", "*", "*.md"))
+	if len(mds) == 0 {
+		t.Fatal("no Markdown objects")
+	}
+	for _, p := range mds {
+		b, _ := os.ReadFile(p)
+		os.WriteFile(p, append(b, "\n篡改\n"...), 0o644)
+	}
+	for _, args := range [][]string{{"show", key}, {"diff", key, "1", "2"}} {
+		code, out, errs := arRun(append(args, "--archive", dir)...)
+		if code != 1 || strings.Contains(out, "篡改") || !strings.Contains(errs, ".wxarchive/objects/md/") || !strings.Contains(errs, "wxarchive verify") {
+			t.Errorf("%v over tampered content: %d %q %q", args, code, out, errs)
+		}
+	}
+}
