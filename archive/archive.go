@@ -156,7 +156,10 @@ type CaptureRecord struct {
 	Stripped    []model.StrippedBlock `json:"stripped,omitempty"`
 	ImageErrors map[string]string     `json:"image_errors,omitempty"`
 	Error       string                `json:"error,omitempty"`
-	Name        string                `json:"-"` // object name of the record
+	// Notes say what became of the readable file when it was not simply
+	// written: kept because edited or deleted by hand, new content beside.
+	Notes []string `json:"notes,omitempty"`
+	Name  string   `json:"-"` // object name of the record
 	Hash        string                `json:"-"` // SHA-256 of the record's bytes
 }
 

@@ -126,6 +126,7 @@ func (a *Archive) Record(in Input) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	rec.Notes = plan.notes
 	keys := []model.Key{key}
 	if alias != nil {
 		keys = append(keys, alias.Key)

@@ -91,6 +91,9 @@ func TestHandEditsAreTheUsers(t *testing.T) {
 	if res2.Path != beside || len(res2.Notes) != 1 || !strings.Contains(res2.Notes[0], "edited by hand") {
 		t.Errorf("result: %+v", res2)
 	}
+	if caps, _ := a.Captures(testID.Key()); len(caps[1].Notes) != 1 || caps[1].Notes[0] != res2.Notes[0] {
+		t.Errorf("the capture record does not say what became of the readable file: %+v", caps[1])
+	}
 	if b, err := os.ReadFile(filepath.Join(a.Dir(), beside)); err != nil || !strings.Contains(string(b), "正文第二版") {
 		t.Errorf("new content beside: %v\n%s", err, b)
 	}

@@ -73,6 +73,7 @@ type eventJSON struct {
 	Error       string                `json:"error,omitempty"`
 	Stripped    []model.StrippedBlock `json:"stripped,omitempty"`
 	ImageErrors map[string]string     `json:"image_errors,omitempty"`
+	Notes       []string              `json:"notes,omitempty"` // capture: what became of a readable file edited or deleted by hand
 }
 
 func captureEvent(c archive.CaptureRecord) eventJSON {
@@ -82,7 +83,7 @@ func captureEvent(c archive.CaptureRecord) eventJSON {
 	}
 	return eventJSON{Kind: "capture", Key: c.Key, Captured: c.Time, Outcome: c.Outcome, State: c.State,
 		Version: c.Version, HTTPStatus: c.HTTPStatus, URL: url, Target: c.Target, RawSHA: c.RawSHA,
-		Reason: c.Reason, Error: c.Error, Stripped: c.Stripped, ImageErrors: c.ImageErrors}
+		Reason: c.Reason, Error: c.Error, Stripped: c.Stripped, ImageErrors: c.ImageErrors, Notes: c.Notes}
 }
 
 func versionEvent(k model.Key, v archive.VersionInfo) eventJSON {
