@@ -160,7 +160,7 @@ type CaptureRecord struct {
 	// written: kept because edited or deleted by hand, new content beside.
 	Notes []string `json:"notes,omitempty"`
 	Name  string   `json:"-"` // object name of the record
-	Hash        string                `json:"-"` // SHA-256 of the record's bytes
+	Hash  string   `json:"-"` // SHA-256 of the record's bytes
 }
 
 // Problem is one thing Verify found wrong, or, when Notice is set, worth
