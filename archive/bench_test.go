@@ -183,3 +183,15 @@ func BenchmarkRecord(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkVerify10k is BenchmarkVerify100k at a tenth of the size.
+func BenchmarkVerify10k(b *testing.B) {
+	a := populatedArchive(b, 10_000)
+	runtime.GC()
+	b.ResetTimer()
+	for b.Loop() {
+		if rep, err := a.VerifyWith(VerifyOptions{}); err != nil || len(rep.Problems) > 0 {
+			b.Fatal(err)
+		}
+	}
+}

@@ -239,6 +239,9 @@ func (a *Archive) eachUnsorted(fn func(Info) error) error {
 // (and, holding the lock, rebuilds the index).
 func (a *Archive) List() ([]Info, error) {
 	var out []Info
+	if size, err := a.indexSize(); err == nil {
+		out = make([]Info, 0, min(size/200+16, 1<<22)) // an index line is 200-400 bytes
+	}
 	err := a.Each(func(i Info) error { out = append(out, i); return nil })
 	if errors.Is(err, ErrIndexDamaged) {
 		a.log.Warn("archive: "+err.Error()+"; listing from the heads", "archive", a.dir)
@@ -345,8 +348,8 @@ func (a *Archive) appendIndex(h, alias *head) error {
 
 // indexSize is the index's size in bytes, cheaply on a local folder.
 func (a *Archive) indexSize() (int64, error) {
-	if fsst, ok := a.store.(*FSStore); ok {
-		st, err := os.Stat(filepath.Join(fsst.root, filepath.FromSlash(a.n.index)))
+	if fsst, ok := a.store.(interface{ Dir() string }); ok {
+		st, err := os.Stat(filepath.Join(fsst.Dir(), filepath.FromSlash(a.n.index)))
 		if err != nil {
 			return 0, err
 		}

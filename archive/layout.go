@@ -15,6 +15,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -315,11 +316,22 @@ func (a *Archive) Raw(sum string) ([]byte, error) {
 	return raw, nil
 }
 
+// gzipReaders keeps decompressors for reuse: verify decompresses every raw
+// page, and a new reader allocates its whole window each time.
+var gzipReaders sync.Pool
+
 func gunzip(name string, b []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
+	zr, _ := gzipReaders.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(bytes.NewReader(b))
+	} else {
+		err = zr.Reset(bytes.NewReader(b))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("archive: decompress %s: %w", name, err)
 	}
+	defer gzipReaders.Put(zr)
 	out, err := io.ReadAll(zr)
 	if err != nil {
 		return nil, fmt.Errorf("archive: decompress %s: %w", name, err)

@@ -53,9 +53,15 @@ func (a *Archive) readableContent(h *head) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.readableFrom(h, md), nil
+}
+
+// readableFrom is readableContent of h given its latest Markdown.
+func (a *Archive) readableFrom(h *head, md []byte) []byte {
+	last := h.last()
 	body := rewriteImages(md, h.Images, h.Path)
 	if a.legacy {
-		return body, nil
+		return body
 	}
 	f := readableFields{state: h.State, stateSince: h.StateSince}
 	if !last.Undated {
@@ -64,7 +70,7 @@ func (a *Archive) readableContent(h *head) ([]byte, error) {
 	if cov := frontMatterValue(md, "cover"); cov != "" && h.Images[cov] != "" {
 		f.cover = relPath(path.Dir(h.Path), h.Images[cov])
 	}
-	return readableFrontMatter(body, f), nil
+	return readableFrontMatter(body, f)
 }
 
 // planReadable decides where the latest content of h goes, before the

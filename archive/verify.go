@@ -453,6 +453,11 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody string) []
 		probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf(format, args...)})
 	}
 	k, hn := h.Key, a.headName(h.Key)
+	var md []byte // the latest rendering of the latest version
+	if lv := h.last(); lv != nil {
+		sum, _ := lv.current()
+		md, _ = a.store.Get(a.mdName(sum)) // a missing one is reported by references
+	}
 	if h.AliasOf != "" {
 		if th, err := a.loadHead(h.AliasOf); err == nil && th == nil {
 			bad(hn, "alias of missing article %s", h.AliasOf)
@@ -489,16 +494,15 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody string) []
 		if !last.Time.IsZero() && !last.Time.Equal(h.LastCapture) {
 			bad(hn, "last capture %s, but its newest capture record is of %s", h.LastCapture.Format("2006-01-02T15:04:05Z07:00"), last.Time.Format("2006-01-02T15:04:05Z07:00"))
 		}
-		if lv := h.last(); lv != nil {
-			sum, _ := lv.current()
-			if md, err := a.store.Get(a.mdName(sum)); err == nil {
-				if t := frontMatterValue(md, "title"); t != "" && t != h.Title {
-					bad(hn, "title %q, but its latest version says %q", h.Title, t)
-				}
+		if md != nil {
+			if t := frontMatterValue(md, "title"); t != "" && t != h.Title {
+				bad(hn, "title %q, but its latest version says %q", h.Title, t)
 			}
 		}
 	}
-	probs = append(probs, v.readable(h)...)
+	if md != nil {
+		probs = append(probs, v.readable(h, md)...)
+	}
 	want := indexLine(h)
 	wantBody := string(want[1 : len(want)-10])
 	if strings.Count(idxBody, "\t") == indexFields-2 { // a line of the layout before
@@ -515,16 +519,13 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody string) []
 
 // readable checks the readable files of h: the latest one must hold the
 // latest content; files edited or deleted by hand are notices.
-func (v *verifier) readable(h *head) []Problem {
+func (v *verifier) readable(h *head, md []byte) []Problem {
 	a := v.a
 	if h.Path == "" || h.AliasOf != "" {
 		return nil
 	}
 	var probs []Problem
-	want, err := a.readableContent(h)
-	if err != nil || want == nil {
-		return nil // the Markdown object is reported by references
-	}
+	want := a.readableFrom(h, md)
 	if len(h.Readable.Files) == 0 {
 		got, gerr := a.store.Get(h.Path)
 		switch {
