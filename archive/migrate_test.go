@@ -259,3 +259,34 @@ func TestMigrationResumes(t *testing.T) {
 }
 
 var _ = fs.ErrNotExist
+
+// A readable file edited by hand before the migration stays as it is;
+// the migrated content goes beside it.
+func TestMigrationKeepsHandEdits(t *testing.T) {
+	dir := copyLegacy(t)
+	r, _ := Open(dir)
+	info, err := r.Info(legacyTwo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, info.Path)
+	mine := []byte("my own notes on this article\n")
+	os.WriteFile(p, mine, 0o644)
+	a, _ := Open(dir)
+	l, err := a.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock()
+	if b, _ := os.ReadFile(p); string(b) != string(mine) {
+		t.Errorf("migration overwrote a hand edit:\n%s", b)
+	}
+	beside := strings.TrimSuffix(p, ".md") + " (v2).md"
+	if b, err := os.ReadFile(beside); err != nil || !strings.Contains(string(b), "../../assets/") {
+		t.Errorf("migrated content not beside the hand edit: %v", err)
+	}
+	rep, _ := a.VerifyWith(VerifyOptions{})
+	if rep.Damaged() != 0 || len(rep.Problems) != 1 || !rep.Problems[0].Notice {
+		t.Errorf("verify: %v", rep.Problems)
+	}
+}

@@ -100,7 +100,15 @@ func (a *Archive) planReadable(h *head) (readablePlan, error) {
 			return p, nil
 		case tracked && (sha(disk) == known.SHA || sha(disk) == known.Prev):
 		default:
-			continue // edited by hand, or a file the store did not write
+			// Edited by hand, or a file the store did not write: the
+			// user's. Remember it as such (no hash of ours).
+			if !tracked {
+				if h.Readable.Files == nil {
+					h.Readable.Files = map[string]fileSum{}
+				}
+				h.Readable.Files[target] = fileSum{}
+			}
+			continue
 		}
 		prev := ""
 		if !missing {
