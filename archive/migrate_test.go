@@ -2,7 +2,6 @@ package archive
 
 import (
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -258,7 +257,6 @@ func TestMigrationResumes(t *testing.T) {
 	}
 }
 
-var _ = fs.ErrNotExist
 
 // A readable file edited by hand before the migration stays as it is;
 // the migrated content goes beside it.

@@ -53,27 +53,27 @@ func (a *Archive) putAnchor(root string, lines []string) error {
 func (v *verifier) anchor(root string) map[model.Key]anchorLine {
 	n := v.a.anchorName(root)
 	if len(root) != 64 || strings.Trim(root, "0123456789abcdef") != "" {
-		v.bad2("--root", "%q is not a root hash (64 hex digits)", root)
+		v.problem("--root", "%q is not a root hash (64 hex digits)", root)
 		return nil
 	}
 	b, err := v.a.store.Get(n)
 	if errors.Is(err, fs.ErrNotExist) {
-		v.bad2(n, "missing: this archive never had root %s, or its anchor was removed: the history since cannot be shown to extend it", root)
+		v.problem(n, "missing: this archive never had root %s, or its anchor was removed: the history since cannot be shown to extend it", root)
 		return nil
 	}
 	if err != nil {
-		v.bad2(n, "unreadable: %v", err)
+		v.problem(n, "unreadable: %v", err)
 		return nil
 	}
 	if sha(b) != root {
-		v.bad2(n, "damaged: its hash is not the root it is named by")
+		v.problem(n, "damaged: its hash is not the root it is named by")
 		return nil
 	}
 	m := map[model.Key]anchorLine{}
 	for _, l := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
 		f := strings.Split(l, "\t")
 		if len(f) != 4 {
-			v.bad2(n, "damaged line %q", l)
+			v.problem(n, "damaged line %q", l)
 			continue
 		}
 		c, _ := strconv.Atoi(f[2])

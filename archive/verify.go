@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -213,7 +212,7 @@ func (v *verifier) report(p Problem) {
 	v.mu.Unlock()
 }
 
-func (v *verifier) bad2(p, format string, args ...any) {
+func (v *verifier) problem(p, format string, args ...any) {
 	v.report(Problem{Path: p, Reason: fmt.Sprintf(format, args...)})
 }
 
@@ -230,7 +229,7 @@ func (v *verifier) objects(workers int) (int, error) {
 					v.mu.Lock()
 					v.bad[n] = r
 					v.mu.Unlock()
-					v.bad2(n, "%s", r)
+					v.problem(n, "%s", r)
 				}
 			}
 		}()
@@ -321,7 +320,7 @@ func (v *verifier) intent(report bool) map[model.Key]bool {
 	var it intent
 	if err := json.Unmarshal(b, &it); err != nil {
 		if report {
-			v.bad2(v.a.n.intent, "damaged journal (not JSON: %v); the next writer checks every article and removes it", err)
+			v.problem(v.a.n.intent, "damaged journal (not JSON: %v); the next writer checks every article and removes it", err)
 		}
 		return pending
 	}
@@ -336,7 +335,7 @@ func (v *verifier) intent(report bool) map[model.Key]bool {
 func (v *verifier) stateFiles() {
 	names, err := v.a.store.List(v.a.n.state)
 	if err != nil {
-		v.bad2(v.a.n.state, "unreadable: %v", err)
+		v.problem(v.a.n.state, "unreadable: %v", err)
 		return
 	}
 	for _, n := range names {
@@ -345,11 +344,11 @@ func (v *verifier) stateFiles() {
 		}
 		b, err := v.a.store.Get(n)
 		if err != nil {
-			v.bad2(n, "unreadable: %v", err)
+			v.problem(n, "unreadable: %v", err)
 			continue
 		}
 		if !json.Valid(b) {
-			v.bad2(n, "damaged: not valid JSON (remove it to start that state afresh)")
+			v.problem(n, "damaged: not valid JSON (remove it to start that state afresh)")
 		}
 	}
 }
@@ -362,11 +361,11 @@ func (v *verifier) checkKey(k model.Key, idxBody string, anchors map[model.Key]a
 	hn := a.headName(k)
 	h, raw, err := a.loadHeadRaw(k)
 	if err != nil || h == nil {
-		v.bad2(hn, "unreadable head: %v", errors.Unwrap(err))
+		v.problem(hn, "unreadable head: %v", errors.Unwrap(err))
 		return nil, ""
 	}
 	if h.Key != k {
-		v.bad2(hn, "head names key %s", h.Key)
+		v.problem(hn, "head names key %s", h.Key)
 	}
 	if !a.legacy {
 		var plain struct {
@@ -380,12 +379,12 @@ func (v *verifier) checkKey(k model.Key, idxBody string, anchors map[model.Key]a
 	v.references(h)
 	recs, err := a.keyCaptures(k)
 	if err != nil {
-		v.bad2(a.n.captures+string(k)+"/", "unreadable capture records: %v", err)
+		v.problem(a.n.captures+string(k)+"/", "unreadable capture records: %v", err)
 	}
 	for _, r := range recs {
 		if r.RawSHA != "" {
 			if p := v.object(a.rawName(r.RawSHA)); p != "" {
-				v.bad2(a.rawName(r.RawSHA), "%s: raw page of capture %s", p, r.Name)
+				v.problem(a.rawName(r.RawSHA), "%s: raw page of capture %s", p, r.Name)
 			}
 		}
 	}
@@ -415,11 +414,11 @@ func (v *verifier) references(h *head) {
 	a := v.a
 	for _, ver := range h.History {
 		if p := v.object(a.mdName(ver.SHA)); p != "" {
-			v.bad2(a.mdName(ver.SHA), "%s: version %d of %s", p, ver.N, h.Key)
+			v.problem(a.mdName(ver.SHA), "%s: version %d of %s", p, ver.N, h.Key)
 		}
 		for _, r := range ver.Renderings {
 			if p := v.object(a.mdName(r.SHA)); p != "" {
-				v.bad2(a.mdName(r.SHA), "%s: a rendering of version %d of %s", p, ver.N, h.Key)
+				v.problem(a.mdName(r.SHA), "%s: a rendering of version %d of %s", p, ver.N, h.Key)
 			}
 		}
 		if ver.File == "" {
@@ -427,18 +426,18 @@ func (v *verifier) references(h *head) {
 		}
 		if v.quick {
 			if ok, _ := a.exists(ver.File); !ok {
-				v.bad2(ver.File, "missing: version %d of %s", ver.N, h.Key)
+				v.problem(ver.File, "missing: version %d of %s", ver.N, h.Key)
 			}
 		} else if b, err := a.store.Get(ver.File); err != nil {
-			v.bad2(ver.File, "missing: version %d of %s", ver.N, h.Key)
+			v.problem(ver.File, "missing: version %d of %s", ver.N, h.Key)
 		} else if sha(b) != ver.FileSHA {
-			v.bad2(ver.File, "damaged: content differs from the version %d recorded in %s", ver.N, a.headName(h.Key))
+			v.problem(ver.File, "damaged: content differs from the version %d recorded in %s", ver.N, a.headName(h.Key))
 		}
 	}
 	for _, ref := range h.Images {
 		if strings.HasPrefix(ref, a.n.blob) {
 			if p := v.object(ref); p != "" {
-				v.bad2(ref, "%s: image of %s", p, h.Key)
+				v.problem(ref, "%s: image of %s", p, h.Key)
 			}
 		}
 	}
@@ -604,4 +603,3 @@ func (v *verifier) recheck(k model.Key) []Problem {
 	return nil // written without pause: nothing stable to compare
 }
 
-var _ = slices.Contains[[]string]
