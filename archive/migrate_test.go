@@ -257,7 +257,6 @@ func TestMigrationResumes(t *testing.T) {
 	}
 }
 
-
 // A readable file edited by hand before the migration stays as it is;
 // the migrated content goes beside it.
 func TestMigrationKeepsHandEdits(t *testing.T) {

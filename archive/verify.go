@@ -602,4 +602,3 @@ func (v *verifier) recheck(k model.Key) []Problem {
 	}
 	return nil // written without pause: nothing stable to compare
 }
-
