@@ -75,6 +75,29 @@ func populate(tb testing.TB, a *Archive, n int) {
 
 var populated = map[int]string{}
 
+// peakHeap samples the live heap while f runs and reports its peak in MB.
+func peakHeap(b *testing.B, f func()) {
+	var peak uint64
+	done := make(chan struct{})
+	go func() {
+		var m runtime.MemStats
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	f()
+	close(done)
+	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+}
+
 // populated100k returns an archive of n articles, built once per run.
 func populatedArchive(b *testing.B, n int) *Archive {
 	if dir, ok := populated[n]; ok {
@@ -122,12 +145,14 @@ func BenchmarkList100k(b *testing.B) {
 	a := populatedArchive(b, 100_000)
 	runtime.GC()
 	b.ResetTimer()
-	for b.Loop() {
-		list, err := a.List()
-		if err != nil || len(list) != 100_000 {
-			b.Fatalf("list: %d, %v", len(list), err)
+	peakHeap(b, func() {
+		for b.Loop() {
+			list, err := a.List()
+			if err != nil || len(list) != 100_000 {
+				b.Fatalf("list: %d, %v", len(list), err)
+			}
 		}
-	}
+	})
 }
 
 // BenchmarkEach100k: streaming every article of 100,000, as `list` does.
@@ -135,12 +160,14 @@ func BenchmarkEach100k(b *testing.B) {
 	a := populatedArchive(b, 100_000)
 	runtime.GC()
 	b.ResetTimer()
-	for b.Loop() {
-		n := 0
-		if err := a.Each(func(Info) error { n++; return nil }); err != nil || n != 100_000 {
-			b.Fatalf("each: %d, %v", n, err)
+	peakHeap(b, func() {
+		for b.Loop() {
+			n := 0
+			if err := a.Each(func(Info) error { n++; return nil }); err != nil || n != 100_000 {
+				b.Fatalf("each: %d, %v", n, err)
+			}
 		}
-	}
+	})
 }
 
 // BenchmarkVerify100k: verify of 100,000 articles, on every core, and
@@ -151,12 +178,14 @@ func BenchmarkVerify100k(b *testing.B) {
 			a := populatedArchive(b, 100_000)
 			runtime.GC()
 			b.ResetTimer()
-			for b.Loop() {
-				rep, err := a.VerifyWith(VerifyOptions{Quick: quick})
-				if err != nil || len(rep.Problems) > 0 {
-					b.Fatalf("verify: %v %v", rep.Problems[:min(3, len(rep.Problems))], err)
+			peakHeap(b, func() {
+				for b.Loop() {
+					rep, err := a.VerifyWith(VerifyOptions{Quick: quick})
+					if err != nil || len(rep.Problems) > 0 {
+						b.Fatalf("verify: %v %v", rep.Problems[:min(3, len(rep.Problems))], err)
+					}
 				}
-			}
+			})
 		})
 	}
 }
