@@ -359,3 +359,10 @@ func Rebuild(st Store) (int, error) {
 	}
 	return len(all), nil
 }
+
+// PassReport is what the events of one pass came to, for run's summary.
+type PassReport struct {
+	Produced  int // events of this pass (article and operational)
+	Delivered int // deliveries made (to all destinations, earlier events included)
+	Pending   int // deliveries still waiting in the outbox
+}
