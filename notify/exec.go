@@ -114,4 +114,6 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (t *tailBuffer) String() string { return strings.ToValidUTF8(strings.Join(strings.Fields(string(t.b)), " "), "") }
+func (t *tailBuffer) String() string {
+	return strings.ToValidUTF8(strings.Join(strings.Fields(string(t.b)), " "), "")
+}
