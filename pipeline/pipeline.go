@@ -72,6 +72,9 @@ type Pipeline struct {
 	// ArticleTimeout bounds one capture, which runs on a context that a
 	// stop does not cancel so it is recorded whole; 0: 5 minutes.
 	ArticleTimeout time.Duration
+	// Events records operational events and, after the pass, derives and
+	// delivers the change events; nil: none.
+	Events Events
 }
 
 // LockError is returned by RunOnce when the archive lock cannot be taken,
@@ -145,6 +148,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	if err == nil {
 		err = ps.recheck(ctx, list)
 	}
+	ps.afterPass(ctx, start)
 	ps.sum.Queued = len(q.Items)
 	ps.sum.Duration = p.now().Sub(start)
 	if ctx.Err() != nil {
@@ -252,6 +256,9 @@ func (ps *pass) capture(ctx context.Context, u string) Result {
 		h := hostOf(u)
 		if !ps.stopped[h] {
 			ps.log.Warn("host cooling down: no more fetches from it this run", "host", h, "url", u)
+			if !r.CoolingDown {
+				ps.blocked(h)
+			}
 		}
 		ps.stopped[h] = true
 	}
