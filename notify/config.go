@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"wxarchive/config"
@@ -39,8 +42,16 @@ func New(c config.Notify, st StateStore, getenv func(string) string, log *slog.L
 			}
 		}
 	}
+	// Exec hooks inherit the environment, but not the webhooks' secrets.
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.ContainsFunc(c.Webhooks, func(w config.Webhook) bool { return w.SecretEnv != "" && w.SecretEnv == name }) {
+			env = append(env, kv)
+		}
+	}
 	for i, x := range c.Exec {
-		hook, err := NewExec(x.Command, ExecOptions{Name: x.Name, Events: x.Events, Timeout: time.Duration(x.Timeout)})
+		hook, err := NewExec(x.Command, ExecOptions{Name: x.Name, Events: x.Events, Timeout: time.Duration(x.Timeout), Env: env})
 		if err != nil {
 			return nil, fmt.Errorf("notify: notify.exec[%d]: %w", i, err)
 		}

@@ -383,3 +383,21 @@ func TestExecTimeout(t *testing.T) {
 		t.Error("empty command accepted")
 	}
 }
+
+// TestExecDoesNotInheritWebhookSecrets: the variable holding a webhook's
+// secret is not passed to exec hooks.
+func TestExecDoesNotInheritWebhookSecrets(t *testing.T) {
+	t.Setenv("WX_TEST_HOOK_SECRET_ENV", "s3cret")
+	t.Setenv("WX_TEST_OTHER", "kept")
+	n, err := New(config.Notify{
+		Webhooks: []config.Webhook{{URL: "https://h/x", SecretEnv: "WX_TEST_HOOK_SECRET_ENV"}},
+		Exec:     []config.Exec{{Command: []string{"true"}}},
+	}, nil, os.Getenv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := strings.Join(n.Dests[1].(*Exec).env, "\n")
+	if strings.Contains(env, "WX_TEST_HOOK_SECRET_ENV") || !strings.Contains(env, "WX_TEST_OTHER=kept") {
+		t.Errorf("exec environment:\n%s", env)
+	}
+}
