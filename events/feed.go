@@ -2,6 +2,8 @@ package events
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/xml"
 	"log/slog"
 	"net/http"
@@ -171,6 +173,15 @@ func (h *feedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := enc.Encode(f); err != nil {
 		h.o.Log.Error("events: feed: encode", "err", err)
 		http.Error(w, "the feed could not be written", http.StatusInternalServerError)
+		return
+	}
+	// Feed readers poll: an unchanged feed is answered 304 by its ETag.
+	sum := sha256.Sum256(buf.Bytes())
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-cache")
+	if match := r.Header.Get("If-None-Match"); match != "" && (match == etag || match == "W/"+etag) {
+		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")

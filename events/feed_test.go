@@ -149,6 +149,22 @@ func TestFeedFiltersAndRefuses(t *testing.T) {
 	if rec.Code != http.StatusMethodNotAllowed {
 		t.Errorf("POST: %d", rec.Code)
 	}
+	// A reader polling with the ETag gets 304 until something changes.
+	first := getFeed(t, h, "/feed.atom")
+	req := httptest.NewRequest(http.MethodGet, "/feed.atom", nil)
+	req.Header.Set("If-None-Match", first.Header().Get("ETag"))
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if first.Header().Get("ETag") == "" || rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
+		t.Errorf("conditional GET: %d %q", rec.Code, first.Header().Get("ETag"))
+	}
+	a.capture(page(t, articlePage), "", day0.Add(5*time.Hour)) // readable again: restored
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Errorf("conditional GET after a change: %d", rec.Code)
+	}
+
 	// An empty archive is a valid empty feed.
 	empty := Feed(newArchive(t), FeedOptions{})
 	doc = atomDoc{}
