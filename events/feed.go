@@ -144,9 +144,17 @@ func (h *feedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	base := h.base(r)
+	// The self link keeps the feed's own parameters only: never an access
+	// token the server may take in the query.
 	self := base + r.URL.EscapedPath()
-	if r.URL.RawQuery != "" {
-		self += "?" + r.URL.RawQuery
+	keep := url.Values{}
+	for _, p := range []string{"kind", "limit"} {
+		if v, ok := q[p]; ok {
+			keep[p] = v
+		}
+	}
+	if len(keep) > 0 {
+		self += "?" + keep.Encode()
 	}
 	f := atomFeed{
 		ID:        h.o.ID,

@@ -139,6 +139,13 @@ func TestFeedFiltersAndRefuses(t *testing.T) {
 	if len(doc.Entries) != 1 || doc.Entries[0].Category[0].Term != "deleted" || !strings.HasPrefix(doc.Entries[0].Links[0].Href, "https://example.org/wx/a/") {
 		t.Errorf("filtered: %+v", doc.Entries)
 	}
+	doc = atomDoc{}
+	if err := xml.Unmarshal(getFeed(t, h, "/feed.atom?token=t0ken&kind=new").Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if href := doc.Links[0].Href; doc.Links[0].Rel != "self" || href != "https://example.org/wx/feed.atom?kind=new" {
+		t.Errorf("self link %q keeps more than the feed's parameters", href)
+	}
 	for _, target := range []string{"/feed.atom?kind=nope", "/feed.atom?limit=-1"} {
 		if rec := getFeed(t, h, target); rec.Code != http.StatusBadRequest {
 			t.Errorf("%s: %d", target, rec.Code)
