@@ -51,11 +51,13 @@ func (c *Client) WeRead(ctx context.Context, rawURL string, header http.Header) 
 	if err != nil {
 		return nil, c.classify(ctx, u, err)
 	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		c.cool.success(u.Hostname())
-	}
 	return resp, nil
 }
+
+// Recovered forgets host's cool-down backoff once its cool-down is over: the
+// caller saw a good answer (WeRead reports risk control in a 200 answer, so
+// the status alone cannot tell).
+func (c *Client) Recovered(host string) { c.cool.success(host) }
 
 // CoolDown cools host down after a block that is not a WeChat verification
 // page (WeRead's risk control): for first, doubling on each consecutive block

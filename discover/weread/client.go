@@ -38,6 +38,7 @@ type Transport interface {
 	WeRead(ctx context.Context, url string, header http.Header) (*http.Response, error)
 	CoolDown(host, reason string, first, max time.Duration) time.Time
 	BlockUntil(host, reason string, until time.Time) time.Time
+	Recovered(host string)
 }
 
 var _ Transport = (*fetcher.Client)(nil)
@@ -207,6 +208,7 @@ func (c *Client) List(ctx context.Context, biz string, offset int) (Page, error)
 	}
 	switch code {
 	case 0:
+		c.t.Recovered(Host)
 		return page, nil
 	case CodeLoginInvalid, CodeLoginTimeout:
 		return Page{}, &Error{Kind: KindLogin, BookID: book, Code: code, Msg: "login invalid or expired: " + orCode(msg)}
