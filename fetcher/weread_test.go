@@ -35,10 +35,10 @@ func TestWeReadAllowList(t *testing.T) {
 		t.Errorf("headers sent: %v", got.Header)
 	}
 	for _, u := range []string{
-		"https://weread.qq.com/web/book/read?x=1",   // another WeRead path
-		"http://weread.qq.com/web/mp/articles",      // plain http
-		"https://mp.weixin.qq.com/web/mp/articles",  // another host
-		"https://i.weread.qq.com/web/mp/articles",   // a sibling host
+		"https://weread.qq.com/web/book/read?x=1",    // another WeRead path
+		"http://weread.qq.com/web/mp/articles",       // plain http
+		"https://mp.weixin.qq.com/web/mp/articles",   // another host
+		"https://i.weread.qq.com/web/mp/articles",    // a sibling host
 		"https://weread.qq.com:8443/web/mp/articles", // a port
 	} {
 		if _, err := c.WeRead(ctx, u, nil); fetcher.KindOf(err) != fetcher.KindRefused {
