@@ -138,17 +138,18 @@ func (ps *pass) accountNames() map[string]string {
 	return m
 }
 
-// resolveAccount is the __biz an accounts entry names.
+// resolveAccount is the __biz an accounts entry names, padded as WeChat
+// writes it.
 func resolveAccount(a config.Account, names map[string]string) (string, error) {
 	r, err := a.Ref()
 	if err != nil {
 		return "", err
 	}
 	if r.Biz != "" {
-		return r.Biz, nil
+		return canonBiz(r.Biz), nil
 	}
 	if biz, ok := names[r.Name]; ok {
-		return biz, nil
+		return canonBiz(biz), nil
 	}
 	return "", fmt.Errorf("no archived article of an account named %q yet: name it by an article link or its __biz", r.Name)
 }
@@ -480,3 +481,13 @@ func (ps *pass) itemBiz(u string) string {
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)
+
+// canonBiz writes a __biz with its base64 padding.
+func canonBiz(biz string) string {
+	if n, err := model.BizNumber(biz); err == nil {
+		if b, err := model.BizOfNumber(n); err == nil {
+			return b
+		}
+	}
+	return biz
+}
