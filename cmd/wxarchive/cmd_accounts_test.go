@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"wxarchive/discover/weread"
+	"wxarchive/fetcher"
 	"wxarchive/internal/fakewx"
 )
 
@@ -175,5 +178,29 @@ func TestFollowAccountEndToEnd(t *testing.T) {
 				t.Errorf("%s prints %q, which docs/json.md does not document", c.cmd, k)
 			}
 		}
+	}
+}
+
+// A daemon uses a login stored after it started, without a restart.
+func TestLiveListerReadsNewLogin(t *testing.T) {
+	srv, _, cfgPath := accountSetup(t, 2)
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: os.Getenv, config: cfgPath,
+		log: slog.New(slog.NewTextHandler(&errb, nil))}
+	fcfg := srv.FetcherConfig()
+	fc, err := fetcher.New(fcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &liveLister{e: e, fc: fc, every: time.Nanosecond}
+	if _, err := l.ListAccount(context.Background(), runBiz, 0); weread.KindOf(err) != weread.KindNoLogin || l.Login() != "" {
+		t.Fatalf("before login: %v", err)
+	}
+	if code, o, es := runIn("wr_vid=77; wr_skey="+wrSkey, "login", "weread", "--config", cfgPath); code != exitOK {
+		t.Fatalf("login: %s %s", o, es)
+	}
+	time.Sleep(time.Millisecond)
+	if p, err := l.ListAccount(context.Background(), runBiz, 0); err != nil || len(p.Articles) != 2 || l.Login() == "" {
+		t.Fatalf("after login: %+v %v", p, err)
 	}
 }

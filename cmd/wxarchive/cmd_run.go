@@ -60,7 +60,7 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 	svc.Fetcher = fc
 	var accounts pipeline.AccountLister
 	if len(cfg.Sources.Accounts) > 0 {
-		accounts = pipeline.WeReadLister(e.wereadClient(fc))
+		accounts = &liveLister{e: e, fc: fc}
 	}
 	p := &pipeline.Pipeline{
 		Config:   cfg,

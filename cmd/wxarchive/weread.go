@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
+	"sync"
 	"time"
 
 	"wxarchive/archive"
@@ -12,6 +14,7 @@ import (
 	"wxarchive/fetcher"
 	"wxarchive/ingest"
 	"wxarchive/model"
+	"wxarchive/pipeline"
 )
 
 // wereadLogin is the WeRead login to use (WXARCHIVE_WEREAD_COOKIE, else the
@@ -28,9 +31,9 @@ func (e *env) wereadLogin() (weread.Store, weread.Login, error) {
 	return store, l, err
 }
 
-// wereadClient is a WeRead client over fc with the current login, storing
-// cookies the server renews. A login that cannot be read is logged and
-// treated as none (the pass then says so).
+// wereadClient is a WeRead client over fc with the login as stored now,
+// storing cookies the server renews. A login that cannot be read is logged
+// and treated as none (the pass then says so).
 func (e *env) wereadClient(fc *fetcher.Client) *weread.Client {
 	store, l, err := e.wereadLogin()
 	if err != nil {
@@ -40,6 +43,47 @@ func (e *env) wereadClient(fc *fetcher.Client) *weread.Client {
 	report := func(err error) { e.log.Error("store renewed weread login", "err", err) }
 	return weread.New(fc, l.Cookie, weread.Options{Log: e.log, Renewed: store.Renewer(l, time.Now, report)})
 }
+
+// liveLister is the pipeline's account lister for a long-running daemon:
+// it reads the login again before each pass's listings, so a new
+// `login weread` is used without a restart.
+type liveLister struct {
+	e     *env
+	fc    *fetcher.Client
+	every time.Duration // how often the login is read again; 0: 10s
+
+	mu   sync.Mutex
+	c    *weread.Client
+	last time.Time
+}
+
+var _ pipeline.AccountLister = (*liveLister)(nil)
+
+// client is the client of the login stored now (read at most every few
+// seconds: a pass lists several pages in a row).
+func (l *liveLister) client() *weread.Client {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	every := l.every
+	if every <= 0 {
+		every = 10 * time.Second
+	}
+	if l.c != nil && time.Since(l.last) < every {
+		return l.c
+	}
+	next := l.e.wereadClient(l.fc)
+	if l.c == nil || next.Cookie().Fingerprint() != l.c.Cookie().Fingerprint() || next.Cookie().IsZero() != l.c.Cookie().IsZero() {
+		l.c = next
+	}
+	l.last = time.Now()
+	return l.c
+}
+
+func (l *liveLister) ListAccount(ctx context.Context, biz string, offset int) (pipeline.AccountPage, error) {
+	return pipeline.WeReadLister(l.client()).ListAccount(ctx, biz, offset)
+}
+
+func (l *liveLister) Login() string { return pipeline.WeReadLister(l.client()).Login() }
 
 // wereadFetcher is the fetcher for login checks: with the archive's
 // cool-downs and daily counts when the archive exists, so a check obeys a
