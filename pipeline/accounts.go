@@ -172,11 +172,11 @@ func (ps *pass) followAccount(ctx context.Context, a config.Account, biz string)
 	}
 	var err error
 	switch {
-	case cur.Top == "" && !a.DoBackfill():
+	case cur.LastListed.IsZero() && !a.DoBackfill():
 		err = w.baseline(ctx)
-	case cur.Top == "":
+	case cur.Top == "" && !cur.Done:
 		err = w.backfill(ctx)
-	default:
+	default: // listed before (Top is empty while the account had no article)
 		err = w.newPosts(ctx)
 		if err == nil {
 			err = w.backfill(ctx)

@@ -394,3 +394,23 @@ func TestAccountByName(t *testing.T) {
 		t.Errorf("name known: %s", s)
 	}
 }
+
+// An account with no article yet: its first post is picked up, in both modes.
+func TestAccountEmptyThenFirstPost(t *testing.T) {
+	for _, backfill := range []string{"true", "false"} {
+		t.Run("backfill="+backfill, func(t *testing.T) {
+			e := newAccountEnv(t, "sources:\n  accounts:\n    - {account: \""+wrBiz+"\", backfill: "+backfill+"}\n", 0)
+			if s := e.run(); s.Listings != 1 || s.Discovered != 0 {
+				t.Fatalf("empty account: %s", s)
+			}
+			e.wr.Publish(wrBiz, fakewx.WRArticle{OriginalID: "first", Title: "第一篇", Time: e.clk.Now()})
+			// Nothing known to stop at: it reads on to the (empty) next page.
+			if s := e.run(); s.Listings != 2 || s.Created != 1 {
+				t.Errorf("first post: %s", s)
+			}
+			if s := e.run(); s.Listings != 1 || s.Discovered != 0 {
+				t.Errorf("after: %s", s)
+			}
+		})
+	}
+}
