@@ -110,7 +110,7 @@ func (ps *pass) followAccounts(ctx context.Context) {
 		// The same login was refused before: do not send it again.
 		ps.sum.SourceErrs++
 		ps.note(fmt.Sprintf("weread: login expired (since %s): %d followed accounts not listed; log in again with `wxarchive login weread`",
-			st.Expired.In(chinaTime).Format("2006-01-02 15:04"), len(list)))
+			st.Expired.In(chinaTime).Format("2006-01-02 15:04 MST"), len(list)))
 		return
 	}
 	names := ps.accountNames()
@@ -215,7 +215,7 @@ func (ps *pass) accountErr(a config.Account, err error) {
 		ps.sum.Skipped++
 		msg := "weread: blocked or cooling down: followed accounts not listed this pass"
 		if !until.IsZero() {
-			msg = fmt.Sprintf("weread: blocked or cooling down until %s: followed accounts not listed this pass", until.In(chinaTime).Format("2006-01-02 15:04"))
+			msg = fmt.Sprintf("weread: blocked or cooling down until %s: followed accounts not listed this pass", until.In(chinaTime).Format("2006-01-02 15:04 MST"))
 		}
 		ps.note(msg)
 	case ps.p.CoolingDown != nil && ps.p.CoolingDown(err):
