@@ -283,13 +283,9 @@ type Op struct {
 	Once string
 }
 
-// Record appends an operational event to the log, unless one with the same
-// id is there already; it is delivered after the pass by Sync. The caller
-// holds the archive lock.
-func Record(st Store, op Op) (Event, bool, error) {
-	if !op.Kind.Operational() {
-		return Event{}, false, fmt.Errorf("events: record %q: not an operational kind (blocked, login_expired)", op.Kind)
-	}
+// Operational is the event of op, its id derived from its kind, subject
+// and Once (else its time).
+func Operational(op Op) Event {
 	if op.At.IsZero() {
 		op.At = time.Now()
 	}
@@ -298,8 +294,19 @@ func Record(st Store, op Op) (Event, bool, error) {
 		once = op.At.UTC().Format(time.RFC3339Nano)
 	}
 	ev := Event{ID: makeID("op", string(op.Kind), op.Subject, once), Kind: op.Kind, Time: op.At,
-		Subject: cleanLine(op.Subject, 200), Reason: cleanLine(op.Reason, 200)}
+		Subject: cleanLine(op.Subject, 200), Reason: cleanLine(op.Reason, 300)}
 	summarise(&ev)
+	return ev
+}
+
+// Record appends an operational event to the log, unless one with the same
+// id is there already; it is delivered after the pass by Sync. The caller
+// holds the archive lock.
+func Record(st Store, op Op) (Event, bool, error) {
+	if !op.Kind.Operational() {
+		return Event{}, false, fmt.Errorf("events: record %q: not an operational kind (blocked, login_expired)", op.Kind)
+	}
+	ev := Operational(op)
 	b, err := readLog(st)
 	if err != nil {
 		return ev, false, err

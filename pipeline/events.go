@@ -2,11 +2,15 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"wxarchive/events"
 	"wxarchive/model"
 )
+
+// EventLog is the archive log the events are kept in (events.LogName).
+const EventLog = events.LogName
 
 // Events is where a pass reports what captures do not carry (a host
 // starting to cool down; a source's expired login) and, at its end, turns
@@ -24,13 +28,21 @@ type Events interface {
 //
 // (Once: one event per expired login, however many passes see it).
 func (ps *pass) record(op events.Op) {
-	if ps.p.Events == nil {
-		return
-	}
 	if op.At.IsZero() {
 		op.At = ps.p.now()
 	}
-	if err := ps.p.Events.Record(op); err != nil {
+	var err error
+	if ps.p.Events != nil {
+		err = ps.p.Events.Record(op)
+	} else {
+		// No hook: kept in the log all the same, handed out by the next
+		// sync.
+		var line []byte
+		if line, err = json.Marshal(events.Operational(op)); err == nil {
+			err = ps.p.Store.AppendLog(EventLog, line)
+		}
+	}
+	if err != nil {
 		ps.sum.EventErrs++
 		ps.log.Error("pipeline: record event", "kind", op.Kind, "err", err)
 	}

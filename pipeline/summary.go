@@ -34,7 +34,11 @@ type Summary struct {
 	Delivered   int           `json:"delivered"`              // event deliveries made (webhooks, exec hooks)
 	Undelivered int           `json:"undelivered,omitempty"`  // deliveries waiting in the outbox
 	EventErrs   int           `json:"event_errors,omitempty"` // events that could not be derived, recorded or queued
+	Listings    int           `json:"listings,omitempty"`     // account listing pages requested (WeRead)
 	Interrupted bool          `json:"interrupted,omitempty"`
+	// Notes are lines the user must read (a WeRead login that expired),
+	// printed under the summary line.
+	Notes []string `json:"notes,omitempty"`
 }
 
 func (s *Summary) count(o model.Outcome) {
@@ -70,8 +74,14 @@ func (s Summary) String() string {
 	if s.EventErrs > 0 {
 		fmt.Fprintf(&b, " event_errors=%d", s.EventErrs)
 	}
+	if s.Listings > 0 {
+		fmt.Fprintf(&b, " listings=%d", s.Listings)
+	}
 	if s.Interrupted {
 		b.WriteString(" interrupted")
+	}
+	for _, n := range s.Notes {
+		b.WriteString("\n" + n)
 	}
 	return b.String()
 }
