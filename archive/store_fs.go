@@ -206,7 +206,10 @@ func (s *FSStore) Delete(name string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(p); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // nothing to delete, nothing to sync (its folder may not exist)
+		}
 		return fmt.Errorf("archive: delete %s: %w", name, err)
 	}
 	return syncDir(filepath.Dir(p))
