@@ -102,6 +102,9 @@ func (s *indexScan) next() (indexEntry, bool, error) {
 func (a *Archive) Each(fn func(Info) error) error {
 	rc, size, err := a.openIndex()
 	if errors.Is(err, fs.ErrNotExist) {
+		if heads, err := a.store.List(a.n.heads); err == nil && len(heads) > 0 {
+			return fmt.Errorf("archive: %s is missing: %w", a.n.index, ErrIndexDamaged)
+		}
 		return a.eachPending(map[model.Key]indexEntry{}, nil, fn)
 	}
 	if err != nil {
