@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"wxarchive/archive"
+	"wxarchive/model"
 )
 
 // The commands of issues 10 and 11: ingest --captured, verify notices,
@@ -96,5 +99,54 @@ func TestShowDiffRefuseTampered(t *testing.T) {
 		if code != 1 || strings.Contains(out, "篡改") || !strings.Contains(errs, ".wxarchive/objects/md/") || !strings.Contains(errs, "wxarchive verify") {
 			t.Errorf("%v over tampered content: %d %q %q", args, code, out, errs)
 		}
+	}
+}
+
+// boldRenderer renders the test pages "<html>title|body</html>", writing
+// bold as ** (version 1) or __ (version 2).
+type boldRenderer int
+
+func (r boldRenderer) Version() int { return int(r) }
+
+func (r boldRenderer) Render(raw []byte, _ string) ([]byte, error) {
+	s := strings.TrimSuffix(strings.TrimPrefix(string(raw), "<html>"), "</html>")
+	title, body, _ := strings.Cut(s, "|")
+	mark := "**"
+	if r == 2 {
+		mark = "__"
+	}
+	return arMarkdown(title, body+"\n\n"+mark+"粗体"+mark), nil
+}
+
+// diff compares versions rendered by one extractor (issue 8 §4): the
+// extractor's own change is not shown as an edit.
+func TestDiffComparesLikeWithLike(t *testing.T) {
+	dir := t.TempDir()
+	a, _ := archive.Open(dir)
+	l, err := a.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := arID
+	id.Sn = "x"
+	rec := func(body string, r boldRenderer, at time.Time) {
+		raw := []byte("<html>标题|" + body + "</html>")
+		md, _ := r.Render(raw, "")
+		_, err := a.Record(archive.Input{Capture: model.Capture{Target: id.URL(), SourceURL: id.URL(), FetchedAt: at, Raw: raw},
+			Doc: &model.Document{State: model.StateArticle, ID: id, Article: &model.Article{Meta: model.Meta{Title: "标题"}}},
+			Markdown: md, Link: id.URL(), Renderer: r})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec("第一版", 1, mustTime(t, "2024-01-01T00:00:00Z"))
+	rec("第二版", 2, mustTime(t, "2024-02-01T00:00:00Z"))
+	if _, err := a.Reextract(id.Key(), boldRenderer(2), false); err != nil {
+		t.Fatal(err)
+	}
+	l.Unlock()
+	code, out, errs := arRun("diff", string(id.Key()), "--archive", dir, "--color=never")
+	if code != 0 || !strings.Contains(out, "第二版") || strings.Contains(out, "**粗体**") {
+		t.Errorf("diff across extractors: %d\n%s%s", code, out, errs)
 	}
 }
