@@ -133,7 +133,7 @@ func TestDiffComparesLikeWithLike(t *testing.T) {
 		raw := []byte("<html>标题|" + body + "</html>")
 		md, _ := r.Render(raw, "")
 		_, err := a.Record(archive.Input{Capture: model.Capture{Target: id.URL(), SourceURL: id.URL(), FetchedAt: at, Raw: raw},
-			Doc: &model.Document{State: model.StateArticle, ID: id, Article: &model.Article{Meta: model.Meta{Title: "标题"}}},
+			Doc:      &model.Document{State: model.StateArticle, ID: id, Article: &model.Article{Meta: model.Meta{Title: "标题"}}},
 			Markdown: md, Link: id.URL(), Renderer: r})
 		if err != nil {
 			t.Fatal(err)
