@@ -105,7 +105,7 @@ func (a *Archive) Each(fn func(Info) error) error {
 		if heads, err := a.store.List(a.n.heads); err == nil && len(heads) > 0 {
 			return fmt.Errorf("archive: %s is missing: %w", a.n.index, ErrIndexDamaged)
 		}
-		return a.eachPending(map[model.Key]indexEntry{}, nil, fn)
+		return a.eachPending(map[model.Key]indexEntry{}, nil, nil, fn)
 	}
 	if err != nil {
 		return err
@@ -131,7 +131,7 @@ func (a *Archive) Each(fn func(Info) error) error {
 		}
 		tail[e.Key] = e
 	}
-	return a.eachPending(tail, func(emit func(indexEntry) error) (*indexScan, error) {
+	return a.eachPending(tail, ts.badKeys, func(emit func(indexEntry) error) (*indexScan, error) {
 		if _, err := rc.Seek(0, io.SeekStart); err != nil {
 			return nil, err
 		}
@@ -160,8 +160,9 @@ func (a *Archive) Each(fn func(Info) error) error {
 var errUnsorted = errors.New("index base not sorted")
 
 // eachPending merges the sorted base stream with the tail entries (and the
-// journal's heads), calling fn in key order.
-func (a *Archive) eachPending(tail map[model.Key]indexEntry, stream func(emit func(indexEntry) error) (*indexScan, error), fn func(Info) error) error {
+// journal's heads), calling fn in key order. watch are the keys of damaged
+// tail lines, to be looked for in the base.
+func (a *Archive) eachPending(tail map[model.Key]indexEntry, watch map[model.Key]bool, stream func(emit func(indexEntry) error) (*indexScan, error), fn func(Info) error) error {
 	if b, err := a.store.Get(a.n.intent); err == nil {
 		var it intent
 		if json.Unmarshal(b, &it) == nil {
@@ -177,10 +178,12 @@ func (a *Archive) eachPending(tail map[model.Key]indexEntry, stream func(emit fu
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	seen := map[model.Key]bool{}
+	seen := map[model.Key]bool{} // watched keys found valid in the base
 	i := 0
 	out := func(e indexEntry) error {
-		seen[e.Key] = true
+		if watch[e.Key] {
+			seen[e.Key] = true
+		}
 		if e.AliasOf != "" {
 			return nil
 		}
@@ -216,7 +219,7 @@ func (a *Archive) eachPending(tail map[model.Key]indexEntry, stream func(emit fu
 	if scan != nil {
 		lost := 0
 		for k := range scan.badKeys {
-			if !seen[k] {
+			if _, ok := tail[k]; !ok && !seen[k] {
 				lost++
 			}
 		}
@@ -234,7 +237,7 @@ func (a *Archive) eachUnsorted(fn func(Info) error) error {
 	if err != nil {
 		return err
 	}
-	return a.eachPending(m, nil, fn)
+	return a.eachPending(m, nil, nil, fn)
 }
 
 // List returns every article, sorted by key, from the index. A damaged
