@@ -150,11 +150,27 @@ func topKey(l string) (string, bool) {
 	return k, true
 }
 
-// frontMatterValue returns the string value of a top-level key.
+// frontMatterValue returns the string value of a top-level key. A value
+// on its key's line is read from that line alone (verify reads titles of
+// every article); anything else from the whole front matter.
 func frontMatterValue(md []byte, key string) string {
 	fm, _, ok := splitFrontMatter(string(md))
 	if !ok {
 		return ""
+	}
+	for _, l := range strings.Split(fm, "\n") {
+		if k, ok := topKey(l); ok && k == key {
+			v := strings.TrimSpace(l[len(k)+1:])
+			if v == "" || strings.ContainsAny(v[:1], "|>&*!{[") {
+				break // a block or a flow value: parse the whole
+			}
+			var one map[string]any
+			if yaml.Unmarshal([]byte(l), &one) != nil {
+				break
+			}
+			s, _ := one[key].(string)
+			return s
+		}
 	}
 	var m map[string]any
 	if yaml.Unmarshal([]byte(fm), &m) != nil {

@@ -160,3 +160,12 @@ func mustCleanNotices(t *testing.T, a *Archive) {
 		t.Errorf("verify: %v %v", rep.Problems, err)
 	}
 }
+
+func TestFrontMatterValue(t *testing.T) {
+	md := []byte("---\ntitle: \"a: \\\"b\\\" \\x3Cc>\"\ncover: https://x/y?a=1&b=2\ndesc: |\n  two\n  lines\nplain: 标题 # not a comment?\n---\n\nbody\n")
+	for k, want := range map[string]string{"title": `a: "b" <c>`, "cover": "https://x/y?a=1&b=2", "desc": "two\nlines\n", "missing": "", "plain": "标题"} {
+		if got := frontMatterValue(md, k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+}
