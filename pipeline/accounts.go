@@ -55,6 +55,19 @@ type Hint struct {
 	Digest    string    `json:"digest,omitempty"`
 }
 
+// earliestPublished is before any official account published.
+var earliestPublished = time.Date(2012, 1, 1, 0, 0, 0, 0, chinaTime)
+
+// sane drops what a hostile listing could put in a hint that the queue
+// cannot keep: a publication time outside 2012 … now+2 days (a year 55000
+// makes queue.json unwritable and would stop every pass).
+func (h Hint) sane(now time.Time) Hint {
+	if t := h.Published; !t.IsZero() && (t.Before(earliestPublished) || t.After(now.Add(48*time.Hour))) {
+		h.Published = time.Time{}
+	}
+	return h
+}
+
 // AccountCursor is where a followed account's listing stands.
 type AccountCursor struct {
 	// Offset is the entry the backfill reads next, counted from the top
@@ -281,7 +294,9 @@ func (w *accountWalk) list(ctx context.Context, offset int) (AccountPage, error)
 	w.ps.loginOK()
 	w.cur.LastListed = w.ps.p.now()
 	w.cur.Listed += len(p.Articles)
-	for _, a := range p.Articles {
+	for i := range p.Articles {
+		p.Articles[i].Hint = p.Articles[i].Hint.sane(w.ps.p.now())
+		a := p.Articles[i]
 		if t := a.Published; !t.IsZero() && (w.cur.Oldest.IsZero() || t.Before(w.cur.Oldest)) {
 			w.cur.Oldest = t
 		}

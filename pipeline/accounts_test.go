@@ -415,3 +415,45 @@ func TestAccountEmptyThenFirstPost(t *testing.T) {
 		})
 	}
 }
+
+// hostileLister lists one page of articles whose times no encoder takes.
+type hostileLister struct{ pages int }
+
+func (h *hostileLister) ListAccount(ctx context.Context, biz string, offset int) (AccountPage, error) {
+	h.pages++
+	if offset > 0 {
+		return AccountPage{}, nil
+	}
+	return AccountPage{Entries: 3, Articles: []Listed{
+		{URL: "https://mp.weixin.qq.com/s/year55000", Entry: 0, Hint: Hint{Title: "a", Published: time.Unix(1767225600000000, 0)}},
+		{URL: "https://mp.weixin.qq.com/s/yearminus", Entry: 1, Hint: Hint{Title: "b", Published: time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC)}},
+		{URL: "https://mp.weixin.qq.com/s/fine", Entry: 2, Hint: Hint{Title: "c\x00\u202e", Published: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}},
+	}}, nil
+}
+
+func (h *hostileLister) Login() string { return "x" }
+
+// TestAccountHostileTimesDoNotStopPasses: a listing time no JSON encoder
+// takes (year 55000, year -5) must not make the queue unwritable, which
+// would end every pass before it fetched anything.
+func TestAccountHostileTimesDoNotStopPasses(t *testing.T) {
+	store := newMemStore()
+	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	ing := &accountIngester{store: store, now: clk.Now}
+	p := &Pipeline{Config: parseCfg(t, accountsCfg), Store: store, Ingester: ing, Now: clk.Now, Accounts: &hostileLister{}}
+	s, err := p.RunOnce(context.Background())
+	if err != nil {
+		t.Fatalf("pass failed: %v", err)
+	}
+	if s.Created != 3 {
+		t.Errorf("%s", s)
+	}
+	q, err := loadQueue(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := q.Accounts[wrBiz]
+	if c == nil || c.LastListed.IsZero() || !c.Oldest.Equal(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("cursor not saved or oldest from a hostile time: %+v", c)
+	}
+}

@@ -202,7 +202,7 @@ func (c *Client) List(ctx context.Context, biz string, offset int) (Page, error)
 	case len(body) > maxListing:
 		return Page{}, &Error{Kind: KindFailed, BookID: book, Msg: fmt.Sprintf("listing over %d bytes", maxListing)}
 	}
-	code, msg, page, err := parseListing(body)
+	code, msg, page, err := parseListing(body, c.now())
 	if err != nil {
 		return Page{}, &Error{Kind: KindFailed, BookID: book, Msg: "listing", Err: err}
 	}
