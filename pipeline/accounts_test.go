@@ -278,7 +278,7 @@ func TestAccountNewPostsDuringBackfill(t *testing.T) {
 		e.publish(i, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i)*time.Hour))
 	}
 	e.run()
-	if c := e.queue().Accounts[wrBiz]; c.Gap != 15 {
+	if c := e.queue().Accounts[wrBiz]; len(c.Gaps) != 1 || c.Gaps[0].Offset != 15 {
 		t.Fatalf("after 20 new pushes: cursor %+v, want a gap at 15", c)
 	}
 	for range 40 {
@@ -286,6 +286,60 @@ func TestAccountNewPostsDuringBackfill(t *testing.T) {
 	}
 	if n := e.archivedOf(wrBiz); n != 80 {
 		t.Errorf("%d of 80 archived; cursor %+v", n, e.queue().Accounts[wrBiz])
+	}
+}
+
+// TestAccountSecondBurstWhileGapOpen: a second burst arrives while the
+// first one's gap is still open; one gap counter cannot hold both (it
+// lost 10 posts of 120). Page size 5, max_per_account 3.
+func TestAccountSecondBurstWhileGapOpen(t *testing.T) {
+	e := newAccountEnv(t, "sources:\n  accounts: [\""+wrBiz+"\"]\nqueue: {max_per_run: 25, max_per_account: 3}\n", 20)
+	e.run()
+	at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	burst := func(from int) {
+		for i := from; i < from+20; i++ {
+			e.publish(i, at.Add(time.Duration(i)*time.Hour))
+		}
+	}
+	burst(100)
+	e.run()
+	burst(200)
+	e.run()
+	if c := e.queue().Accounts[wrBiz]; len(c.Gaps) != 2 {
+		t.Fatalf("two bursts over a pass each: cursor %+v, want two gaps", c)
+	}
+	for range 60 {
+		e.run()
+	}
+	c := e.queue().Accounts[wrBiz]
+	if n := e.archivedOf(wrBiz); n != 120 || !c.Done || len(c.Gaps) != 0 {
+		t.Errorf("%d of 120 archived; cursor %+v", n, c)
+	}
+	if c.Listed != 120 {
+		t.Errorf("listed %d, want the 120 distinct articles", c.Listed)
+	}
+	// Idle now: one listing request, nothing new.
+	before := len(e.wr.Listings())
+	if s := e.run(); len(e.wr.Listings())-before != 1 || s.Discovered != 0 {
+		t.Errorf("idle pass: %s", s)
+	}
+}
+
+// TestAccountBackfillTurnedOnLater: an account first followed with
+// backfill: false, then switched to backfill: true, is backfilled.
+func TestAccountBackfillTurnedOnLater(t *testing.T) {
+	e := newAccountEnv(t, "sources:\n  accounts:\n    - {account: \""+wrBiz+"\", backfill: false}\nqueue: {max_per_account: 0}\n", 10)
+	e.run()
+	e.run()
+	if n := e.archivedOf(wrBiz); n != 0 {
+		t.Fatalf("new posts only: %d archived", n)
+	}
+	e.p.Config = parseCfg(t, "sources:\n  accounts:\n    - {account: \""+wrBiz+"\", backfill: true}\nqueue: {max_per_account: 0}\n")
+	for range 5 {
+		e.run()
+	}
+	if n, c := e.archivedOf(wrBiz), e.queue().Accounts[wrBiz]; n != 20 || !c.Done {
+		t.Errorf("backfill turned on: %d of 20 archived; cursor %+v", n, c)
 	}
 }
 
