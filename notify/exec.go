@@ -19,7 +19,7 @@ import (
 
 // Exec runs a command once per event, without a shell: the event's JSON
 // (one line) on its stdin, WXARCHIVE_EVENT_ID and WXARCHIVE_EVENT_KIND in
-// its environment. Exit status 0 is delivered; anything else, or the
+// its environment, which holds only an allow-list of the caller's (ExecEnv). Exit status 0 is delivered; anything else, or the
 // timeout, is a temporary failure (the event waits for the next pass).
 type Exec struct {
 	name    string
@@ -34,7 +34,7 @@ type ExecOptions struct {
 	Name    string // label in logs; default "exec <program's base name>"
 	Events  []string
 	Timeout time.Duration // per run; 0: 30s
-	Env     []string      // the environment; nil: os.Environ()
+	Env     []string      // the environment; nil: ExecEnv(os.Environ(), nil)
 }
 
 // NewExec builds an exec hook for argv.
@@ -46,7 +46,7 @@ func NewExec(argv []string, o ExecOptions) (*Exec, error) {
 		o.Timeout = 30 * time.Second
 	}
 	if o.Env == nil {
-		o.Env = os.Environ()
+		o.Env = ExecEnv(os.Environ(), nil)
 	}
 	return &Exec{name: o.Name, argv: append([]string(nil), argv...), kinds: newKindSet(o.Events), timeout: o.Timeout, env: o.Env}, nil
 }

@@ -384,20 +384,50 @@ func TestExecTimeout(t *testing.T) {
 	}
 }
 
-// TestExecDoesNotInheritWebhookSecrets: the variable holding a webhook's
-// secret is not passed to exec hooks.
-func TestExecDoesNotInheritWebhookSecrets(t *testing.T) {
+// TestExecEnvironmentIsAllowListed: exec hooks get PATH, HOME, LANG,
+// LC_*, … and what their configuration names; never the WeRead login nor
+// a webhook's secret nor anything else of the caller's environment. The
+// hook is run, and what it sees is checked.
+func TestExecEnvironmentIsAllowListed(t *testing.T) {
+	sh, err := execLookPath("sh")
+	if err != nil {
+		t.Skip("no sh on this system: " + err.Error())
+	}
+	t.Setenv("WXARCHIVE_WEREAD_COOKIE", "wr_vid=1; wr_skey=SKEY-leak")
 	t.Setenv("WX_TEST_HOOK_SECRET_ENV", "s3cret")
-	t.Setenv("WX_TEST_OTHER", "kept")
+	t.Setenv("WX_TEST_OTHER", "not-named")
+	t.Setenv("NTFY_TOKEN", "named-token")
+	t.Setenv("LC_TIME", "zh_CN.UTF-8")
+	t.Setenv("LANG", "C.UTF-8")
+	out := filepath.Join(t.TempDir(), "env")
 	n, err := New(config.Notify{
 		Webhooks: []config.Webhook{{URL: "https://h/x", SecretEnv: "WX_TEST_HOOK_SECRET_ENV"}},
-		Exec:     []config.Exec{{Command: []string{"true"}}},
+		Exec:     []config.Exec{{Command: []string{sh, "-c", "env > " + out}, Env: []string{"NTFY_TOKEN"}}},
 	}, nil, os.Getenv, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := strings.Join(n.Dests[1].(*Exec).env, "\n")
-	if strings.Contains(env, "WX_TEST_HOOK_SECRET_ENV") || !strings.Contains(env, "WX_TEST_OTHER=kept") {
-		t.Errorf("exec environment:\n%s", env)
+	if err := n.Dests[1].Send(context.Background(), events.Event{ID: "i", Kind: "new"}, []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := string(b)
+	for _, bad := range []string{"SKEY-leak", "WXARCHIVE_WEREAD_COOKIE", "s3cret", "WX_TEST_HOOK_SECRET_ENV", "not-named"} {
+		if strings.Contains(env, bad) {
+			t.Errorf("the hook's environment holds %q:\n%s", bad, env)
+		}
+	}
+	for _, want := range []string{"NTFY_TOKEN=named-token", "LC_TIME=zh_CN.UTF-8", "LANG=C.UTF-8", "PATH=", "WXARCHIVE_EVENT_ID=i"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("the hook's environment lacks %q:\n%s", want, env)
+		}
+	}
+	// An exec hook built without an environment gets the allow-list too.
+	x, _ := NewExec([]string{"true"}, ExecOptions{})
+	if e := strings.Join(x.env, "\n"); strings.Contains(e, "SKEY-leak") || !strings.Contains(e, "LANG=") {
+		t.Errorf("default environment:\n%s", e)
 	}
 }
