@@ -57,6 +57,15 @@ const DefaultMaxPending = 1000
 // dropped.
 const maxRejections = 3
 
+// maxFailedPasses is how many passes an event may fail on while the
+// destination is otherwise reachable (the next event goes through) before
+// it counts as refused and is dropped: one event a hook chokes on must not
+// block the destination for good.
+const maxFailedPasses = 3
+
+// maxRefusals is how many dropped events a destination's queue remembers.
+const maxRefusals = 50
+
 type outbox struct {
 	Queues map[string]*queue `json:"queues"`
 }
@@ -65,13 +74,36 @@ type queue struct {
 	Label   string    `json:"label"`
 	Pending []pending `json:"pending"`
 	Dropped int       `json:"dropped,omitempty"` // events dropped over max_pending or refused
+	// Refused are the last events dropped as refused, for the user to look
+	// into (the newest last).
+	Refused []refusal `json:"refused,omitempty"`
 }
 
 type pending struct {
 	Event     events.Event `json:"event"`
 	Attempts  int          `json:"attempts,omitempty"`
-	Rejected  int          `json:"rejected,omitempty"`
+	Rejected  int          `json:"rejected,omitempty"` // passes it was refused on
+	Failed    int          `json:"failed,omitempty"`   // passes it failed on (temporary failures)
 	LastError string       `json:"last_error,omitempty"`
+}
+
+// refusal is an event a destination refused, dropped from its queue.
+type refusal struct {
+	ID      string      `json:"id"`
+	Kind    events.Kind `json:"kind"`
+	Dropped time.Time   `json:"dropped"`
+	Error   string      `json:"error"`
+}
+
+// drop removes the i-th pending event as refused and remembers why.
+func (q *queue) drop(i int, now time.Time) {
+	p := q.Pending[i]
+	q.Refused = append(q.Refused, refusal{ID: p.Event.ID, Kind: p.Event.Kind, Dropped: now, Error: p.LastError})
+	if over := len(q.Refused) - maxRefusals; over > 0 {
+		q.Refused = append([]refusal(nil), q.Refused[over:]...)
+	}
+	q.Pending = append(q.Pending[:i], q.Pending[i+1:]...)
+	q.Dropped++
 }
 
 // Notifier keeps the outbox and delivers it.
@@ -85,6 +117,14 @@ type Notifier struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Redact lists strings never to log (secrets, webhook URLs).
 	Redact []string
+	Now    func() time.Time // nil: time.Now
+}
+
+func (n *Notifier) now() time.Time {
+	if n.Now != nil {
+		return n.Now()
+	}
+	return time.Now()
 }
 
 func (n *Notifier) log() *slog.Logger {
@@ -235,9 +275,7 @@ func (n *Notifier) deliverQueue(ctx context.Context, o *outbox, q *queue, d Dest
 			p.Rejected++
 			if p.Rejected >= maxRejections {
 				log.Warn("notify: the destination refused an event on three passes: dropped", "event", p.Event.ID, "kind", p.Event.Kind, "err", msg)
-				// p is not used after this.
-				q.Pending = append(q.Pending[:i], q.Pending[i+1:]...)
-				q.Dropped++
+				q.drop(i, n.now()) // p is not used after this.
 			} else {
 				log.Warn("notify: the destination refused an event: offered again next pass", "event", p.Event.ID, "kind", p.Event.Kind, "err", msg)
 				i++
@@ -249,6 +287,30 @@ func (n *Notifier) deliverQueue(ctx context.Context, o *outbox, q *queue, d Dest
 		}
 		if ctx.Err() != nil {
 			return delivered, n.save(o)
+		}
+		p.Failed++
+		if p.Failed >= maxFailedPasses && i+1 < len(q.Pending) {
+			// It failed on several passes: is it this event, or the
+			// destination? Offer the next one, once.
+			next := &q.Pending[i+1]
+			nbody, err := json.Marshal(next.Event)
+			if err != nil {
+				return delivered, fmt.Errorf("notify: encode event %s: %w", next.Event.ID, err)
+			}
+			next.Attempts++
+			if perr := d.Send(ctx, next.Event, nbody); perr == nil {
+				log.Warn("notify: the destination takes other events but failed on this one on several passes: dropped as refused",
+					"event", p.Event.ID, "kind", p.Event.Kind, "passes", p.Failed, "err", msg)
+				ev := next.Event
+				q.Pending = append(q.Pending[:i+1], q.Pending[i+2:]...) // next: delivered
+				delivered++
+				log.Debug("notify: delivered", "event", ev.ID, "kind", ev.Kind)
+				q.drop(i, n.now())
+				if err := n.save(o); err != nil {
+					return delivered, err
+				}
+				continue
+			}
 		}
 		log.Warn("notify: destination unreachable: its events wait for the next pass", "pending", len(q.Pending), "err", msg)
 		return delivered, n.save(o)

@@ -431,3 +431,104 @@ func TestExecEnvironmentIsAllowListed(t *testing.T) {
 		t.Errorf("default environment:\n%s", e)
 	}
 }
+
+// TestEventTheHookChokesOnIsDropped: a receiver that answers 500 to one
+// event only (it chokes on it) while taking others: after three passes
+// failing on it, the event is dropped as refused and remembered, and the
+// ones after it are delivered. A destination that is down for all events
+// loses none, however many passes.
+func TestEventTheHookChokesOnIsDropped(t *testing.T) {
+	var mu sync.Mutex
+	down := false
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if down || r.Header.Get(HeaderEventID) == "choke" {
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		got = append(got, r.Header.Get(HeaderEventID))
+	}))
+	defer srv.Close()
+	a := eventtest.New(t)
+	hook, _ := NewWebhook(srv.URL, WebhookOptions{Retries: 1})
+	n := &Notifier{Store: a, Dests: []Destination{hook}, Sleep: noSleep}
+	mk := func(id string) events.Event { return events.Event{ID: id, Kind: model.EventNew} }
+
+	// Down for every event: nothing is dropped, however many passes.
+	down = true
+	if err := n.Enqueue([]events.Event{mk("a"), mk("b")}); err != nil {
+		t.Fatal(err)
+	}
+	for range 6 {
+		if rep, err := n.Deliver(context.Background()); err != nil || rep.Pending != 2 {
+			t.Fatalf("down: %+v %v", rep, err)
+		}
+	}
+	mu.Lock()
+	down = false
+	mu.Unlock()
+	if rep, err := n.Deliver(context.Background()); err != nil || rep.Delivered != 2 || rep.Pending != 0 {
+		t.Fatalf("back up: %+v %v", rep, err)
+	}
+
+	// Up, but it chokes on one event.
+	if err := n.Enqueue([]events.Event{mk("choke"), mk("c"), mk("d")}); err != nil {
+		t.Fatal(err)
+	}
+	for pass := 1; pass <= 2; pass++ {
+		if rep, err := n.Deliver(context.Background()); err != nil || rep.Delivered != 0 || rep.Pending != 3 {
+			t.Fatalf("pass %d: %+v %v", pass, rep, err)
+		}
+	}
+	rep, err := n.Deliver(context.Background())
+	if err != nil || rep.Delivered != 2 || rep.Pending != 0 {
+		t.Fatalf("pass 3: %+v %v", rep, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(got, []string{"a", "b", "c", "d"}) {
+		t.Errorf("received %v", got)
+	}
+	o, err := n.load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := o.Queues[hook.ID()]
+	if q.Dropped != 1 || len(q.Refused) != 1 || q.Refused[0].ID != "choke" || !strings.Contains(q.Refused[0].Error, "500") {
+		t.Errorf("refusal not recorded: %+v", q)
+	}
+}
+
+// TestExecExitRefused: an exec hook exiting 65 refuses that event: it
+// does not hold up the next ones, and is dropped after three passes.
+func TestExecExitRefused(t *testing.T) {
+	sh, err := execLookPath("sh")
+	if err != nil {
+		t.Skip("no sh on this system: " + err.Error())
+	}
+	out := filepath.Join(t.TempDir(), "ids")
+	x, err := NewExec([]string{sh, "-c", `if [ "$WXARCHIVE_EVENT_ID" = bad ]; then echo "cannot format" >&2; exit 65; fi; echo "$WXARCHIVE_EVENT_ID" >> ` + out}, ExecOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := eventtest.New(t)
+	n := &Notifier{Store: a, Dests: []Destination{x}, Sleep: noSleep}
+	if err := n.Enqueue([]events.Event{{ID: "bad", Kind: "new"}, {ID: "good", Kind: "new"}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := n.Deliver(context.Background())
+	if err != nil || rep.Delivered != 1 || rep.Pending != 1 {
+		t.Fatalf("pass 1: %+v %v", rep, err)
+	}
+	for range 2 {
+		rep, err = n.Deliver(context.Background())
+	}
+	if err != nil || rep.Pending != 0 {
+		t.Fatalf("pass 3: %+v %v", rep, err)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "good\n" {
+		t.Errorf("hook ran for %q", b)
+	}
+}
