@@ -532,3 +532,67 @@ func TestExecExitRefused(t *testing.T) {
 		t.Errorf("hook ran for %q", b)
 	}
 }
+
+// TestBackoffCappedPerPass: a webhook that is down with retries: 10 would
+// wait 1+2+…+512 s; a round waits MaxBackoff (60 s) at most per
+// destination.
+func TestBackoffCappedPerPass(t *testing.T) {
+	a := eventtest.New(t)
+	rc := newReceiver(t, "")
+	rc.set("503")
+	hook, _ := NewWebhook(rc.srv.URL, WebhookOptions{Retries: 10})
+	var slept time.Duration
+	n := &Notifier{Store: a, Dests: []Destination{hook}, Sleep: func(ctx context.Context, d time.Duration) error {
+		slept += d
+		return nil
+	}}
+	if err := n.Enqueue([]events.Event{{ID: "1", Kind: "new"}, {ID: "2", Kind: "new"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Deliver(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if slept > DefaultMaxBackoff || slept < 30*time.Second {
+		t.Errorf("waited %v in one round, want at most %v (and retries up to it)", slept, DefaultMaxBackoff)
+	}
+}
+
+// TestDeliveryKeepsEventsQueuedMeanwhile: delivery runs without the
+// archive lock, so another pass may queue events while it runs; they are
+// kept, and what was delivered is removed.
+func TestDeliveryKeepsEventsQueuedMeanwhile(t *testing.T) {
+	a := eventtest.New(t)
+	var n *Notifier
+	var once sync.Once
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() {
+			// Another process's pass queues an event now.
+			other := &Notifier{Store: a, Dests: n.Dests}
+			if err := other.Enqueue([]events.Event{{ID: "late", Kind: "new"}}); err != nil {
+				t.Error(err)
+			}
+		})
+		mu.Lock()
+		got = append(got, r.Header.Get(HeaderEventID))
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	hook, _ := NewWebhook(srv.URL, WebhookOptions{})
+	n = &Notifier{Store: a, Dests: []Destination{hook}, Sleep: noSleep}
+	if err := n.Enqueue([]events.Event{{ID: "1", Kind: "new"}, {ID: "2", Kind: "new"}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := n.Deliver(context.Background())
+	if err != nil || rep.Delivered != 2 || rep.Pending != 1 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	rep, err = n.Deliver(context.Background())
+	if err != nil || rep.Delivered != 1 || rep.Pending != 0 {
+		t.Fatalf("next round: %+v %v", rep, err)
+	}
+	if !slices.Equal(got, []string{"1", "2", "late"}) {
+		t.Errorf("delivered %v", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"sync"
 	"time"
 
 	"wxarchive/config"
@@ -121,13 +122,16 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	start := p.now()
+	release := func() {}
 	if p.Lock != nil {
 		unlock, err := p.Lock()
 		if err != nil {
 			return Summary{}, &LockError{Err: err}
 		}
-		defer unlock()
+		var once sync.Once
+		release = func() { once.Do(unlock) }
 	}
+	defer release()
 	q, err := loadQueue(p.Store)
 	if err != nil {
 		return Summary{}, err
@@ -155,12 +159,16 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	if err == nil {
 		err = ps.recheck(ctx, list)
 	}
-	ps.afterPass(ctx, start)
+	ps.syncEvents(start)
 	ps.sum.Queued = len(q.Items)
+	release()
+	// The lock is free: the archive is not held while webhooks answer.
+	ps.deliverEvents(ctx)
 	ps.sum.Duration = p.now().Sub(start)
 	if ctx.Err() != nil {
 		ps.sum.Interrupted = true
 	}
+	// One line appended (O_APPEND): safe without the lock.
 	if lerr := p.Store.AppendLog(RunLog, ps.sum.JSON()); lerr != nil {
 		err = errors.Join(err, fmt.Errorf("pipeline: append run log: %w", lerr))
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -67,6 +68,9 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 	if err != nil {
 		return configError(err)
 	}
+	// Delivery runs after the pass releases the archive lock; this lock
+	// guards the outbox against another run for the instant it is written.
+	n.Lock = notify.FileLock(filepath.Join(a.Dir(), "lock.outbox"))
 	var accounts pipeline.AccountLister
 	if len(cfg.Sources.Accounts) > 0 {
 		accounts = &liveLister{e: e, fc: fc}
