@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -331,6 +332,11 @@ func (p *page) article(id model.ID) (*model.Article, error) {
 	a.Stripped = br.Stripped
 	a.Images = br.Images
 	a.Meta.Related = related(br.Links, id)
+	for _, t := range br.Tags {
+		if !slices.Contains(a.Meta.Tags, t) {
+			a.Meta.Tags = append(a.Meta.Tags, t)
+		}
+	}
 	a.Meta.Timelines = findTimelines(a.Body)
 	return a, nil
 }

@@ -186,6 +186,8 @@ func (p *page) meta(id model.ID) model.Meta {
 	}
 	m.Location = firstNonEmpty(v.getKey("provinceName"), v.getKey("cityName"), v.getKey("countryName"))
 	m.Description = firstNonEmpty(v.get("msg_desc"), p.cgiKey("desc"), p.metaContent("og:description", "description"))
+	m.Description, _ = shareText(m.Description)
+	m.Description = strings.TrimSpace(m.Description)
 	m.Cover = firstNonEmpty(v.get("msg_cdn_url"), p.cgiKey("cdn_url"), p.metaContent("og:image", "twitter:image"))
 	m.Original = firstNonEmpty(v.get("copyright_stat", "_copyright_stat"), v.getKey("copyright_stat")) == "1" ||
 		(len(p.scripts) == 0 && strings.Contains(p.text("#copyright_logo"), "原创"))
