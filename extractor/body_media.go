@@ -2,6 +2,7 @@ package extractor
 
 import (
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -9,6 +10,8 @@ import (
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"wxarchive/model"
 )
 
 // Rewriting of WeChat's embedded players and lazy images into plain HTML the
@@ -68,7 +71,7 @@ func rewriteEmbeds(root *html.Node) {
 		switch n.Data {
 		case "mpvoice", "mp-common-mpaudio", "qqmusic", "mp-common-qqmusic",
 			"iframe", "mpvideo", "mp-video", "mp-common-videosnap", "mp-common-video",
-			"mp-miniprogram", "mp-common-miniprogram", "weapp":
+			"mp-miniprogram", "mp-common-miniprogram", "weapp", "video":
 			return true
 		}
 		return false
@@ -89,6 +92,11 @@ func rewriteEmbeds(root *html.Node) {
 	// paths keep their text only.
 	for _, a := range elements(root, func(n *html.Node) bool { return n.DataAtom == atom.A }) {
 		if href, ok := safeLink(attr(a, "href")); ok {
+			if isArticleLink(href) {
+				if l, err := model.ParseLink(href); err == nil && l.Canon != "" {
+					href = l.Canon // no chksm, scene, #wechat_redirect
+				}
+			}
 			setAttr(a, "href", href)
 		} else {
 			unwrap(a)
@@ -168,6 +176,21 @@ func embedLink(n *html.Node) (href, text string) {
 			return "", "" // a saved page's local player copy, or nothing
 		}
 		return videoLink(src, attr(n, "data-mpvid"))
+	case "video":
+		// a capture without scripts keeps the player's <video><source>
+		src := firstAttr(n, "src")
+		for _, c := range elements(n, func(c *html.Node) bool { return c.Data == "source" }) {
+			if src == "" {
+				src = firstAttr(c, "src")
+			}
+		}
+		if m := qqVideoFile.FindStringSubmatch(src); m != nil {
+			return "https://v.qq.com/x/page/" + m[1] + ".html", "视频"
+		}
+		if h, ok := safeLink(src); ok && strings.HasPrefix(h, "http") {
+			return h, "视频"
+		}
+		return "", "【视频】"
 	case "mpvideo", "mp-video", "mp-common-videosnap", "mp-common-video":
 		vid := firstAttr(n, "data-mpvid", "data-vid", "vid", "data-id")
 		title := normalizeText(firstAttr(n, "data-desc", "data-title", "data-nickname"))
@@ -219,6 +242,11 @@ func videoLink(src, mpvid string) (string, string) {
 	u.Scheme = "https"
 	return u.String(), "视频"
 }
+
+// qqVideoFile reads the video id from a Tencent Video file URL
+// (…qqvideo.tc.qq.com/<vid>.m701.mp4?vkey=…), which expires; the page
+// https://v.qq.com/x/page/<vid>.html does not.
+var qqVideoFile = regexp.MustCompile(`qqvideo\.tc\.qq\.com/(?:[^/?#]*/)*([a-z0-9]{11})(?:\.[a-z0-9]+)?\.mp4`)
 
 // firstAttr returns the first non-empty attribute among keys.
 func firstAttr(n *html.Node, keys ...string) string {

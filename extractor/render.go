@@ -29,7 +29,7 @@ func Render(a *model.Article) []byte {
 	b.WriteString("---\n\n")
 	if t := strings.Join(strings.Fields(a.Meta.Title), " "); t != "" {
 		b.WriteString("# ")
-		b.WriteString(strings.ReplaceAll(t, "<", "&lt;"))
+		b.WriteString(escapeInline(t))
 		b.WriteString("\n\n")
 	}
 	body := strings.TrimSpace(a.Body)
@@ -38,6 +38,25 @@ func Render(a *model.Article) []byte {
 		b.WriteString("\n")
 	}
 	return b.Bytes()
+}
+
+// escapeInline escapes the characters of s that Markdown would read as
+// structure inside a line (emphasis, links, images, code, HTML, entities,
+// headings' closing hashes, tables), so s shows as the text it is: a title
+// such as "[x](javascript:…)" or "![x](http://…)" stays text.
+func escapeInline(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '<':
+			b.WriteString("&lt;") // no raw "<" in the file, not even escaped
+			continue
+		case '\\', '`', '*', '_', '[', ']', '>', '!', '&', '#', '|', '~', '(', ')':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // frontMatter marshals the metadata as YAML. A value holding markup ("<" in

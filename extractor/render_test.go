@@ -76,7 +76,7 @@ func TestRelated(t *testing.T) {
 	}
 	got := related(links, self)
 	want := []model.Related{
-		{URL: "https://mp.weixin.qq.com/s?__biz=MzA%3D&mid=2&idx=1&sn=a", Title: "第二篇"},
+		{URL: "https://mp.weixin.qq.com/s?__biz=MzA=&mid=2&idx=1&sn=a", Title: "第二篇"},
 		{URL: "https://mp.weixin.qq.com/s/AbC", Title: "短链"},
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -33,11 +33,21 @@ type Meta struct {
 	Description string     `yaml:"description,omitempty" json:"description,omitempty"`
 	Cover       string     `yaml:"cover,omitempty" json:"cover,omitempty"`
 	Original    bool       `yaml:"original,omitempty" json:"original,omitempty"`
+	Paid        bool       `yaml:"paid,omitempty" json:"paid,omitempty"` // a paid article: the body is the free preface
 	Type        string     `yaml:"type,omitempty" json:"type,omitempty"`
 	WeChat      *ID        `yaml:"wechat,omitempty" json:"wechat,omitempty"`
 	Tags        []string   `yaml:"tags,omitempty" json:"tags,omitempty"`
 	Timelines   []Timeline `yaml:"timelines,omitempty" json:"timelines,omitempty"`
 	Related     []Related  `yaml:"related,omitempty" json:"related,omitempty"`
+	Reprint     *Origin    `yaml:"reprint,omitempty" json:"reprint,omitempty"` // the article this one reprints (转载)
+}
+
+// Origin names the article a reprint comes from, as far as the page says.
+type Origin struct {
+	URL       string `yaml:"url,omitempty" json:"url,omitempty"`
+	Account   string `yaml:"account,omitempty" json:"account,omitempty"`
+	AccountID string `yaml:"account_id,omitempty" json:"account_id,omitempty"`
+	Author    string `yaml:"author,omitempty" json:"author,omitempty"`
 }
 
 // Timeline is a run of timestamped lines (a video's chapters).
