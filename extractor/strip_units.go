@@ -24,6 +24,11 @@ type unit struct {
 	card      bool   // holds a card: mini program, product, article card
 	links     int    // links to WeChat articles
 	linkRunes int    // runes of text inside those links
+	anyLink   bool   // holds a link to anywhere
+	formLink  bool   // holds a link to a shop or a form site
+	media     bool   // holds an embedded player (video, audio, music)
+	heading   bool   // is a heading
+	bold      bool   // all its text is bold
 	gone      bool   // removed by a rule
 }
 
@@ -58,7 +63,7 @@ func collectUnits(root *html.Node) []unit {
 					units = append(units, makeUnit(c))
 				}
 			case c.Type != html.ElementNode:
-			case leafy[c] || c.DataAtom == atom.Img:
+			case leafy[c] || c.DataAtom == atom.Img || isMedia(c):
 				units = append(units, makeUnit(c))
 			default:
 				walk(c)
@@ -91,10 +96,16 @@ func makeUnit(n *html.Node) unit {
 				u.links++
 				u.linkRunes += utf8.RuneCountInString(nodeText(c))
 			}
+			unitLinks(&u, c)
+		case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+			u.heading = true
 		case 0:
 			if c.Data == "mp-miniprogram" || strings.HasPrefix(c.Data, "mp-common-") {
 				u.card = true
 			}
+		}
+		if isMedia(c) {
+			u.media = true
 		}
 		if cls := attr(c, "class"); cls != "" && strings.Contains(cls, "_card") &&
 			(strings.Contains(cls, "weapp_card") || strings.Contains(cls, "appmsg_card")) {
@@ -113,9 +124,37 @@ func makeUnit(n *html.Node) unit {
 		visit(n)
 		walk(n)
 	}
+	if n.Type == html.ElementNode || n.Type == html.TextNode {
+		// a block standing in a link: a banner or a card
+		for p := n.Parent; p != nil; p = p.Parent {
+			if p.DataAtom == atom.A {
+				visit(p)
+				break
+			}
+		}
+	}
+	u.bold = u.runes > 0 && boldRunes(n, false) >= u.runes
 	u.imgURLs = strings.Join(urls, " ")
 	u.decorImg = u.imgs > 0 && decor
 	return u
+}
+
+// boldRunes counts the runes of text under n set in bold.
+func boldRunes(n *html.Node, bold bool) int {
+	if n.Type == html.TextNode {
+		if bold {
+			return utf8.RuneCountInString(strings.Join(strings.Fields(normalizeText(n.Data)), ""))
+		}
+		return 0
+	}
+	if n.Type == html.ElementNode && (n.DataAtom == atom.Strong || n.DataAtom == atom.B || styleBold(attr(n, "style"))) {
+		bold = true
+	}
+	k := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		k += boldRunes(c, bold)
+	}
+	return k
 }
 
 // decorative reports an image that is page furniture rather than a picture:

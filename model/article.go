@@ -72,8 +72,9 @@ type Related struct {
 
 // StrippedBlock records one promotional block removed from the body.
 type StrippedBlock struct {
-	Rule string `json:"rule"` // rule name, e.g. "follow-card", "qr-code", "tail-list"
-	Text string `json:"text"` // the block's text, shortened
+	Rule   string `json:"rule"`             // rule name, e.g. "follow-card", "qr-code", "tail-list"
+	Reason string `json:"reason,omitempty"` // why, when the rule weighs evidence ("score 7: contact, group")
+	Text   string `json:"text"`             // the block's text, shortened
 }
 
 // Capture is one raw page handed from the fetcher (or a file) to the archive.

@@ -89,7 +89,11 @@ func runConvert(e *env, o convertOptions, file string) error {
 	}
 	if o.explain {
 		for _, s := range doc.Article.Stripped {
-			fmt.Fprintf(e.stderr, "%s: stripped [%s] %s\n", file, s.Rule, s.Text)
+			if s.Reason != "" {
+				fmt.Fprintf(e.stderr, "%s: stripped [%s] (%s) %s\n", file, s.Rule, s.Reason, s.Text)
+			} else {
+				fmt.Fprintf(e.stderr, "%s: stripped [%s] %s\n", file, s.Rule, s.Text)
+			}
 		}
 		if len(doc.Article.Stripped) == 0 {
 			fmt.Fprintf(e.stderr, "%s: nothing stripped\n", file)
