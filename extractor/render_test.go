@@ -58,7 +58,7 @@ func TestRenderRoundTrip(t *testing.T) {
 
 func TestRenderShape(t *testing.T) {
 	a := &model.Article{Meta: model.Meta{Title: "T", Type: "article"}, Body: "Hello"}
-	want := "---\ntitle: T\ntype: article\n---\n\n# T\n\nHello\n"
+	want := "---\ntitle: T\nformat: article\n---\n\n# T\n\nHello\n"
 	if got := string(Render(a)); got != want {
 		t.Errorf("Render =\n%q\nwant\n%q", got, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"wxarchive/config"
+	"wxarchive/model"
 )
 
 const para = "<p>这是正文的一句话，讲述文章的主要内容，作者在这里展开论证，并给出自己的看法和依据。</p>"
@@ -71,5 +72,32 @@ func TestSegmentCanBeDisabled(t *testing.T) {
 	}
 	if res := convertHTMLRules(t, page, rules); !strings.Contains(res.Markdown, "交流群") {
 		t.Errorf("strip.disable promo-segment: pitch removed anyway\n%s", res.Markdown)
+	}
+}
+
+func TestPaidPrefaceAndReprint(t *testing.T) {
+	page := `<html><head><title>t</title><script>var biz = "MzA=", mid = "1", idx = "1";
+var copyright_stat = "2";
+var source_encode_biz = "MzB=";
+var source_mid = "7";
+var source_idx = "2";
+var source_username = "gh_abc";</script></head><body><div id="js_article"><h1 id="activity-name">付费文章</h1>
+<div class="original_area_primary"><p class="original_primary_card_tips"><span>以下文章来源于原号</span><span>，作者张三</span></p></div>
+<div class="pay__summary"><p>这是免费的序言，读者在付费前就能看到。</p></div><a class="js_pay_btn">付费阅读</a>
+<div id="js_content"><p>正文。</p></div></div></body></html>`
+	doc, err := Extract([]byte(page), Options{})
+	if err != nil || doc.Article == nil {
+		t.Fatalf("Extract: %v %+v", err, doc)
+	}
+	a := doc.Article
+	if !a.Meta.Paid || !strings.Contains(a.Body, "这是免费的序言") {
+		t.Errorf("paid %v, body:\n%s", a.Meta.Paid, a.Body)
+	}
+	want := model.Origin{URL: "https://mp.weixin.qq.com/s?__biz=MzB=&mid=7&idx=2", Account: "原号", AccountID: "gh_abc", Author: "张三"}
+	if a.Meta.Reprint == nil || *a.Meta.Reprint != want {
+		t.Errorf("reprint = %+v, want %+v", a.Meta.Reprint, want)
+	}
+	if !strings.Contains(a.Body, "以下文章来源于[原号](https://mp.weixin.qq.com/s?__biz=MzB=&mid=7&idx=2)，作者张三") {
+		t.Errorf("no source card in body:\n%s", a.Body)
 	}
 }

@@ -20,6 +20,9 @@ type Article struct {
 }
 
 // Meta is the front matter. Field names and order are the documented keys.
+// Top-level keys avoid the names Hugo reserves (url, type): the article's
+// URL is "source", 阅读原文 "read_original", the page type "format". Older
+// stored versions use the old names; UnmarshalYAML reads both.
 type Meta struct {
 	Title       string     `yaml:"title,omitempty" json:"title,omitempty"`
 	Author      string     `yaml:"author,omitempty" json:"author,omitempty"`
@@ -28,13 +31,14 @@ type Meta struct {
 	Published   string     `yaml:"published,omitempty" json:"published,omitempty"` // RFC 3339, +08:00
 	Modified    string     `yaml:"modified,omitempty" json:"modified,omitempty"`   // RFC 3339, +08:00
 	Location    string     `yaml:"location,omitempty" json:"location,omitempty"`
-	URL         string     `yaml:"url,omitempty" json:"url,omitempty"`
-	SourceURL   string     `yaml:"source_url,omitempty" json:"source_url,omitempty"`
+	URL         string     `yaml:"source,omitempty" json:"url,omitempty"`               // the article's canonical URL (was "url")
+	SourceURL   string     `yaml:"read_original,omitempty" json:"source_url,omitempty"` // 阅读原文 (was "source_url")
 	Description string     `yaml:"description,omitempty" json:"description,omitempty"`
 	Cover       string     `yaml:"cover,omitempty" json:"cover,omitempty"`
+	CoverURL    string     `yaml:"cover_url,omitempty" json:"cover_url,omitempty"` // the remote cover, when Cover is a local copy
 	Original    bool       `yaml:"original,omitempty" json:"original,omitempty"`
-	Paid        bool       `yaml:"paid,omitempty" json:"paid,omitempty"` // a paid article: the body is the free preface
-	Type        string     `yaml:"type,omitempty" json:"type,omitempty"`
+	Paid        bool       `yaml:"paid,omitempty" json:"paid,omitempty"`   // a paid article: the body is the free preface
+	Type        string     `yaml:"format,omitempty" json:"type,omitempty"` // article, picture, text, video, … (was "type")
 	WeChat      *ID        `yaml:"wechat,omitempty" json:"wechat,omitempty"`
 	Tags        []string   `yaml:"tags,omitempty" json:"tags,omitempty"`
 	Timelines   []Timeline `yaml:"timelines,omitempty" json:"timelines,omitempty"`
