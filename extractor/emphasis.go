@@ -65,7 +65,7 @@ func (r *resolver) emphasize(content, delim, s string) string {
 	for {
 		opens, closes := unmatched(content)
 		if len(closes) > 0 {
-			if o := lastRune(string(r.out)); o != 0 && pairOpen[closes[0]] == o {
+			if o := lastRuneOf(r.out); o != 0 && pairOpen[closes[0]] == o {
 				r.out = r.out[:len(r.out)-utf8.RuneLen(o)]
 				content = string(o) + content
 				continue
@@ -81,10 +81,10 @@ func (r *resolver) emphasize(content, delim, s string) string {
 		break
 	}
 	next := firstRune(s)
-	if lead, core, trail, ok := placeRun(lastRune(string(r.out)), content, next); ok {
+	if lead, core, trail, ok := placeRun(lastRuneOf(r.out), content, next); ok {
 		if lead == "" && r.last >= 0 && r.lastEnd == len(r.out) && r.lastDelim == delim {
 			// adjacent runs of one kind: one run
-			prev := lastRune(string(r.out[:r.last]))
+			prev := lastRuneOf(r.out[:r.last])
 			merged := string(r.out[r.last+len(delim):r.lastEnd-len(delim)]) + core
 			if balanced(merged) && canEmphasize(prev, merged, firstRune(trail+s)) {
 				r.out = append(r.out[:r.last], delim+merged+delim+trail...)
@@ -114,7 +114,7 @@ func (r *resolver) emphasize(content, delim, s string) string {
 			if k < len(content) {
 				after = firstRune(content[k:])
 			}
-			if lead, core, trail, ok := placeRun(lastRune(string(r.out)), seg, after); ok {
+			if lead, core, trail, ok := placeRun(lastRuneOf(r.out), seg, after); ok {
 				r.out = append(r.out, lead+delim+core+delim+trail...)
 			} else {
 				r.out = append(r.out, seg...)
@@ -266,4 +266,13 @@ func canEmphasize(prev rune, content string, next rune) bool {
 		return false
 	}
 	return true
+}
+
+// lastRuneOf is lastRune of written bytes, without copying them.
+func lastRuneOf(b []byte) rune {
+	r, n := utf8.DecodeLastRune(b)
+	if n == 0 {
+		return 0
+	}
+	return r
 }
