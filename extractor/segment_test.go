@@ -47,6 +47,7 @@ func TestSegmentKeepsTheArticle(t *testing.T) {
 		"best comments":       strings.Repeat(para, 6) + `<p><strong>【最佳留言】</strong></p><p>@读者甲：写得真好，我也有同样的经历。</p>`,
 		"references":          strings.Repeat(para, 6) + `<p>参考资料：</p><p>[1] 张三，《某某研究》，2020。</p><p>[2] 李四，《某某综述》，2021。</p>`,
 		"closing poem":        strings.Repeat(para, 6) + `<p>山高水长</p><p>来日方长</p><p>后会有期</p>`,
+		"header ornaments":    `<p><img data-src="https://mmbiz.qpic.cn/h/640?wx_fmt=gif" data-ratio="0.12"></p><p><img data-src="https://mmbiz.qpic.cn/h2/640?wx_fmt=gif" data-ratio="0.1"></p>` + strings.Repeat(para, 6),
 		"comic":               strings.Repeat(para, 6) + `<p>关注我们，看更多漫画</p>` + strings.Repeat(`<p><img data-src="https://mmbiz.qpic.cn/c/640?wx_fmt=jpeg" data-ratio="1.6"></p>`, 5),
 	} {
 		res := convertHTML(t, page)
@@ -54,6 +55,9 @@ func TestSegmentKeepsTheArticle(t *testing.T) {
 			if strings.Contains(page, keep) && !strings.Contains(res.Markdown, keep) {
 				t.Errorf("%s: lost %q\n%s", name, keep, res.Markdown)
 			}
+		}
+		if name == "header ornaments" && strings.Count(res.Markdown, "mmbiz.qpic.cn/h") != 2 {
+			t.Errorf("header pictures lost\n%s", res.Markdown)
 		}
 		if name == "comic" && strings.Count(res.Markdown, "mmbiz.qpic.cn/c/") != 5 {
 			t.Errorf("comic: pictures lost\n%s", res.Markdown)

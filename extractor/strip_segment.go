@@ -174,8 +174,8 @@ func (s *stripper) segmentHead(r Rule) {
 			reasons = append(reasons, names...)
 		}
 	}
-	if end < 0 || total < 2 {
-		return
+	if end < 0 || total < 2 || onlyOrnaments(reasons) {
+		return // ornaments alone (a header picture, a divider) are no promotion
 	}
 	var texts []string
 	for j := 0; j <= end; j++ {
@@ -187,6 +187,15 @@ func (s *stripper) segmentHead(r Rule) {
 		}
 	}
 	s.stripped = append(s.stripped, recordOf(r.Name+"-head", total, reasons, strings.Join(texts, " ")))
+}
+
+func onlyOrnaments(reasons []string) bool {
+	for _, r := range reasons {
+		if r != "ornament" {
+			return false
+		}
+	}
+	return true
 }
 
 // recordOf makes the audit entry of a segment cut: its score and signals.
