@@ -341,8 +341,10 @@ func (p *page) article(id model.ID) (*model.Article, error) {
 			br.Markdown = strings.TrimSpace(br.Markdown + "\n\n[视频：在微信中播放](" + a.Meta.URL + ")")
 		}
 	}
-	if pre := p.payPreface(rules); a.Meta.Paid && pre != "" {
-		br.Markdown = strings.TrimSpace(pre + "\n\n" + br.Markdown)
+	if a.Meta.Paid {
+		if pre := p.payPreface(rules); pre != "" {
+			br.Markdown = strings.TrimSpace(pre + "\n\n" + br.Markdown)
+		}
 	}
 	if r := a.Meta.Reprint; r != nil && r.Account != "" {
 		// the card above the body a reader sees on a reprint

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -159,8 +160,35 @@ func plainSafe(s string) bool {
 	if s == "" || strings.ContainsAny(s, "\n\r\t") {
 		return false
 	}
+	if quickPlain(s) {
+		return true
+	}
 	out, err := yaml.Marshal(s)
 	return err == nil && string(out) == s+"\n"
+}
+
+// quickPlain is the quick answer of plainSafe for most titles and names:
+// text with some non-ASCII letter and none of YAML's indicators, no edge
+// space. It says false when unsure.
+func quickPlain(s string) bool {
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	wide := false
+	for _, r := range s {
+		switch {
+		case r >= 0x80:
+			if !unicode.IsLetter(r) && !unicode.IsPunct(r) && !unicode.IsNumber(r) && r != ' ' && r != 0x3000 {
+				return false
+			}
+			wide = wide || unicode.IsLetter(r)
+		case r < 0x20 || r == 0x7f:
+			return false
+		case strings.ContainsRune("#:'\"{}[],&*!|>%@`\\-?~=", r):
+			return false
+		}
+	}
+	return wide
 }
 
 // literalSafe reports a multi-line string a literal block keeps exactly:

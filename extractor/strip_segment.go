@@ -139,7 +139,7 @@ func (s *stripper) segmentTail(r Rule) {
 			start = j
 			continue
 		}
-		if (v.heading || v.bold) && footerText(v) {
+		if (v.heading || isBold(v)) && footerText(v) {
 			start = j
 			continue
 		}

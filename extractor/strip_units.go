@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -28,7 +29,6 @@ type unit struct {
 	formLink  bool   // holds a link to a shop or a form site
 	media     bool   // holds an embedded player (video, audio, music)
 	heading   bool   // is a heading
-	bold      bool   // all its text is bold
 	gone      bool   // removed by a rule
 }
 
@@ -60,11 +60,11 @@ func collectUnits(root *html.Node) []unit {
 			switch {
 			case c.Type == html.TextNode:
 				if strings.TrimSpace(c.Data) != "" {
-					units = append(units, makeUnit(c))
+					units = append(units, makeUnit(c, root))
 				}
 			case c.Type != html.ElementNode:
 			case leafy[c] || c.DataAtom == atom.Img || isMedia(c):
-				units = append(units, makeUnit(c))
+				units = append(units, makeUnit(c, root))
 			default:
 				walk(c)
 			}
@@ -74,7 +74,7 @@ func collectUnits(root *html.Node) []unit {
 	return units
 }
 
-func makeUnit(n *html.Node) unit {
+func makeUnit(n, root *html.Node) unit {
 	u := unit{node: n, text: nodeText(n)}
 	u.runes = utf8.RuneCountInString(u.text)
 	var urls []string
@@ -126,35 +126,51 @@ func makeUnit(n *html.Node) unit {
 	}
 	if n.Type == html.ElementNode || n.Type == html.TextNode {
 		// a block standing in a link: a banner or a card
-		for p := n.Parent; p != nil; p = p.Parent {
+		for p := n.Parent; p != nil && p != root; p = p.Parent {
 			if p.DataAtom == atom.A {
 				visit(p)
 				break
 			}
 		}
 	}
-	u.bold = u.runes > 0 && boldRunes(n, false) >= u.runes
 	u.imgURLs = strings.Join(urls, " ")
 	u.decorImg = u.imgs > 0 && decor
 	return u
 }
 
-// boldRunes counts the runes of text under n set in bold.
-func boldRunes(n *html.Node, bold bool) int {
+// isBold reports a unit whose text is all set in bold.
+func isBold(u unit) bool {
+	if u.runes == 0 {
+		return false
+	}
+	plain, bold := textRunes(u.node, false)
+	return plain == 0 && bold > 0
+}
+
+// textRunes counts the visible runes of text under n outside and inside
+// bold.
+func textRunes(n *html.Node, inBold bool) (plain, bold int) {
 	if n.Type == html.TextNode {
-		if bold {
-			return utf8.RuneCountInString(strings.Join(strings.Fields(normalizeText(n.Data)), ""))
+		for _, r := range n.Data {
+			if !unicode.IsSpace(r) && !isZeroWidth(r) {
+				if inBold {
+					bold++
+				} else {
+					plain++
+				}
+			}
 		}
-		return 0
+		return plain, bold
 	}
 	if n.Type == html.ElementNode && (n.DataAtom == atom.Strong || n.DataAtom == atom.B || styleBold(attr(n, "style"))) {
-		bold = true
+		inBold = true
 	}
-	k := 0
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		k += boldRunes(c, bold)
+		p, b := textRunes(c, inBold)
+		plain += p
+		bold += b
 	}
-	return k
+	return plain, bold
 }
 
 // decorative reports an image that is page furniture rather than a picture:
