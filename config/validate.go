@@ -264,6 +264,9 @@ func (c *Config) Validate() error {
 		if p.Retries != nil {
 			nonNeg(f+".retries", int64(*p.Retries))
 		}
+		if p.DailyCap != nil {
+			nonNeg(f+".daily_cap", int64(*p.DailyCap))
+		}
 	}
 
 	for i, u := range c.Sources.URLs {
@@ -302,6 +305,8 @@ func (c *Config) Validate() error {
 		}
 	}
 
+	errs = append(errs, c.validateAccounts()...)
+
 	nonNeg("follow.depth", int64(c.Follow.Depth))
 	nonNeg("follow.max_per_run", int64(c.Follow.MaxPerRun))
 
@@ -321,6 +326,7 @@ func (c *Config) Validate() error {
 	nonNeg("queue.max_attempts", int64(c.Queue.MaxAttempts))
 	nonNeg("queue.max_per_run", int64(c.Queue.MaxPerRun))
 	nonNeg("queue.max_per_account", int64(c.Queue.MaxPerAccount))
+	c.validateNotify(bad)
 
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].(*Error).Line < errs[j].(*Error).Line })
 	return errors.Join(errs...)
