@@ -159,7 +159,11 @@ func convertOne(e *env, o convertOptions, file, outName string) (r convertResult
 	}
 	if o.explain {
 		for _, s := range doc.Article.Stripped {
-			fmt.Fprintf(&r.notes, "%s: stripped [%s] %s\n", file, s.Rule, s.Text)
+			if s.Reason != "" {
+				fmt.Fprintf(&r.notes, "%s: stripped [%s] (%s) %s\n", file, s.Rule, s.Reason, s.Text)
+			} else {
+				fmt.Fprintf(&r.notes, "%s: stripped [%s] %s\n", file, s.Rule, s.Text)
+			}
 		}
 		if len(doc.Article.Stripped) == 0 {
 			fmt.Fprintf(&r.notes, "%s: nothing stripped\n", file)
