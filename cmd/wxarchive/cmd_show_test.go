@@ -265,7 +265,7 @@ func TestHostileTitleIsInert(t *testing.T) {
 	title := "EVIL\x1b]0;pwned\a\x1b[31mRED\u202egnp.exe\ttab\nline"
 	in := archive.Input{Link: arID.URL(), Capture: model.Capture{SourceURL: arID.URL(), HTTPStatus: 200,
 		FetchedAt: time.Now(), Raw: []byte("<html>x</html>")},
-		Doc: &model.Document{State: model.StateArticle, ID: arID, Article: &model.Article{Meta: model.Meta{Title: title, Account: "坏\x1b[2J号"}}},
+		Doc:      &model.Document{State: model.StateArticle, ID: arID, Article: &model.Article{Meta: model.Meta{Title: title, Account: "坏\x1b[2J号"}}},
 		Markdown: arMarkdown("EVIL", "正文")}
 	if _, err := a.Record(in); err != nil {
 		t.Fatal(err)
