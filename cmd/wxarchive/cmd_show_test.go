@@ -284,3 +284,17 @@ func TestHostileTitleIsInert(t *testing.T) {
 		t.Errorf("help nosuch: %d %q %q", code, out, errs)
 	}
 }
+
+// A diff across the front-matter rename (url → source, type → format)
+// shows no field change.
+func TestDiffAcrossKeyRename(t *testing.T) {
+	old := "---\ntitle: 标题\nurl: https://mp.weixin.qq.com/s?__biz=MzA=&mid=1&idx=1\ntype: picture\n---\n\n正文\n"
+	cur := "---\ntitle: 标题\nsource: https://mp.weixin.qq.com/s?__biz=MzA=&mid=1&idx=1\nformat: picture\n---\n\n正文\n"
+	var b strings.Builder
+	if err := writeDiff(&b, "a", "b", old, cur, diffOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "no difference\n" {
+		t.Errorf("diff across the rename:\n%s", b.String())
+	}
+}
