@@ -47,21 +47,17 @@ type Listed struct {
 }
 
 // Hint is what an account listing says of an article, kept in the queue
-// until the article itself is captured.
-type Hint struct {
-	Title     string    `json:"title,omitempty"`
-	Published time.Time `json:"published,omitzero"`
-	Cover     string    `json:"cover,omitempty"`
-	Digest    string    `json:"digest,omitempty"`
-}
+// until the article itself is captured, then handed to the archive
+// (HintIngester).
+type Hint = model.Hint
 
 // earliestPublished is before any official account published.
 var earliestPublished = time.Date(2012, 1, 1, 0, 0, 0, 0, chinaTime)
 
-// sane drops what a hostile listing could put in a hint that the queue
-// cannot keep: a publication time outside 2012 … now+2 days (a year 55000
-// makes queue.json unwritable and would stop every pass).
-func (h Hint) sane(now time.Time) Hint {
+// saneHint drops what a hostile listing could put in a hint that the
+// queue cannot keep: a publication time outside 2012 … now+2 days (a year
+// 55000 makes queue.json unwritable and would stop every pass).
+func saneHint(h Hint, now time.Time) Hint {
 	if t := h.Published; !t.IsZero() && (t.Before(earliestPublished) || t.After(now.Add(48*time.Hour))) {
 		h.Published = time.Time{}
 	}
@@ -320,7 +316,7 @@ func (w *accountWalk) list(ctx context.Context, offset int) (AccountPage, error)
 	w.ps.loginOK()
 	w.cur.LastListed = w.ps.p.now()
 	for i := range p.Articles {
-		p.Articles[i].Hint = p.Articles[i].Hint.sane(w.ps.p.now())
+		p.Articles[i].Hint = saneHint(p.Articles[i].Hint, w.ps.p.now())
 		a := p.Articles[i]
 		if t := a.Published; !t.IsZero() && (w.cur.Oldest.IsZero() || t.Before(w.cur.Oldest)) {
 			w.cur.Oldest = t

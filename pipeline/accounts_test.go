@@ -36,6 +36,19 @@ type accountIngester struct {
 	store *memStore
 	now   func() time.Time
 	calls []string
+	hints map[string]Hint // by URL: what the pass handed over
+}
+
+var _ HintIngester = (*accountIngester)(nil)
+
+func (f *accountIngester) IngestHint(ctx context.Context, u string, hint *Hint) Result {
+	f.mu.Lock()
+	if f.hints == nil {
+		f.hints = map[string]Hint{}
+	}
+	f.hints[u] = *hint
+	f.mu.Unlock()
+	return f.Ingest(ctx, u)
 }
 
 // longID is the long id WeChat would reveal behind a short link.
@@ -509,5 +522,20 @@ func TestAccountHostileTimesDoNotStopPasses(t *testing.T) {
 	c := q.Accounts[wrBiz]
 	if c == nil || c.LastListed.IsZero() || !c.Oldest.Equal(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("cursor not saved or oldest from a hostile time: %+v", c)
+	}
+}
+
+// TestAccountHintsReachTheArchive: the listing's title and time of each
+// article are handed to the ingester with its capture (the archive shows
+// them for an article that turns out deleted).
+func TestAccountHintsReachTheArchive(t *testing.T) {
+	e := newAccountEnv(t, accountsCfg, 2)
+	e.run()
+	h, ok := e.ing.hints["https://mp.weixin.qq.com/s/h001_x"]
+	if !ok || h.Title != "第1期 头条" || h.Published.IsZero() || h.Digest != "摘要" || h.Cover == "" {
+		t.Fatalf("hint handed over: %+v (all: %v)", h, e.ing.hints)
+	}
+	if len(e.ing.hints) != 4 {
+		t.Errorf("%d hints for 4 articles", len(e.ing.hints))
 	}
 }

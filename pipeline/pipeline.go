@@ -52,6 +52,14 @@ type Ingester interface {
 	Ingest(ctx context.Context, url string) Result
 }
 
+// HintIngester is an Ingester that also records what a listing said of
+// the article (its title, time…), for an article never read: a followed
+// account's post that turns out deleted keeps the title the listing gave.
+type HintIngester interface {
+	Ingester
+	IngestHint(ctx context.Context, url string, hint *Hint) Result
+}
+
 // PageFetcher fetches one mp.weixin.qq.com page (albums).
 type PageFetcher interface {
 	Page(ctx context.Context, url string) (*model.Capture, error)
@@ -269,14 +277,14 @@ func hostOf(u string) string {
 
 // capture ingests one URL on a context a stop does not cancel, so the
 // article is recorded whole. It marks the host stopped when it cools down.
-func (ps *pass) capture(ctx context.Context, u string) Result {
+func (ps *pass) capture(ctx context.Context, u string, hint *Hint) Result {
 	timeout := ps.p.ArticleTimeout
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
-	r := ps.p.Ingester.Ingest(cctx, u)
+	r := ps.ingest(cctx, u, hint)
 	if r.Outcome == "" && !r.CoolingDown {
 		r.Outcome = model.OutcomeFailed
 	}
@@ -300,6 +308,15 @@ func (ps *pass) capture(ctx context.Context, u string) Result {
 	ps.sum.Fetched++
 	ps.sum.count(r.Outcome)
 	return r
+}
+
+// ingest captures u, handing the listing's hint to an ingester that takes
+// one.
+func (ps *pass) ingest(ctx context.Context, u string, hint *Hint) Result {
+	if hi, ok := ps.p.Ingester.(HintIngester); ok && hint != nil {
+		return hi.IngestHint(ctx, u, hint)
+	}
+	return ps.p.Ingester.Ingest(ctx, u)
 }
 
 // drain captures queued items in order, up to queue.max_per_run.
@@ -326,7 +343,7 @@ func (ps *pass) drain(ctx context.Context) error {
 			continue // stays queued for a later pass
 		}
 		done++
-		r := ps.capture(ctx, it.URL)
+		r := ps.capture(ctx, it.URL, it.Hint)
 		switch {
 		case r.CoolingDown || r.Outcome == model.OutcomeBlocked:
 			// stays queued for a later run
@@ -386,7 +403,7 @@ func (ps *pass) recheck(ctx context.Context, list []Article) error {
 		if ps.accountFull(cmp.Or(a.Biz, bizOf(a.URL))) {
 			continue // due again next pass
 		}
-		r := ps.capture(ctx, a.URL)
+		r := ps.capture(ctx, a.URL, nil)
 		if r.CoolingDown {
 			continue
 		}

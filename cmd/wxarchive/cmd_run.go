@@ -160,8 +160,15 @@ type runIngester struct{ svc *ingest.Service }
 
 var _ pipeline.Ingester = runIngester{}
 
+var _ pipeline.HintIngester = runIngester{}
+
 func (r runIngester) Ingest(ctx context.Context, url string) pipeline.Result {
-	res := r.svc.Ingest(ctx, url, ingest.Options{})
+	return r.IngestHint(ctx, url, nil)
+}
+
+// IngestHint records the listing's hint with the capture.
+func (r runIngester) IngestHint(ctx context.Context, url string, hint *pipeline.Hint) pipeline.Result {
+	res := r.svc.Ingest(ctx, url, ingest.Options{Hint: hint})
 	return pipeline.Result{Key: res.Key, Outcome: res.Outcome, Biz: res.Biz, Related: res.Related,
 		CoolingDown: res.CoolingDown, Err: res.Err}
 }
