@@ -62,6 +62,37 @@ func newDaily(store DailyStore, clock Clock, log *slog.Logger) (*daily, error) {
 	return d, nil
 }
 
+// syncLocked reads the store again and keeps, per host and day, the larger
+// count: other processes count their requests too, and each of ours is
+// written through at once.
+func (d *daily) syncLocked() {
+	if d.store == nil {
+		return
+	}
+	m, err := d.store.LoadDaily()
+	if err != nil {
+		d.log.Error("fetcher: read daily counts again", "err", err)
+		return
+	}
+	for h, theirs := range m {
+		h = normHost(h)
+		mine, ok := d.m[h]
+		if !ok || theirs.Day > mine.Day || (theirs.Day == mine.Day && theirs.N > mine.N) {
+			d.m[h] = theirs
+		}
+	}
+}
+
+// reload reads the store again (at the start of a pass).
+func (d *daily) reload() {
+	if d == nil {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.syncLocked()
+}
+
 // take counts one request to host against cap. When the cap is used up it
 // counts nothing and returns the start of the next day and false. A cap of
 // 0 counts nothing and always allows.
@@ -71,6 +102,7 @@ func (d *daily) take(host string, cap int) (time.Time, bool) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.syncLocked()
 	now := d.clock.Now()
 	day := now.In(chinaTime).Format(time.DateOnly)
 	c := d.m[host]

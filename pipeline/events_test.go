@@ -52,6 +52,13 @@ func TestPassEvents(t *testing.T) {
 	e.p.Lock = func() (func(), error) { locked = true; return func() { locked = false }, nil }
 	ev := &fakeEvents{report: events.PassReport{Produced: 2, Delivered: 1, Pending: 1}, locked: &locked}
 	e.p.Events = ev
+	reloads := 0
+	e.p.Reload = func() {
+		if !locked {
+			t.Error("Reload called without the lock")
+		}
+		reloads++
+	}
 	// The second page is a verification page: the host cools down, the
 	// third is not fetched.
 	e.ing.pages[key(bizA, 2)] = page{outcome: model.OutcomeBlocked}
@@ -63,6 +70,9 @@ func TestPassEvents(t *testing.T) {
 	// Delivery waits on webhooks: never under the archive lock.
 	if ev.delivers != 1 || ev.deliveredLocked != 0 {
 		t.Fatalf("Deliver calls %d, %d of them under the lock", ev.delivers, ev.deliveredLocked)
+	}
+	if reloads != 1 {
+		t.Errorf("state reloaded %d times in a pass, want once", reloads)
 	}
 	if len(ev.ops) != 1 || ev.ops[0].Kind != model.EventBlocked || ev.ops[0].Subject != "mp.weixin.qq.com" || ev.ops[0].At.IsZero() {
 		t.Fatalf("recorded %+v, want one blocked event for mp.weixin.qq.com", ev.ops)

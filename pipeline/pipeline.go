@@ -77,6 +77,10 @@ type Pipeline struct {
 	HTTP     *http.Client // for feeds; nil: NewFeedClient(Config)
 	// Lock takes the archive lock for the pass; nil: no locking.
 	Lock func() (unlock func(), err error)
+	// Reload, called at the start of each pass under the lock, reads again
+	// what other processes record outside the queue (the fetcher's
+	// cool-downs and daily counts: fetcher.Client.Reload); nil: nothing.
+	Reload func()
 	// CoolingDown reports whether a PageFetcher error means the host is
 	// cooling down or blocked; nil: never.
 	CoolingDown func(error) bool
@@ -140,6 +144,9 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 		release = func() { once.Do(unlock) }
 	}
 	defer release()
+	if p.Reload != nil {
+		p.Reload()
+	}
 	q, err := loadQueue(p.Store)
 	if err != nil {
 		return Summary{}, err

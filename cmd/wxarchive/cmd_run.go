@@ -92,6 +92,9 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 				}
 			}, nil
 		},
+		// A daemon sees the cool-downs and daily counts that ingest and
+		// login recorded since the last pass.
+		Reload: fc.Reload,
 		CoolingDown: func(err error) bool {
 			k := fetcher.KindOf(err)
 			return k == fetcher.KindBlocked || k == fetcher.KindCoolingDown
