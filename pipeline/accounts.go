@@ -19,7 +19,9 @@ const MaxListingPages = 3
 // the user's WeRead login (see discover/weread and WeReadLister).
 //
 // Its errors tell the pass what to do through methods, checked with
-// errors.As: LoginMissing() bool (no login stored), LoginExpired() bool
+// errors.As: NotSent() bool (no request went out: not counted as a
+// listing), LoginMissing() bool (no login stored; LoginProblem() string
+// says why a stored one cannot be used), LoginExpired() bool
 // (the login was refused: stop for this pass, tell the user, record a
 // login_expired event), Blocked() (time.Time, bool) (risk control, a day
 // block, a cool-down or the daily cap: stop for this pass). Any other error
@@ -236,7 +238,12 @@ func (ps *pass) accountErr(a config.Account, err error) {
 	case errors.As(err, &missing) && missing.LoginMissing():
 		ps.login = loginStopped
 		ps.sum.SourceErrs++
-		ps.note("weread: no WeRead login: followed accounts not listed; log in with `wxarchive login weread`")
+		what := "no WeRead login"
+		var problem interface{ LoginProblem() string }
+		if errors.As(err, &problem) && problem.LoginProblem() != "" {
+			what = problem.LoginProblem() // a stored login that cannot be used says why
+		}
+		ps.note("weread: " + what + ": followed accounts not listed; log in with `wxarchive login weread`")
 	case errors.As(err, &expired) && expired.LoginExpired():
 		ps.login = loginStopped
 		ps.sum.SourceErrs++
@@ -305,11 +312,14 @@ type accountWalk struct {
 	budget int // listing pages left
 }
 
-// list reads one page, counting it.
+// list reads one page, counting it once the request was sent.
 func (w *accountWalk) list(ctx context.Context, offset int) (AccountPage, error) {
 	w.budget--
-	w.ps.sum.Listings++
 	p, err := w.ps.p.Accounts.ListAccount(ctx, w.biz, offset)
+	var unsent interface{ NotSent() bool }
+	if err == nil || !errors.As(err, &unsent) || !unsent.NotSent() {
+		w.ps.sum.Listings++
+	}
 	if err != nil {
 		return AccountPage{}, err
 	}

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -418,8 +419,8 @@ func TestAccountRiskControlMidBackfill(t *testing.T) {
 	e.login("42", skeySecret)
 	before := len(e.wr.Listings())
 	s = e.run()
-	if len(e.wr.Listings()) != before || len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "cooling down") {
-		t.Errorf("while cooling down: %d requests, %s", len(e.wr.Listings())-before, s)
+	if len(e.wr.Listings()) != before || len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "cooling down") || s.Listings != 0 {
+		t.Errorf("while cooling down: %d requests (counted %d), %s", len(e.wr.Listings())-before, s.Listings, s)
 	}
 	if c := e.queue().Accounts[wrBiz]; c.Offset != 5 || c.Done {
 		t.Errorf("cursor after risk control: %+v", c)
@@ -537,5 +538,31 @@ func TestAccountHintsReachTheArchive(t *testing.T) {
 	}
 	if len(e.ing.hints) != 4 {
 		t.Errorf("%d hints for 4 articles", len(e.ing.hints))
+	}
+}
+
+// TestAccountUnusableLoginSaysWhy: a stored login that cannot be used (a
+// file others can read) is named in the summary with its cause, not as
+// "no WeRead login"; no listing is counted since none was sent.
+func TestAccountUnusableLoginSaysWhy(t *testing.T) {
+	e := newAccountEnv(t, accountsCfg, 3)
+	cfg := e.srv.FetcherConfig()
+	fc, err := fetcher.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cause := errors.New("weread: login /home/u/.config/wxarchive/weread-login.json is readable by others (mode 0644): run chmod 600 on it, or log in again")
+	e.p.Accounts = WeReadLister(weread.New(fc, weread.Cookie{}, weread.Options{LoginErr: cause}))
+	s := e.run()
+	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "readable by others (mode 0644)") || strings.Contains(s.Notes[0], "no WeRead login") {
+		t.Errorf("notes %q", s.Notes)
+	}
+	if s.Listings != 0 || strings.Contains(s.String(), "listings=") || len(e.wr.Listings()) != 0 {
+		t.Errorf("listings counted with no request sent: %s", s)
+	}
+	// Without any login: the plain note, and still nothing counted.
+	e.p.Accounts = WeReadLister(weread.New(fc, weread.Cookie{}, weread.Options{}))
+	if s := e.run(); len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "no WeRead login") || s.Listings != 0 {
+		t.Errorf("no login: %s", s)
 	}
 }

@@ -204,3 +204,25 @@ func TestLiveListerReadsNewLogin(t *testing.T) {
 		t.Fatalf("after login: %+v %v", p, err)
 	}
 }
+
+// TestRunSaysWhyTheLoginIsUnusable: a login file others can read is
+// refused; run's summary says so (not "no WeRead login") and counts no
+// listing.
+func TestRunSaysWhyTheLoginIsUnusable(t *testing.T) {
+	_, wr, cfg := accountSetup(t, 2)
+	if code, out, errs := runIn("wr_vid=77; wr_skey="+wrSkey, "login", "weread", "--config", cfg); code != exitOK {
+		t.Fatalf("login: %d %s%s", code, out, errs)
+	}
+	file := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "wxarchive", "weread-login.json")
+	if err := os.Chmod(file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := len(wr.Listings())
+	code, out, errs := runIn("", "run", "--once", "--config", cfg)
+	if code != exitFail || !strings.Contains(out, "readable by others (mode 0644)") || strings.Contains(out, "no WeRead login") || strings.Contains(out, "listings=") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if len(wr.Listings()) != before {
+		t.Error("a listing was sent")
+	}
+}

@@ -41,7 +41,8 @@ func (e *env) wereadClient(fc *fetcher.Client) *weread.Client {
 		l = weread.Login{}
 	}
 	report := func(err error) { e.log.Error("store renewed weread login", "err", err) }
-	return weread.New(fc, l.Cookie, weread.Options{Log: e.log, Renewed: store.Renewer(l, time.Now, report)})
+	// The load error goes with the client: the pass's summary says why.
+	return weread.New(fc, l.Cookie, weread.Options{Log: e.log, Renewed: store.Renewer(l, time.Now, report), LoginErr: err})
 }
 
 // liveLister is the pipeline's account lister for a long-running daemon:
@@ -72,7 +73,7 @@ func (l *liveLister) client() *weread.Client {
 		return l.c
 	}
 	next := l.e.wereadClient(l.fc)
-	if l.c == nil || next.Cookie().Fingerprint() != l.c.Cookie().Fingerprint() || next.Cookie().IsZero() != l.c.Cookie().IsZero() {
+	if l.c == nil || next.Cookie().IsZero() || next.Cookie().Fingerprint() != l.c.Cookie().Fingerprint() || l.c.Cookie().IsZero() {
 		l.c = next
 	}
 	l.last = time.Now()
