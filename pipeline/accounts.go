@@ -256,6 +256,7 @@ func (ps *pass) accountErr(a config.Account, err error) {
 		}
 		ps.login = loginStopped
 		ps.sum.Skipped++
+		ps.wereadBlocked(err, until)
 		msg := "weread: blocked or cooling down: followed accounts not listed this pass"
 		if !until.IsZero() {
 			msg = fmt.Sprintf("weread: blocked or cooling down until %s: followed accounts not listed this pass", until.In(chinaTime).Format("2006-01-02 15:04 MST"))
@@ -269,6 +270,21 @@ func (ps *pass) accountErr(a config.Account, err error) {
 		ps.sourceErr("account", a.Account, err)
 	}
 }
+
+// wereadBlocked records a blocked event for a block WeRead made (risk
+// control, 429): one per cool-down, its end making the event's identity,
+// however many passes find the host cooling down.
+func (ps *pass) wereadBlocked(err error, until time.Time) {
+	var by interface{ BlockedBy() string }
+	if until.IsZero() || !errors.As(err, &by) || by.BlockedBy() == "" {
+		return
+	}
+	ps.record(events.Op{Kind: model.EventBlocked, Subject: wereadHost, At: ps.p.now(),
+		Once: until.UTC().Format(time.RFC3339), Reason: by.BlockedBy() + "; followed accounts are listed again after " + until.In(chinaTime).Format("2006-01-02 15:04 MST")})
+}
+
+// wereadHost is the host followed accounts are listed from.
+const wereadHost = "weread.qq.com"
 
 // loginExpired tells the user once per pass and records the event once per
 // login.

@@ -566,3 +566,63 @@ func TestAccountUnusableLoginSaysWhy(t *testing.T) {
 		t.Errorf("no login: %s", s)
 	}
 }
+
+// blockedEvents are the blocked events of the log.
+func (e *accountEnv) blockedEvents() []events.Event {
+	e.t.Helper()
+	var out []events.Event
+	for _, l := range e.store.logs[EventLog] {
+		var ev events.Event
+		if err := json.Unmarshal([]byte(strings.TrimSpace(l)), &ev); err != nil {
+			e.t.Fatalf("event log line %q: %v", l, err)
+		}
+		if ev.Kind == model.EventBlocked {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// TestAccountBlockEvents: WeRead's risk control and its 429 each make one
+// blocked event for weread.qq.com per cool-down, however many passes find
+// the host cooling down; our own daily cap makes none.
+func TestAccountBlockEvents(t *testing.T) {
+	t.Run("risk control", func(t *testing.T) {
+		e := newAccountEnv(t, accountsCfg, 30)
+		e.wr.RiskControlAfter(1, 100)
+		e.run()
+		e.login("42", skeySecret) // the next run: a new fetcher, the cool-down from the store
+		e.run()
+		evs := e.blockedEvents()
+		if len(evs) != 1 || evs[0].Subject != "weread.qq.com" || !strings.Contains(evs[0].Reason, "-2041") {
+			t.Fatalf("blocked events %+v", evs)
+		}
+	})
+	t.Run("429", func(t *testing.T) {
+		e := newAccountEnv(t, accountsCfg, 30)
+		e.srv.RateLimit(fakewx.WeReadArticles, "", 1)
+		s := e.run()
+		e.run()
+		evs := e.blockedEvents()
+		if len(evs) != 1 || evs[0].Subject != "weread.qq.com" || !strings.Contains(evs[0].Reason, "429") {
+			t.Fatalf("blocked events %+v (%s)", evs, s)
+		}
+	})
+	t.Run("daily cap", func(t *testing.T) {
+		e := newAccountEnv(t, accountsCfg, 30)
+		cfg := e.srv.FetcherConfig()
+		cfg.Hosts[fetcher.WeReadHost] = fetcher.Polite{Concurrency: 1, DailyCap: 1}
+		fc, err := fetcher.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ck, _ := weread.ParseCookie("wr_vid=42; wr_skey=" + skeySecret)
+		e.p.Accounts = WeReadLister(weread.New(fc, ck, weread.Options{}))
+		if s := e.run(); s.Listings != 1 || len(s.Notes) != 1 {
+			t.Fatalf("%s", s)
+		}
+		if evs := e.blockedEvents(); len(evs) != 0 {
+			t.Errorf("the daily cap made blocked events %+v", evs)
+		}
+	})
+}

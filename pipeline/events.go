@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"wxarchive/events"
@@ -40,12 +39,9 @@ func (ps *pass) record(op events.Op) {
 	if ps.p.Events != nil {
 		err = ps.p.Events.Record(op)
 	} else {
-		// No hook: kept in the log all the same, handed out by the next
-		// sync.
-		var line []byte
-		if line, err = json.Marshal(events.Operational(op)); err == nil {
-			err = ps.p.Store.AppendLog(EventLog, line)
-		}
+		// No hook: kept in the log all the same (once, a torn last line
+		// ended first), handed out by the next sync.
+		_, _, err = events.Record(ps.p.Store, op)
 	}
 	if err != nil {
 		ps.sum.EventErrs++

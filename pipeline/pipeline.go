@@ -35,6 +35,7 @@ type Store interface {
 	ReadState(name string) ([]byte, error) // fs.ErrNotExist when missing
 	WriteState(name string, data []byte) error
 	AppendLog(name string, line []byte) error
+	ReadLog(name string) ([]byte, error) // fs.ErrNotExist when missing
 }
 
 // Result is the outcome of capturing one article.

@@ -145,3 +145,4 @@ func (emptyStore) Articles() ([]pipeline.Article, error) { return nil, nil }
 func (emptyStore) ReadState(string) ([]byte, error)      { return nil, errNotExist }
 func (emptyStore) WriteState(string, []byte) error       { return errReadOnly }
 func (emptyStore) AppendLog(string, []byte) error        { return errReadOnly }
+func (emptyStore) ReadLog(string) ([]byte, error)        { return nil, errNotExist }

@@ -107,6 +107,25 @@ func (e *Error) LoginProblem() string {
 	return e.Msg + ": " + strings.TrimPrefix(e.Err.Error(), "weread: ")
 }
 
+// BlockedBy says why WeRead blocks us, for a block WeRead made: its risk
+// control (errCode -2041), HTTP 429, or the cool-down either started; ""
+// for anything else (the daily cap is our own limit, not a block).
+func (e *Error) BlockedBy() string {
+	switch {
+	case e.Kind != KindBlocked:
+		return ""
+	case e.Code == CodeRiskControl:
+		return "WeRead risk control (errCode -2041)"
+	case e.Status == http.StatusTooManyRequests:
+		return "WeRead HTTP 429: blocked for the day"
+	case errors.Is(e.Err, fetcher.ErrDailyCap):
+		return ""
+	case fetcher.KindOf(e.Err) == fetcher.KindCoolingDown:
+		return "cooling down after a block"
+	}
+	return ""
+}
+
 // NotSent reports whether the listing request was never sent.
 func (e *Error) NotSent() bool { return e.Unsent }
 
