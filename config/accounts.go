@@ -139,6 +139,10 @@ func (r AccountRef) Key() string {
 
 func (c *Config) validateAccounts() []error {
 	var errs []error
+	if n := c.Sources.AccountsPerPass; n < 0 || n > 20 {
+		f := "sources.accounts_per_pass"
+		errs = append(errs, &Error{Line: c.lines[f], Field: f, Msg: fmt.Sprintf("want 1 to 20 new accounts a pass, got %d (adding accounts quickly gets a WeRead login blocked for a day)", n)})
+	}
 	seen := map[string]int{}
 	for i, a := range c.Sources.Accounts {
 		f := fmt.Sprintf("sources.accounts[%d]", i)

@@ -51,6 +51,7 @@ func TestAccountErrors(t *testing.T) {
 		{"bad book", "sources:\n  accounts:\n    - MP_WXS_abc\n", `not a WeRead account book id`},
 		{"since without backfill", "sources:\n  accounts:\n    - {account: x, since: 2024-01-01, backfill: false}\n", `backfill, which is off`},
 		{"daily cap", "fetch:\n  hosts:\n    weread.qq.com: {daily_cap: -1}\n", `fetch.hosts.weread.qq.com.daily_cap: must not be negative`},
+		{"accounts per pass", "sources:\n  accounts_per_pass: 50\n", `line 2: sources.accounts_per_pass: want 1 to 20`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -148,6 +148,7 @@ func (ps *pass) followAccounts(ctx context.Context) {
 		return
 	}
 	names := ps.accountNames()
+	started, limit, waiting := 0, ps.p.Config.Sources.NewAccountsPerPass(), 0
 	for i, a := range list {
 		if ctx.Err() != nil || ps.login == loginStopped {
 			return
@@ -157,7 +158,19 @@ func (ps *pass) followAccounts(ctx context.Context) {
 			ps.sourceErr("account", a.Account, fmt.Errorf("pipeline: sources.accounts[%d]: %w", i, err))
 			continue
 		}
+		if c := ps.q.Accounts[biz]; c == nil || c.LastListed.IsZero() {
+			// Never listed: a new account for WeRead. Adding accounts
+			// quickly brings a day-long block: a few a pass.
+			if started >= limit {
+				waiting++
+				continue
+			}
+			started++
+		}
 		ps.followAccount(ctx, a, biz)
+	}
+	if waiting > 0 {
+		ps.note(fmt.Sprintf("weread: %d newly followed accounts wait for the next passes: at most %d start per pass (sources.accounts_per_pass; adding accounts quickly gets a WeRead login blocked for a day)", waiting, limit))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -625,4 +626,48 @@ func TestAccountBlockEvents(t *testing.T) {
 			t.Errorf("the daily cap made blocked events %+v", evs)
 		}
 	})
+}
+
+// TestNewAccountsStartFewPerPass: five accounts followed at once start two
+// a pass (adding accounts quickly brings a day-long block), the others say
+// they wait; accounts already started are listed every pass.
+func TestNewAccountsStartFewPerPass(t *testing.T) {
+	var bizs []string
+	for i := range 5 {
+		b, err := model.BizOfNumber(fmt.Sprint(3000000001 + i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bizs = append(bizs, b)
+	}
+	e := newAccountEnv(t, "sources:\n  accounts: [\""+strings.Join(bizs, "\", \"")+"\"]\n", 0)
+	for i, b := range bizs {
+		e.wr.Publish(b, fakewx.WRArticle{OriginalID: fmt.Sprintf("acc%d", i), Title: "t", Time: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
+	}
+	books := func(from int) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range e.wr.Listings()[from:] {
+			m[l.BookID] = true
+		}
+		return m
+	}
+	for pass, want := range []struct{ listed, waiting int }{{2, 3}, {4, 1}, {5, 0}} {
+		before := len(e.wr.Listings())
+		s := e.run()
+		if got := len(books(before)); got != want.listed {
+			t.Errorf("pass %d: %d accounts listed, want %d (%s)", pass+1, got, want.listed, s)
+		}
+		note := fmt.Sprintf("weread: %d newly followed accounts wait", want.waiting)
+		if (want.waiting > 0) != slices.ContainsFunc(s.Notes, func(n string) bool { return strings.HasPrefix(n, note) }) {
+			t.Errorf("pass %d: notes %q", pass+1, s.Notes)
+		}
+	}
+	if n := len(e.queue().Accounts); n != 5 {
+		t.Errorf("%d accounts started", n)
+	}
+	// accounts_per_pass raises the limit.
+	e2 := newAccountEnv(t, "sources:\n  accounts_per_pass: 5\n  accounts: [\""+strings.Join(bizs, "\", \"")+"\"]\n", 0)
+	if s := e2.run(); s.Listings != 5 || len(s.Notes) != 0 {
+		t.Errorf("accounts_per_pass 5: %s", s)
+	}
 }
