@@ -135,13 +135,6 @@ func bookOf(biz string) string {
 	return biz
 }
 
-func showDay(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.Local().Format("2006-01-02 15:04")
-}
-
 var (
 	errNotExist = fs.ErrNotExist
 	errReadOnly = errors.New("no archive")
