@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"wxarchive/model"
 )
 
 func TestAccounts(t *testing.T) {
@@ -30,7 +32,7 @@ func TestAccounts(t *testing.T) {
 			t.Errorf("[%d] %+v → %+v %v, want %+v", i, a, r, err, want[i])
 		}
 	}
-	if s := c.Sources.Accounts[4].Since; !s.Equal(time.Date(2024, 3, 1, 0, 0, 0, 0, chinaTime)) {
+	if s := c.Sources.Accounts[4].Since; !s.Equal(time.Date(2024, 3, 1, 0, 0, 0, 0, model.ChinaTime)) {
 		t.Errorf("since = %v", s)
 	}
 	if c.Sources.Accounts[5].DoBackfill() || !c.Sources.Accounts[0].DoBackfill() {

@@ -7,6 +7,8 @@ import (
 	"maps"
 	"sync"
 	"time"
+
+	"wxarchive/model"
 )
 
 // ErrDailyCap is the cause of a KindCoolingDown error for a host whose
@@ -28,14 +30,11 @@ type DayCount struct {
 	N   int    `json:"n"`
 }
 
-// chinaTime is the zone WeChat's and WeRead's days are counted in.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // NextDay is the start of the day after t, China time: when a daily cap or
 // a day-long block ends.
 func NextDay(t time.Time) time.Time {
-	c := t.In(chinaTime)
-	return time.Date(c.Year(), c.Month(), c.Day()+1, 0, 0, 0, 0, chinaTime)
+	c := t.In(model.ChinaTime)
+	return time.Date(c.Year(), c.Month(), c.Day()+1, 0, 0, 0, 0, model.ChinaTime)
 }
 
 // daily counts requests to capped hosts, written through to the store.
@@ -104,7 +103,7 @@ func (d *daily) take(host string, cap int) (time.Time, bool) {
 	defer d.mu.Unlock()
 	d.syncLocked()
 	now := d.clock.Now()
-	day := now.In(chinaTime).Format(time.DateOnly)
+	day := now.In(model.ChinaTime).Format(time.DateOnly)
 	c := d.m[host]
 	if c.Day != day {
 		c = DayCount{Day: day}
@@ -131,7 +130,7 @@ func (c *Client) Today(host string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	cnt := d.m[normHost(host)]
-	if cnt.Day != c.clock.Now().In(chinaTime).Format(time.DateOnly) {
+	if cnt.Day != c.clock.Now().In(model.ChinaTime).Format(time.DateOnly) {
 		return 0
 	}
 	return cnt.N

@@ -54,7 +54,7 @@ type Listed struct {
 type Hint = model.Hint
 
 // earliestPublished is before any official account published.
-var earliestPublished = time.Date(2012, 1, 1, 0, 0, 0, 0, chinaTime)
+var earliestPublished = time.Date(2012, 1, 1, 0, 0, 0, 0, model.ChinaTime)
 
 // saneHint drops what a hostile listing could put in a hint that the
 // queue cannot keep: a publication time outside 2012 … now+2 days (a year
@@ -144,7 +144,7 @@ func (ps *pass) followAccounts(ctx context.Context) {
 		// The same login was refused before: do not send it again.
 		ps.sum.SourceErrs++
 		ps.note(fmt.Sprintf("weread: login expired (since %s): %d followed accounts not listed; log in again with `wxarchive login weread`",
-			st.Expired.In(chinaTime).Format("2006-01-02 15:04 MST"), len(list)))
+			st.Expired.In(model.ChinaTime).Format("2006-01-02 15:04 MST"), len(list)))
 		return
 	}
 	names := ps.accountNames()
@@ -272,7 +272,7 @@ func (ps *pass) accountErr(a config.Account, err error) {
 		ps.wereadBlocked(err, until)
 		msg := "weread: blocked or cooling down: followed accounts not listed this pass"
 		if !until.IsZero() {
-			msg = fmt.Sprintf("weread: blocked or cooling down until %s: followed accounts not listed this pass", until.In(chinaTime).Format("2006-01-02 15:04 MST"))
+			msg = fmt.Sprintf("weread: blocked or cooling down until %s: followed accounts not listed this pass", until.In(model.ChinaTime).Format("2006-01-02 15:04 MST"))
 		}
 		ps.note(msg)
 	case ps.p.CoolingDown != nil && ps.p.CoolingDown(err):
@@ -293,7 +293,7 @@ func (ps *pass) wereadBlocked(err error, until time.Time) {
 		return
 	}
 	ps.record(events.Op{Kind: model.EventBlocked, Subject: wereadHost, At: ps.p.now(),
-		Once: until.UTC().Format(time.RFC3339), Reason: by.BlockedBy() + "; followed accounts are listed again after " + until.In(chinaTime).Format("2006-01-02 15:04 MST")})
+		Once: until.UTC().Format(time.RFC3339), Reason: by.BlockedBy() + "; followed accounts are listed again after " + until.In(model.ChinaTime).Format("2006-01-02 15:04 MST")})
 }
 
 // wereadHost is the host followed accounts are listed from.
@@ -615,8 +615,6 @@ func (ps *pass) itemBiz(u string) string {
 	}
 	return ""
 }
-
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // canonBiz writes a __biz with its base64 padding.
 func canonBiz(biz string) string {

@@ -19,6 +19,7 @@ import (
 	"wxarchive/discover/weread"
 	"wxarchive/fetcher"
 	"wxarchive/internal/fakewx"
+	"wxarchive/pipeline"
 )
 
 const wrSkey = "SKEY-cli-7f3a9c"
@@ -195,7 +196,7 @@ func TestLiveListerReadsNewLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &liveLister{e: e, fc: fc, every: time.Nanosecond}
+	l := &pipeline.LiveLister{New: func() *weread.Client { return e.wereadClient(fc) }, Every: time.Nanosecond}
 	if _, err := l.ListAccount(context.Background(), runBiz, 0); weread.KindOf(err) != weread.KindNoLogin || l.Login() != "" {
 		t.Fatalf("before login: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"wxarchive/archive"
 	"wxarchive/config"
+	"wxarchive/discover/weread"
 	"wxarchive/fetcher"
 	"wxarchive/ingest"
 	"wxarchive/notify"
@@ -73,7 +74,9 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 	n.Lock = notify.FileLock(filepath.Join(a.Dir(), "lock.outbox"))
 	var accounts pipeline.AccountLister
 	if len(cfg.Sources.Accounts) > 0 {
-		accounts = &liveLister{e: e, fc: fc}
+		// The login is read again before each pass's listings: a new
+		// `login weread` is used without a restart.
+		accounts = &pipeline.LiveLister{New: func() *weread.Client { return e.wereadClient(fc) }}
 	}
 	p := &pipeline.Pipeline{
 		Config:   cfg,

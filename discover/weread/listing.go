@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
+	"wxarchive/internal/textsafe"
 	"wxarchive/model"
 )
 
@@ -247,7 +247,7 @@ func articleOf(r *review, now time.Time) (Article, bool) {
 
 // FirstPublished is the earliest publication time a listing may give: no
 // official account published before 2012.
-var FirstPublished = time.Date(2012, 1, 1, 0, 0, 0, 0, chinaTime)
+var FirstPublished = time.Date(2012, 1, 1, 0, 0, 0, 0, model.ChinaTime)
 
 // PublishedAt reads a listing time (Unix seconds, or milliseconds): zero
 // unless it falls between FirstPublished and two days after now. A hostile
@@ -264,12 +264,10 @@ func PublishedAt(n number, now time.Time) time.Time {
 		if s < float64(FirstPublished.Unix()) || s > float64(latest.Unix()) {
 			continue
 		}
-		return time.Unix(int64(s), 0).In(chinaTime)
+		return time.Unix(int64(s), 0).In(model.ChinaTime)
 	}
 	return time.Time{}
 }
-
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 func firstOf(a, b string) string {
 	if strings.TrimSpace(a) != "" {
@@ -278,31 +276,18 @@ func firstOf(a, b string) string {
 	return b
 }
 
-// clean makes server text safe to keep: control and format characters
-// dropped, spaces collapsed, at most max runes.
+// clean makes server text safe to keep: one terminal-safe line
+// (textsafe.Line), at most max runes.
 func clean(s string, max int) string {
-	var b strings.Builder
-	n, space := 0, false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar:
-			continue
+	s = textsafe.Line(s)
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i]
 		}
-		if n >= max {
-			break
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-			n++
-		}
-		b.WriteRune(r)
 		n++
 	}
-	return b.String()
+	return s
 }
 
 // httpURL keeps an http(s) URL of sensible length, else "".
