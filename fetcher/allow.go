@@ -49,11 +49,19 @@ func pagePath(p string) bool {
 // captchaPath reports whether p is WeChat's verification page.
 func captchaPath(p string) bool { return strings.HasPrefix(p, "/mp/wappoc_appmsgcaptcha") }
 
-// checkURL parses raw and checks it against the allow-list for t.
+// checkURL parses raw, upgrades http:// to https:// (WeChat serves every
+// page and image over TLS; plain HTTP would let anyone on the path change
+// what is archived) and checks the result against the allow-list for t.
 func checkURL(raw string, t target) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
 		return nil, fmt.Errorf("bad url: %w", err)
+	}
+	if u.Scheme == "http" {
+		u.Scheme = "https"
+		if u.Port() == "80" {
+			u.Host = strings.TrimSuffix(u.Host, ":80")
+		}
 	}
 	if err := allowed(u, t); err != nil {
 		return nil, err
@@ -63,13 +71,13 @@ func checkURL(raw string, t target) (*url.URL, error) {
 }
 
 func allowed(u *url.URL, t target) error {
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("scheme %q %w (http or https only)", u.Scheme, ErrNotAllowed)
+	if u.Scheme != "https" {
+		return fmt.Errorf("scheme %q %w (https only)", u.Scheme, ErrNotAllowed)
 	}
 	if u.User != nil {
 		return fmt.Errorf("user info in url %w", ErrNotAllowed)
 	}
-	if p := u.Port(); p != "" && p != "80" && p != "443" {
+	if p := u.Port(); p != "" && p != "443" {
 		return fmt.Errorf("port %q %w", p, ErrNotAllowed)
 	}
 	host := normHost(u.Hostname())

@@ -129,12 +129,15 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 			return nil, fmt.Errorf("ingest: %s: fetching is not enabled", target)
 		}
 		link := firstNonEmpty(opt.URL, target)
-		if _, err := model.ParseLink(target); err != nil {
+		l, err := model.ParseLink(target)
+		if err != nil {
 			return nil, fmt.Errorf("ingest: %w", err)
 		}
-		capt, err := s.Fetcher.Page(ctx, target)
+		// The canonical link, not the argument: it has a scheme (https),
+		// no tracking parameters and no fragment.
+		capt, err := s.Fetcher.Page(ctx, l.Canon)
 		if err != nil {
-			return &archive.Input{Capture: model.Capture{Target: target, SourceURL: target, FetchedAt: now()}, Link: link}, err
+			return &archive.Input{Capture: model.Capture{Target: target, SourceURL: l.Canon, FetchedAt: now()}, Link: link}, err
 		}
 		capt.Target = target
 		return &archive.Input{Capture: *capt, Link: link}, nil
