@@ -3,7 +3,6 @@ package fetcher
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -101,14 +100,4 @@ func allowed(u *url.URL, t target) error {
 func allowedHost(host string) bool {
 	host = normHost(host)
 	return host == PageHost || slices.Contains(ImageHosts, host)
-}
-
-// publicAddr reports whether an address an allow-listed host resolved to is
-// a public unicast one (not loopback, private, link-local, …): a defence
-// against DNS answers pointing a WeChat name at an internal service.
-func publicAddr(a netip.Addr) bool {
-	a = a.Unmap()
-	return a.IsValid() && a.IsGlobalUnicast() && !a.IsPrivate() &&
-		!a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsUnspecified() &&
-		!netip.MustParsePrefix("100.64.0.0/10").Contains(a) // carrier-grade NAT
 }

@@ -43,12 +43,24 @@ func TestPublicAddr(t *testing.T) {
 	tests := map[string]bool{
 		"127.0.0.1": false, "10.1.2.3": false, "192.168.1.1": false, "172.16.0.1": false,
 		"169.254.169.254": false, "0.0.0.0": false, "::1": false, "fe80::1": false, "fd00::1": false,
-		"100.64.0.1": false, "::ffff:127.0.0.1": false, "224.0.0.1": false,
-		"203.0.113.7": true, "101.226.0.1": true, "2400:da00::1": true,
+		"100.64.0.1": false, "::ffff:127.0.0.1": false, "224.0.0.1": false, "::": false,
+		// issue 10 §15: "this network", benchmarking, reserved, NAT64,
+		// 6to4, mapped and compatible forms (even of a public address).
+		"0.1.2.3": false, "100.127.255.254": false, "198.18.0.1": false, "198.19.255.1": false,
+		"240.0.0.1": false, "255.255.255.255": false, "64:ff9b::7f00:1": false, "64:ff9b::808:808": false,
+		"2002:7f00:1::1": false, "2002:808:808::1": false, "::ffff:8.8.8.8": false, "::7f00:1": false,
+		"::808:808": false, "2001:0:4136:e378::1": false, "2001:db8::1": false, "ff02::1": false,
+		"fec0::1": false, "203.0.113.7": false, "fe80::1%eth0": false,
+		"1.1.1.1": true, "101.226.0.1": true, "2400:da00::1": true, "100.128.0.1": true, "198.20.0.1": true,
 	}
 	for s, want := range tests {
-		if got := publicAddr(netip.MustParseAddr(s)); got != want {
-			t.Errorf("publicAddr(%s) = %v, want %v", s, got, want)
+		if got := PublicAddr(netip.MustParseAddr(s)); got != want {
+			t.Errorf("PublicAddr(%s) = %v, want %v", s, got, want)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:443", "[::ffff:127.0.0.1]:443", "[64:ff9b::a00:1]:443", "0.0.0.0:443", "[2002:a00:1::]:443"} {
+		if err := guardControl("tcp", addr, nil); !errors.Is(err, ErrNotAllowed) {
+			t.Errorf("guard let %s through: %v", addr, err)
 		}
 	}
 	// The dial guard used for WeChat hosts reached directly (no Resolve).

@@ -61,7 +61,7 @@ type Pipeline struct {
 	Store    Store
 	Ingester Ingester
 	Pages    PageFetcher  // for albums; nil: albums are skipped
-	HTTP     *http.Client // for feeds; nil: NewFeedClient(Config)
+	HTTP     *http.Client // for feeds; nil: NewFeedClient(Config.Fetch, Config.Sources.Feeds)
 	// Lock takes the archive lock for the pass; nil: no locking.
 	Lock func() (unlock func(), err error)
 	// CoolingDown reports whether a PageFetcher error means the host is
