@@ -197,6 +197,12 @@ func (c *Client) Image(ctx context.Context, rawURL string) ([]byte, string, erro
 // get sends one GET through the polite transport and checks the outcome.
 func (c *Client) get(ctx context.Context, hc *http.Client, u *url.URL, accept string) (*http.Response, []byte, error) {
 	host := u.Hostname()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, &Error{Kind: KindCanceled, URL: u.String(), Err: err}
+	}
+	if Stopping(ctx) {
+		return nil, nil, &Error{Kind: KindCanceled, URL: u.String(), Err: ErrStopping}
+	}
 	if until, ok := c.cool.active(host); ok {
 		return nil, nil, &Error{Kind: KindCoolingDown, URL: u.String(), Until: until, Err: fmt.Errorf("host %s is cooling down", normHost(host))}
 	}
@@ -226,6 +232,9 @@ func (c *Client) get(ctx context.Context, hc *http.Client, u *url.URL, accept st
 func (c *Client) classify(ctx context.Context, u *url.URL, err error) error {
 	if ctx.Err() != nil {
 		return &Error{Kind: KindCanceled, URL: u.String(), Err: ctx.Err()}
+	}
+	if errors.Is(err, ErrStopping) {
+		return &Error{Kind: KindCanceled, URL: u.String(), Err: ErrStopping}
 	}
 	var uerr *url.Error
 	if errors.As(err, &uerr) {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,6 +31,15 @@ type Service struct {
 	Stdin   io.Reader // for the target "-"
 	Log     *slog.Logger
 	Now     func() time.Time // nil: time.Now
+	// Grace bounds how long a capture goes on after its context is
+	// cancelled (a stop): the request in flight may finish, no new one
+	// starts, and what was read is recorded. 0: fetcher.DefaultGrace.
+	Grace time.Duration
+	// Progress, when set, hears what a capture is doing (a terminal
+	// display); it must return quickly.
+	Progress func(Progress)
+
+	health hostHealth
 }
 
 // Options name the article behind a saved page that lacks its identity.
@@ -49,6 +59,10 @@ type Result struct {
 	Biz         string
 	Err         error
 	CoolingDown bool // not fetched: the host is cooling down after a block
+	Images      int  // body images of the article
+	// ImagesMissing are images not saved (pending: the next ingest or
+	// recheck fetches them).
+	ImagesMissing int
 }
 
 // IsURL reports whether a target names a page on the web rather than a file.
@@ -61,6 +75,8 @@ func IsURL(target string) bool {
 // Ingest captures one target: a URL, a file path or "-". It never panics on
 // bad input; every outcome, failures included, comes back in the Result.
 func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result {
+	ctx, finish := fetcher.Finish(ctx, s.Grace)
+	defer finish()
 	res := Result{Target: target}
 	in, err := s.read(ctx, target, opt)
 	if err != nil {
@@ -110,8 +126,19 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 		in.Markdown = extractor.Render(doc.Article)
 		in.Stripped = doc.Article.Stripped
 		res.Related = doc.Article.Meta.Related
-		if s.Images && s.Fetcher != nil {
-			in.Images, in.ImageErrors = s.images(ctx, articleKey(in), doc.Article.Images)
+		var local *localImages
+		if !IsURL(target) {
+			dir := ""
+			if target != "-" {
+				dir = filepath.Dir(target)
+			}
+			local = scanLocalImages(in.Capture.Raw, dir)
+		}
+		imgs := s.images(ctx, target, articleKey(in), doc.Article.Images, local)
+		in.Images, in.ImageErrors = imgs.refs, imgs.errs
+		res.Images, res.ImagesMissing = imgs.total, len(imgs.errs)
+		if line := imgs.summary(); line != "" {
+			s.log().Warn(line, "target", target)
 		}
 	}
 	res.Biz = doc.ID.Biz
@@ -135,6 +162,7 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 		}
 		// The canonical link, not the argument: it has a scheme (https),
 		// no tracking parameters and no fragment.
+		s.progress(Progress{Target: target, Stage: "page", URL: l.Canon})
 		capt, err := s.Fetcher.Page(ctx, l.Canon)
 		if err != nil {
 			return &archive.Input{Capture: model.Capture{Target: target, SourceURL: l.Canon, FetchedAt: now()}, Link: link}, err
@@ -196,41 +224,6 @@ func (s *Service) record(in *archive.Input, res Result) Result {
 		res.Err = &StateError{State: in.Doc.State, Reason: in.Doc.Reason}
 	}
 	return res
-}
-
-// images downloads each image of an article into the archive, once: images
-// an earlier capture stored are not requested again. A failed image is
-// recorded, never fatal.
-func (s *Service) images(ctx context.Context, key model.Key, urls []string) (map[string]string, map[string]string) {
-	known, err := s.Archive.ImageRefs(key)
-	if err != nil {
-		s.log().Warn("stored images unknown; downloading all", "key", key, "err", err)
-	}
-	refs := map[string]string{}
-	var errs map[string]string
-	for _, u := range urls {
-		if ref, ok := known[u]; ok {
-			refs[u] = ref
-			continue
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		data, _, err := s.Fetcher.Image(ctx, u)
-		if err == nil {
-			var ref string
-			if ref, err = s.Archive.PutBlob(data); err == nil {
-				refs[u] = ref
-				continue
-			}
-		}
-		if errs == nil {
-			errs = map[string]string{}
-		}
-		errs[u] = err.Error()
-		s.log().Warn("image not saved", "url", u, "err", err)
-	}
-	return refs, errs
 }
 
 func (s *Service) log() *slog.Logger {

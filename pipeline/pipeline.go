@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"wxarchive/config"
+	"wxarchive/fetcher"
 	"wxarchive/model"
 )
 
@@ -69,9 +70,12 @@ type Pipeline struct {
 	CoolingDown func(error) bool
 	Now         func() time.Time // nil: time.Now
 	Log         *slog.Logger     // nil: discard
-	// ArticleTimeout bounds one capture, which runs on a context that a
-	// stop does not cancel so it is recorded whole; 0: 5 minutes.
+	// ArticleTimeout bounds one capture; 0: 5 minutes.
 	ArticleTimeout time.Duration
+	// Grace bounds how long the capture in flight at a stop (ctx
+	// cancelled: SIGINT, SIGTERM) may go on to be recorded; it starts no
+	// new request meanwhile (see fetcher.Finish). 0: fetcher.DefaultGrace.
+	Grace time.Duration
 }
 
 // LockError is returned by RunOnce when the archive lock cannot be taken,
@@ -235,14 +239,18 @@ func hostOf(u string) string {
 	return ""
 }
 
-// capture ingests one URL on a context a stop does not cancel, so the
-// article is recorded whole. It marks the host stopped when it cools down.
+// capture ingests one URL on a context a stop does not cancel at once:
+// the request in flight finishes within the grace, no new one starts, and
+// the article is recorded with what it has. It marks the host stopped when
+// it cools down.
 func (ps *pass) capture(ctx context.Context, u string) Result {
 	timeout := ps.p.ArticleTimeout
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	fctx, finish := fetcher.Finish(ctx, ps.p.Grace)
+	defer finish()
+	cctx, cancel := context.WithTimeout(fctx, timeout)
 	defer cancel()
 	r := ps.p.Ingester.Ingest(cctx, u)
 	if r.Outcome == "" && !r.CoolingDown {
