@@ -47,8 +47,8 @@ type Schedule struct {
 type Fetch struct {
 	UserAgent string            `yaml:"user_agent"`
 	Timeout   Duration          `yaml:"timeout"`
-	MaxBody   int64             `yaml:"max_body"`
-	Hosts     map[string]Polite `yaml:"hosts"` // per host; "default" applies to the rest
+	MaxBody   int64             `yaml:"max_body"` // bytes; 0: the page size limit, model.MaxPageSize (also the most)
+	Hosts     map[string]Polite `yaml:"hosts"`    // per host; "default" applies to the rest
 }
 
 // Polite is the politeness rule for one host. Fields left out (zero) take

@@ -21,7 +21,7 @@ const (
 	DefaultUserAgent      = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 	DefaultConnectTimeout = 10 * time.Second
 	DefaultTimeout        = 60 * time.Second
-	DefaultMaxBody        = 16 << 20
+	DefaultMaxBody        = model.MaxPageSize
 	MaxRedirects          = 5
 )
 
@@ -30,7 +30,7 @@ type Config struct {
 	UserAgent      string            // default: a current desktop Chrome UA
 	ConnectTimeout time.Duration     // default 10s (dial and TLS handshake)
 	Timeout        time.Duration     // total per request attempt, body included; default 60s
-	MaxBody        int64             // default 16 MiB; larger → KindFailed, never truncated silently
+	MaxBody        int64             // default and most model.MaxPageSize (64 MiB); larger → KindFailed, never truncated silently
 	Hosts          map[string]Polite // per host politeness, over DefaultHosts; key "default" for hosts not listed
 	Cooldown       CooldownStore     // where cool-downs persist (the archive); may be nil
 	Clock          Clock             // nil → real clock
@@ -84,7 +84,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	if cfg.MaxBody <= 0 {
+	if cfg.MaxBody <= 0 || cfg.MaxBody > model.MaxPageSize {
 		cfg.MaxBody = DefaultMaxBody
 	}
 	if cfg.Clock == nil {
@@ -163,12 +163,13 @@ func (c *Client) Page(ctx context.Context, rawURL string) (*model.Capture, error
 	}
 	c.cool.success(u.Hostname())
 	return &model.Capture{
-		Target:     rawURL,
-		SourceURL:  u.String(),
-		FinalURL:   resp.Request.URL.String(),
-		HTTPStatus: resp.StatusCode,
-		FetchedAt:  c.clock.Now(),
-		Raw:        body,
+		Target:      rawURL,
+		SourceURL:   u.String(),
+		FinalURL:    resp.Request.URL.String(),
+		HTTPStatus:  resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		FetchedAt:   c.clock.Now(),
+		Raw:         body,
 	}, nil
 }
 

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,8 +19,9 @@ import (
 	"wxarchive/model"
 )
 
-// MaxFileSize caps a saved page read from a file or stdin.
-const MaxFileSize = 64 << 20
+// MaxFileSize caps a saved page read from a file or stdin: the one page
+// size limit, model.MaxPageSize.
+const MaxFileSize = model.MaxPageSize
 
 // Service captures targets into an archive. The caller holds the archive's
 // writer lock for as long as it calls Ingest.
@@ -105,7 +107,8 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 		return s.record(in, res)
 	}
 
-	doc, err := extractor.Extract(in.Capture.Raw, extractor.Options{SourceURL: firstNonEmpty(opt.URL, in.Capture.FinalURL, in.Capture.SourceURL), Rules: s.Rules})
+	doc, err := extractor.Extract(in.Capture.Raw, extractor.Options{SourceURL: firstNonEmpty(opt.URL, in.Capture.FinalURL, in.Capture.SourceURL),
+		Rules: s.Rules, ContentType: in.Capture.ContentType})
 	if err != nil {
 		res.Err, res.Outcome = err, model.OutcomeFailed
 		in.Err = err
@@ -185,17 +188,36 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 		defer f.Close()
 		r = f
 	}
-	raw, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	raw, err := ReadPage(r, name)
 	if err != nil {
-		return nil, fmt.Errorf("ingest: read %s: %w", name, err)
-	}
-	if len(raw) > MaxFileSize {
-		return nil, fmt.Errorf("ingest: %s: larger than %d MiB, not a saved page", name, MaxFileSize>>20)
+		return nil, err
 	}
 	return &archive.Input{
 		Capture: model.Capture{Target: target, SourceURL: opt.URL, FetchedAt: now(), Raw: raw},
 		Link:    opt.URL,
 	}, nil
+}
+
+// ReadPage reads a saved page of at most MaxFileSize bytes from r (a file
+// or stdin, named name in errors); a larger one is refused without being
+// read whole.
+func ReadPage(r io.Reader, name string) ([]byte, error) {
+	var buf bytes.Buffer
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			if fi.Size() > MaxFileSize {
+				return nil, fmt.Errorf("ingest: %s: larger than %d MiB, not a saved page", name, MaxFileSize>>20)
+			}
+			buf.Grow(int(fi.Size()) + bytes.MinRead)
+		}
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, MaxFileSize+1)); err != nil {
+		return nil, fmt.Errorf("ingest: read %s: %w", name, err)
+	}
+	if buf.Len() > MaxFileSize {
+		return nil, fmt.Errorf("ingest: %s: larger than %d MiB, not a saved page", name, MaxFileSize>>20)
+	}
+	return buf.Bytes(), nil
 }
 
 // recordable reports whether a failed capture can be attributed to an

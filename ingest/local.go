@@ -33,12 +33,19 @@ type localImages struct {
 // the page was read from ("" when it came from stdin).
 func scanLocalImages(raw []byte, dir string) *localImages {
 	l := &localImages{dir: dir, bySrc: map[string]string{}}
-	z := html.NewTokenizer(bytes.NewReader(raw))
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			return l
+	// Only the <img> tags are read, each with a tokenizer of its own: a
+	// saved page is mostly scripts, styles and inline data, not worth
+	// tokenizing whole. A tag found inside a comment or script only adds
+	// an entry no extracted image asks for.
+	for i := 0; i < len(raw); {
+		j := indexFoldImg(raw[i:])
+		if j < 0 {
+			break
 		}
+		i += j
+		z := html.NewTokenizer(bytes.NewReader(raw[i:]))
+		i += 4
+		tt := z.Next()
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
 			continue
 		}
@@ -68,6 +75,22 @@ func scanLocalImages(raw []byte, dir string) *localImages {
 				l.bySrc[k] = src
 			}
 		}
+	}
+	return l
+}
+
+// indexFoldImg is the index of the first "<img" in b, in any case.
+func indexFoldImg(b []byte) int {
+	for off := 0; ; {
+		j := bytes.IndexByte(b[off:], '<')
+		if j < 0 || off+j+4 > len(b) {
+			return -1
+		}
+		k := off + j
+		if bytes.EqualFold(b[k+1:k+4], []byte("img")) {
+			return k
+		}
+		off = k + 1
 	}
 }
 

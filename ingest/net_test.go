@@ -2,7 +2,11 @@ package ingest
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"wxarchive/fetcher"
 	"wxarchive/internal/fakewx"
@@ -45,5 +49,32 @@ func TestIngestURLWithoutScheme(t *testing.T) {
 		if r.URI != "/s/abc" || !r.TLS {
 			t.Errorf("requested %s (tls %v), want the canonical https://mp.weixin.qq.com/s/abc", r.URI, r.TLS)
 		}
+	}
+}
+
+// TestIngestGBKPage: a page served as GBK (said by the HTTP header only)
+// is decoded, and its raw snapshot kept as served (issue 10 §19).
+func TestIngestGBKPage(t *testing.T) {
+	s, srv := newNetService(t, nil)
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(imagePage(0, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gbk = strings.Replace(gbk, `<meta charset="utf-8">`, "", 1)
+	srv.Handle(pageURL(), func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=GBK")
+		w.Write([]byte(gbk))
+	})
+	r := s.Ingest(context.Background(), pageURL(), Options{})
+	if r.Err != nil || r.Outcome != model.OutcomeCreated || r.Title != "图片测试文章" {
+		t.Fatalf("%+v", r)
+	}
+	caps, err := s.Archive.Captures(r.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := s.Archive.Raw(caps[0].RawSHA)
+	if err != nil || string(raw) != gbk {
+		t.Errorf("raw snapshot is not the page as served: %v", err)
 	}
 }
