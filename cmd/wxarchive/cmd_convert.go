@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -8,7 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"wxarchive/extractor"
+	"wxarchive/internal/parallel"
 	"wxarchive/model"
 )
 
@@ -34,42 +38,101 @@ func (e *StateError) Error() string {
 	return fmt.Sprintf("%s: not an article (page state %s): %s", e.File, e.State, e.Reason)
 }
 
-func cmdConvert(ctx context.Context, e *env, args []string) int {
+func newConvertCmd(e *env) *cobra.Command {
 	var o convertOptions
-	fs := newFlags(e, "convert", "FILE|- ...")
-	fs.StringVar(&o.out, "out", "", "write `DIR`/<name>.md per input instead of printing")
-	fs.BoolVar(&o.explain, "explain", false, "list stripped promotional blocks on stderr")
-	fs.StringVar(&o.url, "url", "", "source `URL` of the page, used when the page does not name itself")
-	files, err := parseFlags(fs, args)
-	if err != nil {
-		return usageErr(e, "convert", err)
+	c := &cobra.Command{
+		Use:   "convert FILE|- ...",
+		Short: "Convert saved pages to Markdown with front matter (archive untouched)",
+		Long: `Convert pages saved from a browser (or - for stdin) to Markdown with YAML front matter,
+printed on stdout, or written to DIR/<name>.md with --out. The archive is not touched.
+
+With --out, two inputs of the same name get distinct files (page.md, page-2.md); a file left
+in DIR by an earlier run is replaced.`,
+		Example: `  wxarchive convert page.html
+  wxarchive convert --out md/ saved/*.html --explain`,
+		RunE: action(func(cmd *cobra.Command, files []string) error {
+			if len(files) == 0 {
+				return usageErrorf("give at least one FILE or -")
+			}
+			return e.runConvertAll(cmd.Context(), o, files)
+		}),
 	}
-	if len(files) == 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	if o.out != "" {
-		if err := os.MkdirAll(o.out, 0o755); err != nil {
-			fmt.Fprintf(e.stderr, "wxarchive convert: %v\n", err)
-			return exitFail
-		}
-	}
-	code := exitOK
-	for _, f := range files {
-		if ctx.Err() != nil {
-			fmt.Fprintf(e.stderr, "wxarchive convert: %v\n", ctx.Err())
-			return exitFail
-		}
-		if err := runConvert(e, o, f); err != nil {
-			fmt.Fprintf(e.stderr, "wxarchive convert: %v\n", err)
-			code = exitFail
-		}
-	}
-	return code
+	f := c.Flags()
+	f.StringVar(&o.out, "out", "", "write `DIR`/<name>.md per input instead of printing")
+	f.BoolVar(&o.explain, "explain", false, "list stripped promotional blocks on stderr")
+	f.StringVar(&o.url, "url", "", "source `URL` of the page, used when the page does not name itself")
+	return c
 }
 
-// runConvert converts one file ("-" is stdin).
-func runConvert(e *env, o convertOptions, file string) error {
+func (e *env) runConvertAll(ctx context.Context, o convertOptions, files []string) error {
+	if o.out != "" {
+		if err := os.MkdirAll(o.out, 0o755); err != nil {
+			return err
+		}
+	}
+	names := outNames(files)
+	failed := 0
+	// Pages are extracted on every core; what each one prints comes out in
+	// the order of the files.
+	err := parallel.OrderedMap(ctx, len(files), parallel.Workers(), func(i int) convertResult {
+		return convertOne(e, o, files[i], names[i])
+	}, func(i int, r convertResult) error {
+		e.stderr.Write(r.notes.Bytes())
+		if r.err != nil {
+			fmt.Fprintf(e.stderr, "wxarchive convert: %v\n", r.err)
+			failed++
+			return nil
+		}
+		if o.out == "" {
+			_, err := e.stdout.Write(r.md)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if failed > 0 {
+		if len(files) > 1 {
+			fmt.Fprintf(e.stderr, "wxarchive convert: %d of %s failed\n", failed, plural(len(files), "file"))
+		}
+		return exitCode(exitFail)
+	}
+	return nil
+}
+
+// convertResult is what converting one file gave: the Markdown (when not
+// written to a file), what to say on stderr, or the error.
+type convertResult struct {
+	md    []byte
+	notes bytes.Buffer
+	err   error
+}
+
+// outNames gives each input its output file name: the base name with .md,
+// made unique within the run ("page.md", "page-2.md") so no output
+// overwrites another.
+func outNames(files []string) []string {
+	used := map[string]bool{}
+	out := make([]string, len(files))
+	for i, f := range files {
+		base := "stdin"
+		if f != "-" {
+			base = strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
+		}
+		name := base + ".md"
+		for n := 2; used[strings.ToLower(name)]; n++ {
+			name = fmt.Sprintf("%s-%d.md", base, n)
+		}
+		used[strings.ToLower(name)] = true
+		out[i] = name
+	}
+	return out
+}
+
+// convertOne converts one file ("-" is stdin), writing DIR/outName with
+// --out, else returning the Markdown.
+func convertOne(e *env, o convertOptions, file, outName string) (r convertResult) {
 	var raw []byte
 	var err error
 	if file == "-" {
@@ -78,38 +141,39 @@ func runConvert(e *env, o convertOptions, file string) error {
 		raw, err = readLimited(file)
 	}
 	if err != nil {
-		return fmt.Errorf("read %s: %w", file, err)
+		r.err = fmt.Errorf("read %s: %w", file, err)
+		return r
 	}
 	doc, err := extractor.Extract(raw, extractor.Options{SourceURL: o.url})
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		r.err = fmt.Errorf("%s: %w", file, err)
+		return r
 	}
 	if doc.State != model.StateArticle || doc.Article == nil {
-		return &StateError{File: file, State: doc.State, Reason: doc.Reason}
+		r.err = &StateError{File: file, State: doc.State, Reason: doc.Reason}
+		return r
 	}
 	if o.explain {
 		for _, s := range doc.Article.Stripped {
-			fmt.Fprintf(e.stderr, "%s: stripped [%s] %s\n", file, s.Rule, s.Text)
+			fmt.Fprintf(&r.notes, "%s: stripped [%s] %s\n", file, s.Rule, s.Text)
 		}
 		if len(doc.Article.Stripped) == 0 {
-			fmt.Fprintf(e.stderr, "%s: nothing stripped\n", file)
+			fmt.Fprintf(&r.notes, "%s: nothing stripped\n", file)
 		}
 	}
 	out := extractor.Render(doc.Article)
 	if o.out == "" {
-		_, err := e.stdout.Write(out)
-		return err
+		r.md = out
+		return r
 	}
-	name := "stdin"
-	if file != "-" {
-		name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	dst := filepath.Join(o.out, outName)
+	if want := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + ".md"; file != "-" && outName != want {
+		fmt.Fprintf(&r.notes, "wxarchive convert: %s: written as %s (another input is also named %s)\n", file, dst, want)
 	}
-	dst := filepath.Join(o.out, name+".md")
-	if err := writeFileAtomic(dst, out); err != nil {
-		return err
+	if r.err = writeFileAtomic(dst, out); r.err == nil {
+		e.log.Debug("converted", "file", file, "out", dst)
 	}
-	e.log.Debug("converted", "file", file, "out", dst)
-	return nil
+	return r
 }
 
 func readLimited(file string) ([]byte, error) {
