@@ -68,6 +68,9 @@ type Sources struct {
 	URLFiles []string `yaml:"url_files"`
 	Feeds    []string `yaml:"feeds"`
 	Albums   []string `yaml:"albums"`
+	// Saved are inbox folders of pages saved from a browser, ingested
+	// each pass (see pipeline's inbox).
+	Saved []string `yaml:"saved"`
 }
 
 // Follow is following linked posts (related) of archived articles.

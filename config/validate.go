@@ -286,6 +286,11 @@ func (c *Config) Validate() error {
 			bad(fmt.Sprintf("sources.url_files[%d]", i), "must not be empty")
 		}
 	}
+	for i, d := range c.Sources.Saved {
+		if strings.TrimSpace(d) == "" {
+			bad(fmt.Sprintf("sources.saved[%d]", i), "must not be empty")
+		}
+	}
 	for i, fd := range c.Sources.Feeds {
 		f := fmt.Sprintf("sources.feeds[%d]", i)
 		if strings.TrimSpace(fd) == "" {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"time"
 
@@ -44,6 +45,9 @@ type Result struct {
 	Related     []model.Related
 	CoolingDown bool // not fetched: the host is cooling down
 	Err         error
+	// NotPage: the (saved) input is not a WeChat article page at all.
+	NotPage bool
+	Path    string // readable Markdown of the article, relative to the archive
 }
 
 // Ingester captures one article URL and records it in the archive.
@@ -61,8 +65,9 @@ type Pipeline struct {
 	Config   *config.Config
 	Store    Store
 	Ingester Ingester
-	Pages    PageFetcher  // for albums; nil: albums are skipped
-	HTTP     *http.Client // for feeds; nil: NewFeedClient(Config.Fetch, Config.Sources.Feeds)
+	Pages    PageFetcher   // for albums; nil: albums are skipped
+	Saved    SavedIngester // for sources.saved; nil: the inbox is skipped
+	HTTP     *http.Client  // for feeds; nil: NewFeedClient(Config.Fetch, Config.Sources.Feeds)
 	// Lock takes the archive lock for the pass; nil: no locking.
 	Lock func() (unlock func(), err error)
 	// CoolingDown reports whether a PageFetcher error means the host is
@@ -92,6 +97,7 @@ type pass struct {
 	log      *slog.Logger
 	q        *Queue
 	archived map[model.Key]Article
+	in       *inboxMemory
 	stopped  map[string]bool // hosts cooling down
 	accounts map[string]int  // pages fetched per account (__biz) this pass
 	follows  int             // follow items queued this pass
@@ -130,7 +136,11 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("pipeline: list archive: %w", err)
 	}
-	ps := &pass{p: p, log: log, q: q, archived: map[model.Key]Article{}, stopped: map[string]bool{}, accounts: map[string]int{}}
+	in, err := loadInbox(p.Store)
+	if err != nil {
+		return Summary{}, err
+	}
+	ps := &pass{p: p, log: log, q: q, in: in, archived: map[model.Key]Article{}, stopped: map[string]bool{}, accounts: map[string]int{}}
 	ps.sum.Started = start
 	for _, a := range list {
 		ps.archived[a.Key] = a
@@ -140,6 +150,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Key < list[j].Key })
 
+	ps.inbox(ctx) // local files first: no network
 	ps.discover(ctx)
 	ps.followArchived(list)
 	if err := q.save(p.Store); err != nil {
@@ -272,6 +283,7 @@ func (ps *pass) capture(ctx context.Context, u string) Result {
 	}
 	ps.sum.Fetched++
 	ps.sum.count(r.Outcome)
+	ps.written(r)
 	return r
 }
 
@@ -346,6 +358,16 @@ func (ps *pass) recheck(ctx context.Context, list []Article) error {
 	s := Schedule{Every: time.Duration(rc.Every)}
 	for _, d := range rc.After {
 		s.After = append(s.After, time.Duration(d))
+	}
+	// A page ingested from the inbox counts as a capture attempt: it is
+	// not due again at once.
+	if at := ps.in.ingested(); len(at) > 0 {
+		list = slices.Clone(list)
+		for i, a := range list {
+			if t, ok := at[a.Key]; ok && t.After(a.LastCapture) {
+				list[i].LastCapture = t
+			}
+		}
 	}
 	due := s.Due(list, ps.p.now(), rc.MaxPerRun)
 	for _, a := range due {

@@ -31,6 +31,8 @@ type Summary struct {
 	Queued      int           `json:"queued"`  // items left in the queue
 	SourceErrs  int           `json:"source_errors"`
 	Interrupted bool          `json:"interrupted,omitempty"`
+	Inbox       int           `json:"inbox,omitempty"`   // saved pages ingested from sources.saved
+	Written     []string      `json:"written,omitempty"` // articles created or changed (readable paths, relative to the archive)
 }
 
 func (s *Summary) count(o model.Outcome) {
@@ -59,6 +61,9 @@ func (s Summary) String() string {
 		s.Discovered, s.Fetched, s.Created, s.Updated, s.Unchanged, s.Deleted, s.Unavailable, s.Blocked, s.Failed, s.Skipped, s.Dropped, s.Queued, s.Duration.Round(time.Millisecond))
 	if s.SourceErrs > 0 {
 		fmt.Fprintf(&b, " source_errors=%d", s.SourceErrs)
+	}
+	if s.Inbox > 0 {
+		fmt.Fprintf(&b, " inbox=%d", s.Inbox)
 	}
 	if s.Interrupted {
 		b.WriteString(" interrupted")

@@ -43,13 +43,13 @@ func watchSignals(ch <-chan os.Signal, done <-chan struct{}, cancel func(), stde
 	select {
 	case sig := <-ch:
 		fmt.Fprintln(stderr, "wxarchive: quitting now")
-		exit(exitCode(sig))
+		exit(signalExitCode(sig))
 	case <-done:
 	}
 }
 
-// exitCode is the shell's code for death by sig: 128 + its number.
-func exitCode(sig os.Signal) int {
+// signalExitCode is the shell's code for death by sig: 128 + its number.
+func signalExitCode(sig os.Signal) int {
 	if s, ok := sig.(syscall.Signal); ok {
 		return 128 + int(s)
 	}
