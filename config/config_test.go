@@ -161,3 +161,15 @@ func TestPoliteZeroIsNotUnset(t *testing.T) {
 		t.Errorf("fields left out are set: %+v", p)
 	}
 }
+
+// TestTemplate: what `wxarchive init` writes is a valid configuration
+// with an inbox.
+func TestTemplate(t *testing.T) {
+	c, err := Parse(Template())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Sources.Saved) != 1 || c.Sources.Saved[0] != TemplateInbox || c.Archive.Dir != "./archive" || len(c.Sources.URLs) != 0 {
+		t.Errorf("%+v", c.Sources)
+	}
+}

@@ -61,6 +61,7 @@ type Result struct {
 	Biz         string
 	Err         error
 	CoolingDown bool // not fetched: the host is cooling down after a block
+	NotPage     bool // the input is not a WeChat article page at all (a saved file of something else)
 	Images      int  // body images of the article
 	// ImagesMissing are images not saved (pending: the next ingest or
 	// recheck fetches them).
@@ -111,6 +112,7 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 		Rules: s.Rules, ContentType: in.Capture.ContentType})
 	if err != nil {
 		res.Err, res.Outcome = err, model.OutcomeFailed
+		res.NotPage = errors.Is(err, extractor.ErrNotHTML) || errors.Is(err, extractor.ErrEmpty)
 		in.Err = err
 		if !s.recordable(in) {
 			return res
@@ -227,6 +229,7 @@ func (s *Service) recordable(in *archive.Input) bool { return articleKey(in) != 
 func (s *Service) record(in *archive.Input, res Result) Result {
 	r, err := s.Archive.Record(*in)
 	if errors.Is(err, archive.ErrNoIdentity) {
+		res.NotPage = true
 		err = fmt.Errorf("%w; name the article with --url", err)
 	}
 	if err != nil {
