@@ -5,6 +5,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/gif" // image.DecodeConfig of the formats pages use
+	_ "image/jpeg"
+	_ "image/png"
 	"io"
 	"net/http"
 	"net/url"
@@ -149,10 +153,17 @@ func (l *localImages) load(u string) ([]byte, error) {
 	if !ok {
 		return nil, errNotLocal
 	}
+	var data []byte
+	var err error
 	if strings.HasPrefix(src, "data:") {
-		return decodeDataImage(src)
+		data, err = decodeDataImage(src)
+	} else {
+		data, err = readLocalImage(filepath.Join(l.dir, filepath.FromSlash(localPath(src))))
 	}
-	return readLocalImage(filepath.Join(l.dir, filepath.FromSlash(localPath(src))))
+	if err == nil && placeholder(data) {
+		return nil, errNotLocal
+	}
+	return data, err
 }
 
 // readLocalImage reads a regular file (not a link) of at most maxImage
@@ -232,4 +243,12 @@ func isImage(data []byte) bool {
 		return true
 	}
 	return false
+}
+
+// placeholder reports a lazy-loading stand-in: a browser saves an image it
+// had not loaded yet with the page's 1×1 placeholder (a data: URI) as src.
+// Such a copy is not the image: the image is fetched instead.
+func placeholder(data []byte) bool {
+	c, _, err := image.DecodeConfig(bytes.NewReader(data))
+	return err == nil && c.Width <= 2 && c.Height <= 2
 }

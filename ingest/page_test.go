@@ -1,7 +1,10 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/png"
 	"strings"
 )
 
@@ -50,7 +53,22 @@ func pageURL() string {
 	return "https://mp.weixin.qq.com/s?__biz=" + strings.ReplaceAll(testBiz, "=", "%3D") + "&mid=" + testMid + "&idx=1&sn=0123456789abcdef"
 }
 
-// pngBytes is a valid tiny PNG, different for each i.
+// pngBytes is a valid 8×8 PNG, different for each i.
 func pngBytes(i int) []byte {
-	return append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"), []byte(fmt.Sprint(i))...)
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for p := range img.Pix {
+		img.Pix[p] = byte(i*37 + p)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// pixelPNG is the 1×1 placeholder pages show before an image loads.
+func pixelPNG() []byte {
+	var b bytes.Buffer
+	png.Encode(&b, image.NewRGBA(image.Rect(0, 0, 1, 1)))
+	return b.Bytes()
 }
