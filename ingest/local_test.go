@@ -31,14 +31,14 @@ func TestSavedPageLocalImages(t *testing.T) {
 	os.Symlink(filepath.Join(dir, "secret.png"), filepath.Join(files, "link"))
 	data := func(b []byte) string { return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b) }
 	srcs := []string{
-		0: "./文章_files/640",             // complete save
+		0: "./文章_files/640",                  // complete save
 		1: "%E6%96%87%E7%AB%A0_files/640(1)", // escaped, without ./
-		2: data(pngBytes(2)),               // SingleFile
-		3: data(pixelPNG()),                // not loaded when saved: placeholder
-		4: "./文章_files/notes.txt",         // not an image
-		5: "../secret.png",                 // out of the folder
-		6: "./文章_files/link",              // a link out
-		7: "",                              // HTML only
+		2: data(pngBytes(2)),                 // SingleFile
+		3: data(pixelPNG()),                  // not loaded when saved: placeholder
+		4: "./文章_files/notes.txt",            // not an image
+		5: "../secret.png",                   // out of the folder
+		6: "./文章_files/link",                 // a link out
+		7: "",                                // HTML only
 	}
 	page := filepath.Join(dir, "文章.html")
 	os.WriteFile(page, []byte(imagePage(len(srcs), func(i int) string { return srcs[i] })), 0o644)
