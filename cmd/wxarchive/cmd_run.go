@@ -61,6 +61,10 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 		return err
 	}
 	svc.Fetcher = fc
+	if tp := newTermProgress(e.stderr); tp != nil {
+		svc.Progress = tp.update
+		defer tp.stop()
+	}
 	p := &pipeline.Pipeline{
 		Config:   cfg,
 		Store:    runStore{a},
