@@ -30,9 +30,13 @@ type Summary struct {
 	Skipped     int           `json:"skipped"` // not fetched: host cooling down
 	Queued      int           `json:"queued"`  // items left in the queue
 	SourceErrs  int           `json:"source_errors"`
+	Listings    int           `json:"listings,omitempty"` // account listing pages requested (WeRead)
 	Interrupted bool          `json:"interrupted,omitempty"`
 	Inbox       int           `json:"inbox,omitempty"`   // saved pages ingested from sources.saved
 	Written     []string      `json:"written,omitempty"` // articles created or changed (readable paths, relative to the archive)
+	// Notes are lines the user must read (a WeRead login that expired),
+	// printed under the summary line.
+	Notes []string `json:"notes,omitempty"`
 }
 
 func (s *Summary) count(o model.Outcome) {
@@ -65,8 +69,14 @@ func (s Summary) String() string {
 	if s.Inbox > 0 {
 		fmt.Fprintf(&b, " inbox=%d", s.Inbox)
 	}
+	if s.Listings > 0 {
+		fmt.Fprintf(&b, " listings=%d", s.Listings)
+	}
 	if s.Interrupted {
 		b.WriteString(" interrupted")
+	}
+	for _, n := range s.Notes {
+		b.WriteString("\n" + n)
 	}
 	return b.String()
 }
