@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -175,6 +179,30 @@ func TestNormHost(t *testing.T) {
 	} {
 		if got := normHost(in); got != want {
 			t.Errorf("normHost(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestUnreachableClassified: a name that does not resolve and a refused
+// connection are not retried; a reset or a timeout is (issue 12).
+func TestUnreachableClassified(t *testing.T) {
+	notFound := &url.Error{Op: "Get", URL: "https://mmbiz.qpic.cn/a", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "mmbiz.qpic.cn", IsNotFound: true}}}
+	refused := &net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	reset := &net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
+	p := &polite{rand: func() float64 { return 0 }}
+	for _, tc := range []struct {
+		err    error
+		retry  bool
+		reason string
+	}{
+		{notFound, false, "host not found (offline?)"},
+		{refused, false, "connection refused"},
+		{reset, true, "connection reset"},
+		{context.DeadlineExceeded, true, "timed out"},
+	} {
+		_, retry := p.retry(context.Background(), nil, tc.err, 0, Polite{Backoff: time.Second})
+		if retry != tc.retry || NetReason(tc.err) != tc.reason {
+			t.Errorf("%v: retry %v, reason %q", tc.err, retry, NetReason(tc.err))
 		}
 	}
 }
