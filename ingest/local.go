@@ -98,8 +98,11 @@ func indexFoldImg(b []byte) int {
 	}
 }
 
-// imageKey names an image URL whatever its scheme and escaping: host,
-// path and the sorted, decoded query ("" for a URL that does not parse).
+// imageKey names an image URL whatever its scheme, escaping and display
+// parameters: on WeChat's image CDN the host and path (which name the
+// image; the query only says how to show it: wx_fmt, tp, wxfrom, …),
+// elsewhere host, path and the sorted, decoded query. "" for a URL that
+// does not parse.
 func imageKey(raw string) string {
 	if strings.HasPrefix(raw, "//") {
 		raw = "https:" + raw
@@ -108,8 +111,12 @@ func imageKey(raw string) string {
 	if err != nil || u.Host == "" {
 		return ""
 	}
+	host := strings.ToLower(u.Hostname())
+	if strings.HasSuffix(host, ".qpic.cn") || strings.HasSuffix(host, ".qlogo.cn") {
+		return host + u.Path
+	}
 	q, _ := url.ParseQuery(u.RawQuery)
-	return strings.ToLower(u.Host) + u.Path + "?" + q.Encode()
+	return host + u.Path + "?" + q.Encode()
 }
 
 // localPath turns the src of a saved page's image into a path relative to

@@ -33,7 +33,8 @@ func imagePage(n int, src func(i int) string) string {
 				s = ` src="` + v + `"`
 			}
 		}
-		fmt.Fprintf(&b, "<p>第 %d 张图：</p><p><img data-src=\"%s\" data-type=\"png\" data-w=\"640\"%s></p>\n", i+1, imageURL(i), s)
+		// As served: display parameters the extractor drops after wx_fmt.
+		fmt.Fprintf(&b, "<p>第 %d 张图：</p><p><img data-src=\"%s&amp;tp=webp&amp;wxfrom=5&amp;wx_lazy=1&amp;wx_co=1\" data-type=\"png\" data-w=\"640\"%s></p>\n", i+1, imageURL(i), s)
 	}
 	b.WriteString(`<p>全文完。</p></div></div>
 <script>var biz = "` + testBiz + `"; var mid = "` + testMid + `"; var idx = "1"; var sn = "0123456789abcdef";
