@@ -143,7 +143,7 @@ func TestCLIDidYouMean(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"lsit"}, `unknown command "lsit"; did you mean list?`},
+		{[]string{"lsts"}, `unknown command "lsts"; did you mean list?`}, // "lsit" is as close to init
 		{[]string{"shwo", "x"}, "did you mean show?"},
 		{[]string{"list", "--stat", "deleted"}, "unknown flag: --stat; did you mean --state?"},
 		{[]string{"show", "x", "--verison", "2"}, "did you mean --version?"},
