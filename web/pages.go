@@ -39,6 +39,13 @@ var funcs = template.FuncMap{
 		}
 		return t.In(cst).Format("2006-01-02 15:04")
 	},
+	"stamp": func(s string) string { // an RFC 3339 front matter date, for a reader
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return s
+		}
+		return t.In(cst).Format("2006-01-02 15:04")
+	},
 	"articleURL": func(k model.Key) string { return articlePath(k) },
 	"accountURL": func(biz string) string { return accountPath(biz) },
 	"stateLabel": func(s any) string { return stateLabel(model.State(fmt.Sprint(s))) },

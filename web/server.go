@@ -72,6 +72,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	static, _ := fs.Sub(assets, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(static)))
+	s.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		r.URL.Path = "/favicon.svg"
+		staticHandler(static).ServeHTTP(w, r)
+	})
 	s.mux.HandleFunc("GET /{$}", s.home)
 	s.mux.HandleFunc("GET /accounts/{biz}", s.account)
 	s.mux.HandleFunc("GET /a/{key}", s.article)
