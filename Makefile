@@ -4,6 +4,9 @@ BIN     ?= bin/wxarchive
 CONFIG  ?= pipeline.yaml
 BENCH   ?= .
 PKGS    ?= ./...
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+COMMIT  ?= $(shell c=$$(git rev-parse HEAD 2>/dev/null) && { git diff --quiet HEAD 2>/dev/null && echo $$c || echo $$c-dirty; })
+LDFLAGS ?= -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 .PHONY: help build test lint bench run fuzz clean
 
@@ -11,7 +14,7 @@ help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
 build: ## build bin/wxarchive
-	$(GO) build -o $(BIN) ./cmd/wxarchive
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/wxarchive
 
 test: ## run all tests with the race detector
 	$(GO) test -race -count=1 $(PKGS)

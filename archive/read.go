@@ -7,33 +7,10 @@ import (
 	"io/fs"
 	"path"
 	"sort"
-	"strings"
 	"time"
 
 	"wxarchive/model"
 )
-
-// Resolve turns a key or an article URL (canonical, long with tracking
-// parameters, or short) into the key of an archived article, following
-// short-link aliases. ErrNotFound when nothing is archived under it.
-func (a *Archive) Resolve(keyOrURL string) (model.Key, error) {
-	s := strings.TrimSpace(keyOrURL)
-	k := model.Key(s)
-	if strings.Contains(s, "/") || strings.Contains(s, "?") {
-		l, err := model.ParseLink(s)
-		if err != nil {
-			return "", fmt.Errorf("archive: resolve %q: %w", s, err)
-		}
-		if k = l.Key(); k == "" {
-			return "", fmt.Errorf("archive: resolve %q: not an article link: %w", s, ErrNotFound)
-		}
-	}
-	h, err := a.resolveHead(k)
-	if err != nil {
-		return "", err
-	}
-	return h.Key, nil
-}
 
 // resolveHead loads the head of k, following an alias.
 func (a *Archive) resolveHead(k model.Key) (*head, error) {

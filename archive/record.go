@@ -179,6 +179,13 @@ func identify(in Input) (key, short model.Key, err error) {
 		}
 	}
 	if in.Doc != nil && in.Doc.ID.Complete() {
+		if short == "" && in.Doc.ShortLink != "" {
+			// The page names its own short link: remember it as an alias,
+			// so the article is found by either.
+			if l, err := model.ParseLink(in.Doc.ShortLink); err == nil && l.Kind == model.KindShort {
+				short = l.Key()
+			}
+		}
 		return in.Doc.ID.Key(), short, nil
 	}
 	if linkKey != "" {

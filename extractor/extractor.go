@@ -72,7 +72,7 @@ func extract(raw []byte, opts Options, parse func([]byte) (*html.Node, error)) (
 	if err != nil {
 		return nil, err
 	}
-	return &model.Document{State: model.StateArticle, ID: id, Article: a}, nil
+	return &model.Document{State: model.StateArticle, ID: id, Article: a, ShortLink: p.shortLink()}, nil
 }
 
 // checkInput rejects garbage before parsing: empty, too large, binary, or

@@ -77,6 +77,18 @@ func (p *page) pageLinks() []string {
 	return out
 }
 
+// shortLink is the short link /s/<token> the page gives for itself (its
+// msg_link or og:url), canonical, or "".
+func (p *page) shortLink() string {
+	cands := []string{p.vars.get("msg_link"), p.vars.get("link"), p.metaContent("og:url", "twitter:url")}
+	for _, c := range cands {
+		if l, err := model.ParseLink(c); err == nil && l.Kind == model.KindShort {
+			return l.Canon
+		}
+	}
+	return ""
+}
+
 // identity collects (biz, mid, idx, sn) from script values, then from the
 // links the page names for itself, then from data-biz attributes.
 func (p *page) identity() model.ID {

@@ -8,6 +8,10 @@ type Document struct {
 	Reason  string   // the page's own words for a non-article state
 	ID      ID       // identity found in the page (may be partial or empty)
 	Article *Article // nil unless State == StateArticle
+
+	// ShortLink is the page's own short link (https://mp.weixin.qq.com/s/<token>,
+	// from its msg_link or og:url) when it names one: an alias of the article.
+	ShortLink string
 }
 
 // Article is one extracted article: metadata, Markdown body and the audit

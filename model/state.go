@@ -17,6 +17,12 @@ const (
 	StateTruncated   State = "truncated"    // the page was cut off before its body: a failed capture
 )
 
+// States lists every state, in the order of their declaration.
+func States() []State {
+	return []State{StateArticle, StateDeleted, StateViolation, StateAccountGone, StateUnavailable,
+		StateVerify, StateRateLimited, StateExpired, StateParamError, StateNotArticle, StateTruncated}
+}
+
 // Blocked reports whether the state means WeChat refused us (the host must
 // cool down).
 func (s State) Blocked() bool { return s == StateVerify || s == StateRateLimited }

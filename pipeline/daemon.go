@@ -24,11 +24,12 @@ var _ Scheduler = (*cron.Cron)(nil)
 // Daemon runs passes on a cron schedule until its context is cancelled.
 type Daemon struct {
 	Pipeline   *Pipeline
-	Spec       string         // standard 5-field cron expression or @descriptor
-	Location   *time.Location // nil: Asia/Shanghai (UTC+8)
-	StartDelay time.Duration  // each pass waits a random time in [0, StartDelay)
-	Out        io.Writer      // summary lines; nil: discard
-	Log        *slog.Logger   // nil: discard
+	Spec       string               // standard 5-field cron expression or @descriptor
+	Location   *time.Location       // nil: Asia/Shanghai (UTC+8)
+	StartDelay time.Duration        // each pass waits a random time in [0, StartDelay)
+	Out        io.Writer            // summary lines; nil: discard
+	Format     func(Summary) string // a summary as a line of Out; nil: Summary.String
+	Log        *slog.Logger         // nil: discard
 
 	// Hooks for tests; nil: the real ones.
 	NewScheduler func(loc *time.Location) Scheduler
@@ -107,7 +108,11 @@ func (d *Daemon) pass(ctx context.Context) {
 		return
 	}
 	if d.Out != nil {
-		fmt.Fprintln(d.Out, sum.String())
+		line := sum.String()
+		if d.Format != nil {
+			line = d.Format(sum)
+		}
+		fmt.Fprintln(d.Out, line)
 	}
 }
 

@@ -3,49 +3,34 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"sort"
+	"path/filepath"
 	"strings"
 
+	"github.com/spf13/cobra"
+
+	"wxarchive/archive"
 	"wxarchive/config"
 )
 
-// Exit codes shared by every command.
+// Exit codes shared by every command (documented in the README).
 const (
 	exitOK    = 0
-	exitFail  = 1 // something failed (a target, a check)
+	exitFail  = 1 // something failed: a target, a check, the archive
 	exitUsage = 2 // bad arguments or configuration
 )
 
-// env is what every command gets: streams, logger and the global flags.
+// env is what every command gets: streams, the logger and the global flags.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	log            *slog.Logger
-}
+	getenv         func(string) string
 
-// command is one subcommand.
-type command struct {
-	summary string
-	run     func(ctx context.Context, e *env, args []string) int
-}
-
-func commands() map[string]command {
-	return map[string]command{
-		"convert":   {"convert saved pages to Markdown with front matter", cmdConvert},
-		"ingest":    {"fetch or read pages and archive them", cmdIngest},
-		"show":      {"print an archived version's Markdown", cmdShow},
-		"log":       {"list an article's captures and versions", cmdLog},
-		"list":      {"list archived articles", cmdList},
-		"diff":      {"diff two versions of an article", cmdDiff},
-		"verify":    {"re-hash every object and check every reference", cmdVerify},
-		"reextract": {"re-run extraction over stored raw snapshots", cmdReextract},
-		"run":       {"run the scheduled pipeline (pipeline.yaml)", cmdRun},
-	}
+	archive, config string // --archive, --config (persistent flags of the root)
 }
 
 // run is the whole program behind main, testable in-process.
@@ -54,102 +39,175 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if v := os.Getenv("WXARCHIVE_LOG"); v != "" {
 		_ = level.UnmarshalText([]byte(v))
 	}
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr,
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))}
-	cmds := commands()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stderr, cmds)
-		if len(args) == 0 {
-			return exitUsage
-		}
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteContextC(ctx)
+	return e.report(cmd, err)
+}
+
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "wxarchive",
+		Short: "Keep what you read on WeChat: versioned archives of official-account articles",
+		Long: `wxarchive archives WeChat official-account articles (mp.weixin.qq.com) as Markdown
+with YAML front matter, keeps every distinct version and every capture attempt, and never lets a
+deleted notice or a verification page replace a good copy.
+
+Results go to stdout, logs and progress to stderr (WXARCHIVE_LOG=debug for more).
+Exit status: 0 success, 1 something failed, 2 bad usage or configuration.`,
+		Version:       versionString(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		// Cobra suggests commands within this distance of a typo.
+		SuggestionsMinimumDistance: 2,
+	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	pf := root.PersistentFlags()
+	pf.StringVar(&e.archive, "archive", "", "archive `DIR` (default: archive.dir of pipeline.yaml, else ./archive)")
+	pf.StringVar(&e.config, "config", "", "configuration `FILE` (default ./pipeline.yaml when present)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError(suggestFlag(c, err))
+	})
+	root.AddGroup(&cobra.Group{ID: "archive", Title: "Archiving:"}, &cobra.Group{ID: "read", Title: "Reading the archive:"})
+	for _, c := range []*cobra.Command{newIngestCmd(e), newRunCmd(e), newConvertCmd(e), newReextractCmd(e)} {
+		c.GroupID = "archive"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{newListCmd(e), newShowCmd(e), newLogCmd(e), newDiffCmd(e), newVerifyCmd(e)} {
+		c.GroupID = "read"
+		root.AddCommand(c)
+	}
+	root.AddCommand(newVersionCmd(e))
+	return root
+}
+
+// exitError carries an exit code; the error (if any) has not been printed.
+type exitError struct {
+	code  int
+	err   error
+	usage bool // print the one-line usage hint after the message
+}
+
+func (x *exitError) Error() string {
+	if x.err == nil {
+		return fmt.Sprintf("exit %d", x.code)
+	}
+	return x.err.Error()
+}
+
+func (x *exitError) Unwrap() error { return x.err }
+
+// usageError is a bad invocation: exit 2 with a hint to --help.
+func usageError(err error) error { return &exitError{code: exitUsage, err: err, usage: true} }
+
+// usageErrorf is usageError of a formatted message.
+func usageErrorf(format string, a ...any) error { return usageError(fmt.Errorf(format, a...)) }
+
+// configError is a configuration that cannot be used: exit 2, same in
+// every command.
+func configError(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// exitCode ends a command with code after it has reported what went wrong
+// itself (a target failed, verify found damage).
+func exitCode(code int) error {
+	if code == exitOK {
+		return nil
+	}
+	return &exitError{code: code}
+}
+
+// report prints a command's error once (with a one-line usage hint for a
+// usage error) and returns the exit code.
+func (e *env) report(cmd *cobra.Command, err error) int {
+	if err == nil {
 		return exitOK
 	}
-	c, ok := cmds[args[0]]
+	name := "wxarchive"
+	if cmd != nil && cmd.HasParent() {
+		name = cmd.CommandPath()
+	}
+	var x *exitError
+	if !errors.As(err, &x) {
+		// Cobra's own errors: unknown command, wrong number of arguments.
+		x = &exitError{code: exitUsage, err: err, usage: true}
+		if msg := err.Error(); strings.HasPrefix(msg, "unknown command") {
+			x.err = errors.New(unknownCommand(msg))
+		}
+	}
+	if x.err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", name, x.err)
+	}
+	if x.usage {
+		fmt.Fprintf(e.stderr, "Run '%s --help' for usage.\n", name)
+	}
+	var nf *archive.NotFoundError
+	if errors.As(x.err, &nf) {
+		printClosest(e.stderr, nf)
+	}
+	return x.code
+}
+
+// unknownCommand rewrites cobra's multi-line "unknown command … Did you
+// mean this?" as one line.
+func unknownCommand(msg string) string {
+	head, sugg, ok := strings.Cut(msg, "\n\nDid you mean this?\n")
+	head = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(head), `for "wxarchive"`))
 	if !ok {
-		fmt.Fprintf(stderr, "wxarchive: unknown command %q\n", args[0])
-		usage(stderr, cmds)
-		return exitUsage
+		return head
 	}
-	return c.run(ctx, e, args[1:])
-}
-
-func usage(w io.Writer, cmds map[string]command) {
-	fmt.Fprintln(w, "usage: wxarchive COMMAND [flags] [args]\n\ncommands:")
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
-	}
-	fmt.Fprintln(w, "\nRun 'wxarchive COMMAND -h' for a command's flags. Set WXARCHIVE_LOG=debug for more logs.")
-}
-
-// newFlags makes a FlagSet that reports errors to e.stderr.
-func newFlags(e *env, name, argsUsage string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, strings.TrimSpace("usage: wxarchive "+name+" [flags] "+argsUsage))
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseFlags parses flags that may stand before, between or after the
-// positional arguments ("show KEY --version 2"). "--" ends flag parsing.
-// It returns the positional arguments, or an error already reported.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
+	var names []string
+	for _, l := range strings.Split(sugg, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			names = append(names, l)
 		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
 	}
+	return head + "; did you mean " + strings.Join(names, " or ") + "?"
 }
 
-// usageErr reports a usage problem and returns exitUsage.
-func usageErr(e *env, cmd string, err error) int {
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
+// action adapts a command body to cobra: any error it returns that is not
+// already an exitError is a failure (exit 1).
+func action(f func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		err := f(cmd, args)
+		var x *exitError
+		if err == nil || errors.As(err, &x) {
+			return err
+		}
+		return &exitError{code: exitFail, err: err}
 	}
-	fmt.Fprintf(e.stderr, "wxarchive %s: %v\n", cmd, err)
-	return exitUsage
 }
 
 // loadConfig reads --config if given, else ./pipeline.yaml when it exists,
-// else the defaults.
-func loadConfig(path string) (*config.Config, error) {
+// else the defaults. A configuration that cannot be used is a configError.
+func (e *env) loadConfig() (*config.Config, error) {
+	path := e.config
 	if path == "" {
 		if _, err := os.Stat(config.DefaultPath); err != nil {
 			return config.Default(), nil
 		}
 		path = config.DefaultPath
 	}
-	return config.Load(path)
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, configError(err)
+	}
+	return cfg, nil
 }
 
 // archiveDir resolves the archive location: --archive, else archive.dir of
 // the configuration (relative to the configuration file), else ./archive.
-func archiveDir(flagDir string, cfg *config.Config) string {
-	if flagDir != "" {
-		return flagDir
+func (e *env) archiveDir(cfg *config.Config) string {
+	if e.archive != "" {
+		return e.archive
 	}
 	dir := cfg.Archive.Dir
-	if p := cfg.Path(); p != "" && !strings.HasPrefix(dir, "/") {
-		if i := strings.LastIndexByte(p, '/'); i >= 0 {
-			dir = p[:i+1] + dir
-		}
+	if p := cfg.Path(); p != "" && !filepath.IsAbs(dir) {
+		dir = filepath.Join(filepath.Dir(p), dir)
 	}
 	return dir
 }

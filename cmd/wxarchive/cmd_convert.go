@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"wxarchive/extractor"
 	"wxarchive/model"
 )
@@ -34,42 +36,81 @@ func (e *StateError) Error() string {
 	return fmt.Sprintf("%s: not an article (page state %s): %s", e.File, e.State, e.Reason)
 }
 
-func cmdConvert(ctx context.Context, e *env, args []string) int {
+func newConvertCmd(e *env) *cobra.Command {
 	var o convertOptions
-	fs := newFlags(e, "convert", "FILE|- ...")
-	fs.StringVar(&o.out, "out", "", "write `DIR`/<name>.md per input instead of printing")
-	fs.BoolVar(&o.explain, "explain", false, "list stripped promotional blocks on stderr")
-	fs.StringVar(&o.url, "url", "", "source `URL` of the page, used when the page does not name itself")
-	files, err := parseFlags(fs, args)
-	if err != nil {
-		return usageErr(e, "convert", err)
+	c := &cobra.Command{
+		Use:   "convert FILE|- ...",
+		Short: "Convert saved pages to Markdown with front matter (archive untouched)",
+		Long: `Convert pages saved from a browser (or - for stdin) to Markdown with YAML front matter,
+printed on stdout, or written to DIR/<name>.md with --out. The archive is not touched.
+
+With --out, two inputs of the same name get distinct files (page.md, page-2.md); a file left
+in DIR by an earlier run is replaced.`,
+		Example: `  wxarchive convert page.html
+  wxarchive convert --out md/ saved/*.html --explain`,
+		RunE: action(func(cmd *cobra.Command, files []string) error {
+			if len(files) == 0 {
+				return usageErrorf("give at least one FILE or -")
+			}
+			return e.runConvertAll(cmd.Context(), o, files)
+		}),
 	}
-	if len(files) == 0 {
-		fs.Usage()
-		return exitUsage
-	}
+	f := c.Flags()
+	f.StringVar(&o.out, "out", "", "write `DIR`/<name>.md per input instead of printing")
+	f.BoolVar(&o.explain, "explain", false, "list stripped promotional blocks on stderr")
+	f.StringVar(&o.url, "url", "", "source `URL` of the page, used when the page does not name itself")
+	return c
+}
+
+func (e *env) runConvertAll(ctx context.Context, o convertOptions, files []string) error {
 	if o.out != "" {
 		if err := os.MkdirAll(o.out, 0o755); err != nil {
-			fmt.Fprintf(e.stderr, "wxarchive convert: %v\n", err)
-			return exitFail
+			return err
 		}
 	}
-	code := exitOK
-	for _, f := range files {
-		if ctx.Err() != nil {
-			fmt.Fprintf(e.stderr, "wxarchive convert: %v\n", ctx.Err())
-			return exitFail
+	names := outNames(files)
+	failed := 0
+	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		if err := runConvert(e, o, f); err != nil {
+		if err := runConvert(e, o, f, names[i]); err != nil {
 			fmt.Fprintf(e.stderr, "wxarchive convert: %v\n", err)
-			code = exitFail
+			failed++
 		}
 	}
-	return code
+	if failed > 0 {
+		if len(files) > 1 {
+			fmt.Fprintf(e.stderr, "wxarchive convert: %d of %s failed\n", failed, plural(len(files), "file"))
+		}
+		return exitCode(exitFail)
+	}
+	return nil
+}
+
+// outNames gives each input its output file name: the base name with .md,
+// made unique within the run ("page.md", "page-2.md") so no output
+// overwrites another.
+func outNames(files []string) []string {
+	used := map[string]bool{}
+	out := make([]string, len(files))
+	for i, f := range files {
+		base := "stdin"
+		if f != "-" {
+			base = strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
+		}
+		name := base + ".md"
+		for n := 2; used[strings.ToLower(name)]; n++ {
+			name = fmt.Sprintf("%s-%d.md", base, n)
+		}
+		used[strings.ToLower(name)] = true
+		out[i] = name
+	}
+	return out
 }
 
 // runConvert converts one file ("-" is stdin).
-func runConvert(e *env, o convertOptions, file string) error {
+func runConvert(e *env, o convertOptions, file, outName string) error {
 	var raw []byte
 	var err error
 	if file == "-" {
@@ -100,11 +141,10 @@ func runConvert(e *env, o convertOptions, file string) error {
 		_, err := e.stdout.Write(out)
 		return err
 	}
-	name := "stdin"
-	if file != "-" {
-		name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	dst := filepath.Join(o.out, outName)
+	if want := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + ".md"; file != "-" && outName != want {
+		fmt.Fprintf(e.stderr, "wxarchive convert: %s: written as %s (another input is also named %s)\n", file, dst, want)
 	}
-	dst := filepath.Join(o.out, name+".md")
 	if err := writeFileAtomic(dst, out); err != nil {
 		return err
 	}

@@ -1,19 +1,16 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
 	"github.com/sergi/go-diff/diffmatchpatch"
+	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
-	"golang.org/x/term"
 )
 
 type diffOptions struct {
@@ -25,50 +22,55 @@ const (
 	ansiRed, ansiGreen, ansiCyan, ansiBold, ansiReset = "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[1m", "\x1b[0m"
 )
 
-func cmdDiff(ctx context.Context, e *env, args []string) int {
-	var af archiveFlags
-	fs := newFlags(e, "diff", "KEY|URL [A [B]]")
-	af.register(fs)
-	word := fs.Bool("word", false, "also show a character-level diff inside changed paragraphs")
-	color := fs.String("color", "auto", "colour output: `auto`, always or never")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return usageErr(e, "diff", err)
+func newDiffCmd(e *env) *cobra.Command {
+	var o diffOptions
+	color := colorChoice("auto")
+	c := &cobra.Command{
+		Use:   "diff ARTICLE [A [B]]",
+		Short: "Show what changed between two versions of an article",
+		Long: `Show what changed between two versions of an article: front matter fields first,
+then a unified diff of the body. With no version numbers, the last two versions; with one,
+that version against the latest. --word adds a character-level diff inside changed paragraphs
+(Chinese has no spaces between words).
+
+Colour is used on a terminal unless NO_COLOR is set (--color to force).`,
+		Example: `  wxarchive diff 'https://mp.weixin.qq.com/s/XXXXXXXX' --word
+  wxarchive diff MzA3MDM3NjE5NQ_2650000001_1 1 3`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 1 || len(args) > 3 {
+				return usageErrorf("give ARTICLE and up to two version numbers")
+			}
+			return nil
+		},
+		ValidArgsFunction: e.completeArticles,
+		RunE: action(func(cmd *cobra.Command, args []string) error {
+			o.color = e.useColor(color, e.stdout)
+			return e.runDiff(args, o)
+		}),
 	}
-	if len(pos) < 1 || len(pos) > 3 {
-		return usageErr(e, "diff", errors.New("give KEY|URL and up to two version numbers"))
-	}
-	o := diffOptions{word: *word}
-	switch *color {
-	case "always":
-		o.color = true
-	case "never":
-	case "auto":
-		if f, ok := e.stdout.(*os.File); ok {
-			o.color = term.IsTerminal(int(f.Fd()))
-		}
-	default:
-		return usageErr(e, "diff", fmt.Errorf("--color=%s: want auto, always or never", *color))
-	}
+	c.Flags().BoolVar(&o.word, "word", false, "also show a character-level diff inside changed paragraphs")
+	c.Flags().Var(&color, "color", "colour: `WHEN` is auto, always or never")
+	_ = c.RegisterFlagCompletionFunc("color", fixedCompletion([]string{"auto", "always", "never"}))
+	return c
+}
+
+func (e *env) runDiff(args []string, o diffOptions) error {
 	var nums []int
-	for _, p := range pos[1:] {
+	for _, p := range args[1:] {
 		n, err := strconv.Atoi(strings.TrimPrefix(p, "v"))
 		if err != nil || n < 1 {
-			return usageErr(e, "diff", fmt.Errorf("version %q: want a number from 1", p))
+			return usageErrorf("version %q: want a number from 1", p)
 		}
 		nums = append(nums, n)
 	}
-	a, err := af.open(e)
+	a, err := e.openArchive()
 	if err != nil {
-		return fail(e, "diff", err)
+		return err
 	}
-	key, err := a.Resolve(pos[0])
+	name := args[0]
+	info, err := resolveArticle(a, name)
 	if err != nil {
-		return fail(e, "diff", err)
-	}
-	info, err := a.Info(key)
-	if err != nil {
-		return fail(e, "diff", err)
+		return err
 	}
 	from, to := info.Versions-1, info.Versions
 	switch len(nums) {
@@ -78,26 +80,23 @@ func cmdDiff(ctx context.Context, e *env, args []string) int {
 		from, to = nums[0], nums[1]
 	}
 	if from < 1 {
-		fmt.Fprintf(e.stderr, "wxarchive diff: %s has %d version(s): nothing to compare\n", key, info.Versions)
-		return exitOK
+		fmt.Fprintf(e.stderr, "wxarchive diff: %s has %s: nothing to compare\n", name, plural(info.Versions, "version"))
+		return nil
 	}
 	for _, n := range []int{from, to} {
-		if err := checkVersion(info, n); err != nil {
-			return fail(e, "diff", err)
+		if err := checkVersion(info, name, n); err != nil {
+			return err
 		}
 	}
-	old, err := a.Version(key, from)
+	old, err := a.Version(info.Key, from)
 	if err != nil {
-		return fail(e, "diff", err)
+		return err
 	}
-	cur, err := a.Version(key, to)
+	cur, err := a.Version(info.Key, to)
 	if err != nil {
-		return fail(e, "diff", err)
+		return err
 	}
-	if err := writeDiff(e.stdout, fmt.Sprintf("%s v%d", key, from), fmt.Sprintf("%s v%d", key, to), string(old), string(cur), o); err != nil {
-		return fail(e, "diff", err)
-	}
-	return exitOK
+	return writeDiff(e.stdout, fmt.Sprintf("%s v%d", info.Key, from), fmt.Sprintf("%s v%d", info.Key, to), string(old), string(cur), o)
 }
 
 // splitFrontMatter separates the YAML front matter from the body.

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"wxarchive/archive"
@@ -18,75 +18,69 @@ import (
 )
 
 type ingestOptions struct {
-	archive, config, url string
-	json, noImages       bool
+	url            string
+	json, noImages bool
 }
 
-func cmdIngest(ctx context.Context, e *env, args []string) int {
+func newIngestCmd(e *env) *cobra.Command {
 	var o ingestOptions
-	fs := newFlags(e, "ingest", "URL|FILE|-...")
-	fs.StringVar(&o.archive, "archive", "", "archive `dir` (default: archive.dir of pipeline.yaml, else ./archive)")
-	fs.StringVar(&o.config, "config", "", "configuration `file` (default ./pipeline.yaml when present)")
-	fs.StringVar(&o.url, "url", "", "the article's `URL`, for a saved page that does not carry its identity")
-	fs.BoolVar(&o.json, "json", false, "print one JSON object per target")
-	fs.BoolVar(&o.noImages, "no-images", false, "do not download body images")
-	targets, err := parseFlags(fs, args)
-	if err != nil {
-		return usageErr(e, "ingest", err)
+	c := &cobra.Command{
+		Use:   "ingest URL|FILE|- ...",
+		Short: "Fetch or read pages and archive them",
+		Long: `Archive articles: fetch each URL from mp.weixin.qq.com (politely), or read a page saved
+from a browser (FILE, or - for stdin), extract it and record the capture. A deleted notice or a
+verification page is recorded as a capture and never replaces the Markdown you have.
+
+Exit status: 0 when every target was captured (a deleted or unavailable page counts as
+captured), 1 when any failed or was blocked, 2 on bad usage or configuration.`,
+		Example: `  wxarchive ingest 'https://mp.weixin.qq.com/s/XXXXXXXX'
+  wxarchive ingest saved-page.html --url 'https://mp.weixin.qq.com/s/XXXXXXXX'
+  wxarchive ingest --json links1 links2 < /dev/null`,
+		RunE: action(func(cmd *cobra.Command, targets []string) error {
+			if len(targets) == 0 {
+				return usageErrorf("give at least one URL, FILE or -")
+			}
+			if o.url != "" && len(targets) > 1 {
+				return usageErrorf("--url names one article: give one target with it")
+			}
+			return e.runIngest(cmd.Context(), o, targets)
+		}),
 	}
-	if len(targets) == 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	if o.url != "" && len(targets) > 1 {
-		return usageErr(e, "ingest", errors.New("--url names one article: give one target with it"))
-	}
-	code, err := runIngest(ctx, e, o, targets)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "wxarchive ingest: %v\n", err)
-	}
-	return code
+	f := c.Flags()
+	f.StringVar(&o.url, "url", "", "the article's `URL`, for a saved page that does not carry its identity")
+	f.BoolVar(&o.json, "json", false, "one JSON object per target (docs/json.md)")
+	f.BoolVar(&o.noImages, "no-images", false, "do not download body images")
+	return c
 }
 
 // newIngestService opens the archive that the flag or the configuration
 // names and builds the capture service over it, without a fetcher.
-func newIngestService(e *env, cfg *config.Config, archiveFlag string) (*ingest.Service, int, error) {
+func (e *env) newIngestService(cfg *config.Config) (*ingest.Service, error) {
 	rules, err := extractor.RulesFromConfig(extractor.DefaultRules(), cfg.Strip)
 	if err != nil {
-		return nil, exitUsage, err
+		return nil, configError(err)
 	}
-	a, err := archive.Open(archiveDir(archiveFlag, cfg))
+	a, err := archive.Open(e.archiveDir(cfg))
 	if err != nil {
-		return nil, exitFail, err
+		return nil, err
 	}
 	a.SetLogger(e.log)
-	return &ingest.Service{Archive: a, Images: cfg.ImagesEnabled(), Rules: rules, Stdin: e.stdin, Log: e.log}, exitOK, nil
+	return &ingest.Service{Archive: a, Images: cfg.ImagesEnabled(), Rules: rules, Stdin: e.stdin, Log: e.log}, nil
 }
 
-// ingestLine is one line of `ingest --json`.
-type ingestLine struct {
-	Target  string        `json:"target"`
-	Key     model.Key     `json:"key,omitempty"`
-	Outcome model.Outcome `json:"outcome"`
-	Version int           `json:"version,omitempty"`
-	Path    string        `json:"path,omitempty"`
-	Title   string        `json:"title,omitempty"`
-	Error   string        `json:"error,omitempty"`
-}
-
-func runIngest(ctx context.Context, e *env, o ingestOptions, targets []string) (int, error) {
-	cfg, err := loadConfig(o.config)
+func (e *env) runIngest(ctx context.Context, o ingestOptions, targets []string) error {
+	cfg, err := e.loadConfig()
 	if err != nil {
-		return exitUsage, err
+		return err
 	}
-	svc, code, err := newIngestService(e, cfg, o.archive)
+	svc, err := e.newIngestService(cfg)
 	if err != nil {
-		return code, err
+		return err
 	}
 	a := svc.Archive
 	lock, err := a.Lock()
 	if err != nil {
-		return exitFail, err
+		return err
 	}
 	defer lock.Unlock()
 	svc.Images = svc.Images && !o.noImages
@@ -98,7 +92,7 @@ func runIngest(ctx context.Context, e *env, o ingestOptions, targets []string) (
 	}
 	if urls > 0 || svc.Images {
 		if svc.Fetcher, err = ingest.NewFetcher(cfg.Fetch, a, e.log); err != nil {
-			return exitFail, err
+			return err
 		}
 	}
 	var bar *progressbar.ProgressBar
@@ -109,10 +103,10 @@ func runIngest(ctx context.Context, e *env, o ingestOptions, targets []string) (
 
 	counts := map[model.Outcome]int{}
 	bad := 0
-	enc := json.NewEncoder(e.stdout)
+	out := newJSONLines(e.stdout)
 	for i, t := range targets {
 		if ctx.Err() != nil {
-			fmt.Fprintf(e.stderr, "wxarchive ingest: interrupted; %d of %d targets not attempted\n", len(targets)-i, len(targets))
+			fmt.Fprintf(e.stderr, "wxarchive ingest: interrupted; %s of %d not attempted\n", plural(len(targets)-i, "target"), len(targets))
 			bad++
 			break
 		}
@@ -124,44 +118,59 @@ func runIngest(ctx context.Context, e *env, o ingestOptions, targets []string) (
 		if bar != nil {
 			_ = bar.Add(1)
 		}
-		line := ingestLine{Target: t, Key: r.Key, Outcome: r.Outcome, Version: r.Version, Path: r.Path, Title: r.Title}
+		line := resultJSON{Target: t, Key: r.Key, Outcome: r.Outcome, Version: r.Version, Path: r.Path, Title: r.Title}
 		if r.Err != nil {
 			line.Error = r.Err.Error()
 		}
 		if o.json {
-			if err := enc.Encode(line); err != nil {
-				return exitFail, err
+			if err := out.write(line); err != nil {
+				return err
 			}
 			continue
 		}
-		printIngestLine(e, line)
+		printResult(e, line)
 	}
 	if bar != nil {
 		_ = bar.Finish()
 	}
 	if len(targets) > 1 {
-		fmt.Fprintf(e.stderr, "ingested %d targets: %s\n", len(targets), summarize(counts))
+		fmt.Fprintf(e.stderr, "ingested %s: %s\n", plural(len(targets), "target"), summarize(counts))
 	}
 	if u, ok := svc.CoolingDownUntil(); ok {
-		fmt.Fprintf(e.stderr, "mp.weixin.qq.com is cooling down after a verification page until %s\n", u.Format("2006-01-02 15:04:05 MST"))
+		fmt.Fprintf(e.stderr, "mp.weixin.qq.com is cooling down after a verification page until %s\n", showTime(u))
 	}
 	if bad > 0 {
-		return exitFail, nil
+		return exitCode(exitFail)
 	}
-	return exitOK, nil
+	return nil
 }
 
-func printIngestLine(e *env, l ingestLine) {
-	switch {
-	case l.Key == "" && l.Error != "":
-		fmt.Fprintf(e.stdout, "%-11s %s\n", l.Outcome, l.Target)
-	case l.Version > 0:
-		fmt.Fprintf(e.stdout, "%-11s %s v%d %s\n", l.Outcome, l.Key, l.Version, l.Path)
-	default:
-		fmt.Fprintf(e.stdout, "%-11s %s\n", l.Outcome, l.Key)
+// printResult prints what one capture did, naming the target as the user
+// typed it: "created  KEY v1 PATH  (TARGET)".
+func printResult(e *env, r resultJSON) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-11s", r.Outcome)
+	if r.Outcome == "" {
+		fmt.Fprintf(&b, "%-11s", "-")
 	}
-	if l.Error != "" {
-		fmt.Fprintf(e.stderr, "wxarchive ingest: %s: %s\n", l.Target, l.Error)
+	if r.Key != "" {
+		b.WriteString(" " + string(r.Key))
+	}
+	if r.Version > 0 {
+		fmt.Fprintf(&b, " v%d", r.Version)
+	}
+	if r.Path != "" {
+		b.WriteString(" " + r.Path)
+	}
+	if r.Note != "" {
+		b.WriteString("  " + r.Note)
+	}
+	if r.Target != "" && r.Target != string(r.Key) {
+		b.WriteString("  (" + oneLine(r.Target) + ")")
+	}
+	fmt.Fprintln(e.stdout, b.String())
+	if r.Error != "" {
+		fmt.Fprintf(e.stderr, "wxarchive: %s: %s\n", oneLine(r.Target), r.Error)
 	}
 }
 
@@ -169,14 +178,11 @@ func summarize(counts map[model.Outcome]int) string {
 	order := []model.Outcome{model.OutcomeCreated, model.OutcomeUpdated, model.OutcomeUnchanged,
 		model.OutcomeDeleted, model.OutcomeViolation, model.OutcomeUnavailable, model.OutcomeExpired,
 		model.OutcomeBlocked, model.OutcomeFailed}
-	s := ""
+	var parts []string
 	for _, o := range order {
 		if n := counts[o]; n > 0 {
-			if s != "" {
-				s += ", "
-			}
-			s += fmt.Sprintf("%d %s", n, o)
+			parts = append(parts, fmt.Sprintf("%d %s", n, o))
 		}
 	}
-	return s
+	return strings.Join(parts, ", ")
 }

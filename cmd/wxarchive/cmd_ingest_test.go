@@ -65,12 +65,12 @@ func writeFile(t *testing.T, name, content string) string {
 	return p
 }
 
-func decodeLines(t *testing.T, s string) []ingestLine {
+func decodeLines(t *testing.T, s string) []resultJSON {
 	t.Helper()
-	var lines []ingestLine
+	var lines []resultJSON
 	dec := json.NewDecoder(strings.NewReader(s))
 	for dec.More() {
-		var l ingestLine
+		var l resultJSON
 		if err := dec.Decode(&l); err != nil {
 			t.Fatalf("bad JSON line in %q: %v", s, err)
 		}

@@ -1,67 +1,142 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/mattn/go-runewidth"
+	"github.com/spf13/cobra"
 
 	"wxarchive/archive"
 	"wxarchive/model"
 )
 
-func cmdList(ctx context.Context, e *env, args []string) int {
-	var af archiveFlags
-	fs := newFlags(e, "list", "")
-	af.register(fs)
-	asJSON := fs.Bool("json", false, "one JSON object per line")
-	account := fs.String("account", "", "only the articles of the account `NAME` (name or id)")
-	state := fs.String("state", "", "only the articles in `STATE` (article, deleted, violation, …)")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return usageErr(e, "list", err)
+type listOptions struct {
+	json    bool
+	account string
+	state   string
+	sort    string
+	reverse bool
+}
+
+// listSorts are the orders of `list --sort`; each has its natural
+// direction (dates newest first, names A to Z).
+var listSorts = map[string]func(a, b archive.Info) int{
+	"published": func(a, b archive.Info) int { return b.Published.Compare(a.Published) },
+	"captured":  func(a, b archive.Info) int { return b.LastCapture.Compare(a.LastCapture) },
+	"title":     func(a, b archive.Info) int { return strings.Compare(listTitle(a), listTitle(b)) },
+	"account":   func(a, b archive.Info) int { return strings.Compare(a.Account, b.Account) },
+	"key":       func(a, b archive.Info) int { return strings.Compare(string(a.Key), string(b.Key)) },
+}
+
+func newListCmd(e *env) *cobra.Command {
+	var o listOptions
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "List archived articles",
+		Long: `List every archived article with its state, number of versions and date, newest
+first (--sort to change).`,
+		Example: `  wxarchive list --account 人民日报 --state deleted
+  wxarchive list --sort captured --json`,
+		Args: noArgs,
+		RunE: action(func(cmd *cobra.Command, args []string) error { return e.runList(o) }),
 	}
-	if len(pos) != 0 {
-		return usageErr(e, "list", errors.New("list takes no arguments"))
+	f := c.Flags()
+	f.BoolVar(&o.json, "json", false, "one JSON object per line (docs/json.md)")
+	f.StringVar(&o.account, "account", "", "only articles of accounts whose name or id contains `TEXT`")
+	f.StringVar(&o.state, "state", "", "only articles in `STATE` ("+strings.Join(stateNames(), ", ")+")")
+	f.StringVar(&o.sort, "sort", "published", "order: `FIELD` of "+strings.Join(sortNames(), ", "))
+	f.BoolVar(&o.reverse, "reverse", false, "reverse the order")
+	_ = c.RegisterFlagCompletionFunc("state", fixedCompletion(stateNames()))
+	_ = c.RegisterFlagCompletionFunc("sort", fixedCompletion(sortNames()))
+	return c
+}
+
+func sortNames() []string {
+	names := make([]string, 0, len(listSorts))
+	for n := range listSorts {
+		names = append(names, n)
 	}
-	a, err := af.open(e)
+	slices.Sort(names)
+	return names
+}
+
+// noArgs refuses positional arguments with a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("%s takes no arguments, got %q", cmd.Name(), args)
+	}
+	return nil
+}
+
+func fixedCompletion(values []string) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+func (e *env) runList(o listOptions) error {
+	if err := oneOf("state", o.state, stateNames()); err != nil {
+		return err
+	}
+	if err := oneOf("sort", o.sort, sortNames()); err != nil {
+		return err
+	}
+	a, err := e.openArchive()
 	if err != nil {
-		return fail(e, "list", err)
+		return err
 	}
 	all, err := a.List()
 	if err != nil {
-		return fail(e, "list", err)
+		return err
 	}
+	account := strings.ToLower(o.account)
 	var list []archive.Info
 	for _, i := range all {
-		if *account != "" && i.Account != *account && i.AccountID != *account {
+		if account != "" && !strings.Contains(strings.ToLower(i.Account), account) &&
+			!strings.Contains(strings.ToLower(i.AccountID), account) && !strings.Contains(strings.ToLower(i.Biz), account) {
 			continue
 		}
-		if *state != "" && i.State != model.State(*state) {
+		if o.state != "" && i.State != model.State(o.state) {
 			continue
 		}
 		list = append(list, i)
 	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
+	cmp := listSorts[o.sort]
+	slices.SortStableFunc(list, func(a, b archive.Info) int {
+		if c := cmp(a, b); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.Key), string(b.Key))
+	})
+	if o.reverse {
+		slices.Reverse(list)
+	}
+	if o.json {
+		out := newJSONLines(e.stdout)
 		for _, i := range list {
-			if err := enc.Encode(i); err != nil {
-				return fail(e, "list", err)
+			if err := out.write(articleOf(i)); err != nil {
+				return err
 			}
 		}
-		return exitOK
+		return nil
 	}
-	// tabwriter counts runes; Chinese account names are two columns wide,
-	// so the account column is padded by display width instead.
-	clean := strings.NewReplacer("\t", " ", "\n", " ")
+	if err := writeListTable(e, list); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stderr, plural(len(list), "article"))
+	return nil
+}
+
+// writeListTable writes the articles as aligned columns. tabwriter counts
+// runes; Chinese account names are two columns wide, so the account column
+// is padded by display width instead.
+func writeListTable(e *env, list []archive.Info) error {
 	accountWidth := runewidth.StringWidth("ACCOUNT")
 	for _, i := range list {
-		accountWidth = max(accountWidth, runewidth.StringWidth(clean.Replace(i.Account)))
+		accountWidth = max(accountWidth, runewidth.StringWidth(oneLine(i.Account)))
 	}
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "KEY\tSTATE\tVERSIONS\tDATE\t%s  TITLE\n", runewidth.FillRight("ACCOUNT", accountWidth))
@@ -75,13 +150,9 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 			st = "(" + string(i.LastOutcome) + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s  %s\n", i.Key, st, i.Versions, date,
-			runewidth.FillRight(clean.Replace(i.Account), accountWidth), clean.Replace(listTitle(i)))
+			runewidth.FillRight(oneLine(i.Account), accountWidth), oneLine(listTitle(i)))
 	}
-	if err := tw.Flush(); err != nil {
-		return fail(e, "list", err)
-	}
-	fmt.Fprintf(e.stderr, "%d articles\n", len(list))
-	return exitOK
+	return tw.Flush()
 }
 
 // listTitle is the article's title, or, for an article never read (known

@@ -1,120 +1,93 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 
-	"wxarchive/archive"
+	"github.com/spf13/cobra"
 )
 
-// logLine is one event of an article's history: a capture or a version.
-type logLine struct {
-	Kind          string // "capture" or "version"
-	CaptureRecord *archive.CaptureRecord
-	VersionInfo   *archive.VersionInfo
+func newLogCmd(e *env) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "log ARTICLE",
+		Short: "List an article's captures and versions",
+		Long: `List every capture attempt of an article (outcome, HTTP status, raw snapshot, notes)
+and every version it produced, oldest first.
+
+ARTICLE is the key, any URL of the article, the path of its readable file, or a unique key prefix.`,
+		Args:              exactArgs(1, "give one ARTICLE (key, URL or path)"),
+		ValidArgsFunction: e.completeArticles,
+		RunE: action(func(cmd *cobra.Command, args []string) error {
+			return e.runLog(args[0], asJSON)
+		}),
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line (docs/json.md)")
+	return c
 }
 
-func cmdLog(ctx context.Context, e *env, args []string) int {
-	var af archiveFlags
-	fs := newFlags(e, "log", "KEY|URL")
-	af.register(fs)
-	asJSON := fs.Bool("json", false, "one JSON object per line")
-	pos, err := parseFlags(fs, args)
+func (e *env) runLog(name string, asJSON bool) error {
+	a, err := e.openArchive()
 	if err != nil {
-		return usageErr(e, "log", err)
+		return err
 	}
-	if len(pos) != 1 {
-		return usageErr(e, "log", errors.New("give one KEY or URL"))
-	}
-	a, err := af.open(e)
+	info, err := resolveArticle(a, name)
 	if err != nil {
-		return fail(e, "log", err)
+		return err
 	}
-	key, err := a.Resolve(pos[0])
+	caps, err := a.Captures(info.Key)
 	if err != nil {
-		return fail(e, "log", err)
+		return err
 	}
-	info, err := a.Info(key)
+	vers, err := a.Versions(info.Key)
 	if err != nil {
-		return fail(e, "log", err)
+		return err
 	}
-	caps, err := a.Captures(key)
-	if err != nil {
-		return fail(e, "log", err)
+	var events []eventJSON
+	for _, c := range caps {
+		events = append(events, captureEvent(c))
 	}
-	vers, err := a.Versions(key)
-	if err != nil {
-		return fail(e, "log", err)
+	for _, v := range vers {
+		events = append(events, versionEvent(info.Key, v))
 	}
-	var lines []logLine
-	for i := range caps {
-		lines = append(lines, logLine{Kind: "capture", CaptureRecord: &caps[i]})
-	}
-	for i := range vers {
-		lines = append(lines, logLine{Kind: "version", VersionInfo: &vers[i]})
-	}
-	when := func(l logLine) time.Time {
-		if l.CaptureRecord != nil {
-			return l.CaptureRecord.Time
-		}
-		return l.VersionInfo.Time
-	}
-	sort.SliceStable(lines, func(i, j int) bool { return when(lines[i]).Before(when(lines[j])) })
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		for _, l := range lines {
-			var v any = struct {
-				Kind string `json:"kind"`
-				*archive.CaptureRecord
-			}{l.Kind, l.CaptureRecord}
-			if l.VersionInfo != nil {
-				v = struct {
-					Kind string `json:"kind"`
-					*archive.VersionInfo
-				}{l.Kind, l.VersionInfo}
-			}
-			if err := enc.Encode(v); err != nil {
-				return fail(e, "log", err)
+	slices.SortStableFunc(events, func(a, b eventJSON) int { return a.Captured.Compare(b.Captured) })
+	if asJSON {
+		out := newJSONLines(e.stdout)
+		for _, ev := range events {
+			if err := out.write(ev); err != nil {
+				return err
 			}
 		}
-		return exitOK
+		return nil
 	}
-	fmt.Fprintf(e.stdout, "%s  %s\nstate %s, %d versions, %d captures, %s\n", info.Key, info.Title, info.State, info.Versions, info.Captures, info.Path)
+	fmt.Fprintf(e.stdout, "%s  %s\n", info.Key, oneLine(listTitle(*info)))
+	fmt.Fprintf(e.stdout, "state %s, %s, %s, %s\n", info.State, plural(info.Versions, "version"), plural(info.Captures, "capture"), info.Path)
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIME\tEVENT\tVERSION\tHTTP\tRAW\tNOTE")
-	for _, l := range lines {
-		t := when(l).Local().Format("2006-01-02 15:04:05")
-		if v := l.VersionInfo; v != nil {
-			fmt.Fprintf(tw, "%s\tversion\tv%d\t\t\t%s\n", t, v.N, v.File)
+	for _, ev := range events {
+		t := showTime(ev.Captured)
+		if ev.Kind == "version" {
+			fmt.Fprintf(tw, "%s\tversion\tv%d\t\t\t%s\n", t, ev.Version, ev.File)
 			continue
 		}
-		c := l.CaptureRecord
 		ver, status, raw := "", "", ""
-		if c.Version > 0 {
-			ver = fmt.Sprintf("v%d", c.Version)
+		if ev.Version > 0 {
+			ver = fmt.Sprintf("v%d", ev.Version)
 		}
-		if c.HTTPStatus > 0 {
-			status = fmt.Sprint(c.HTTPStatus)
+		if ev.HTTPStatus > 0 {
+			status = fmt.Sprint(ev.HTTPStatus)
 		}
-		if len(c.RawSHA) >= 12 {
-			raw = c.RawSHA[:12]
+		if len(ev.RawSHA) >= 12 {
+			raw = ev.RawSHA[:12]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t, c.Outcome, ver, status, raw, captureNote(c))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t, ev.Outcome, ver, status, raw, captureNote(ev))
 	}
-	if err := tw.Flush(); err != nil {
-		return fail(e, "log", err)
-	}
-	return exitOK
+	return tw.Flush()
 }
 
-func captureNote(c *archive.CaptureRecord) string {
+func captureNote(c eventJSON) string {
 	var parts []string
 	if c.Error != "" {
 		parts = append(parts, c.Error)
@@ -123,18 +96,17 @@ func captureNote(c *archive.CaptureRecord) string {
 		parts = append(parts, c.Reason)
 	}
 	if n := len(c.ImageErrors); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d image errors", n))
+		parts = append(parts, plural(n, "image error"))
 	}
 	if n := len(c.Stripped); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d blocks stripped", n))
+		parts = append(parts, plural(n, "block")+" stripped")
 	}
-	src := c.SourceURL
+	src := c.URL
 	if src == "" {
 		src = c.Target
 	}
 	if src != "" {
 		parts = append(parts, src)
 	}
-	s := strings.Join(parts, "; ")
-	return strings.NewReplacer("\n", " ", "\t", " ").Replace(s)
+	return oneLine(strings.Join(parts, "; "))
 }

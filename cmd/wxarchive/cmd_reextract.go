@@ -5,64 +5,87 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"wxarchive/archive"
 	"wxarchive/extractor"
 	"wxarchive/model"
 )
 
-func cmdReextract(ctx context.Context, e *env, args []string) int {
-	var af archiveFlags
-	fs := newFlags(e, "reextract", "[KEY|URL...]")
-	af.register(fs)
-	dry := fs.Bool("dry-run", false, "only list what would change")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return usageErr(e, "reextract", err)
+func newReextractCmd(e *env) *cobra.Command {
+	var dry, asJSON bool
+	c := &cobra.Command{
+		Use:   "reextract [ARTICLE...]",
+		Short: "Re-run extraction over stored raw snapshots",
+		Long: `Re-run the current extractor over the raw page stored for each article (all articles
+when none is named), so improvements to extraction reach what is already archived.`,
+		ValidArgsFunction: e.completeArticles,
+		RunE: action(func(cmd *cobra.Command, args []string) error {
+			return e.runReextract(cmd.Context(), args, dry, asJSON)
+		}),
 	}
-	a, err := af.open(e)
+	c.Flags().BoolVar(&dry, "dry-run", false, "only say what would change")
+	c.Flags().BoolVar(&asJSON, "json", false, "one JSON object per article (docs/json.md)")
+	return c
+}
+
+func (e *env) runReextract(ctx context.Context, names []string, dry, asJSON bool) error {
+	a, err := e.openArchive()
 	if err != nil {
-		return fail(e, "reextract", err)
+		return err
 	}
-	if !*dry {
+	if !dry {
 		l, err := a.Lock()
 		if err != nil {
-			return fail(e, "reextract", err)
+			return err
 		}
 		defer l.Unlock()
 	}
+	targets := map[model.Key]string{}
 	var keys []model.Key
-	for _, p := range pos {
-		k, err := a.Resolve(p)
+	for _, n := range names {
+		k, err := a.Resolve(n)
 		if err != nil {
-			return fail(e, "reextract", err)
+			return err
 		}
 		keys = append(keys, k)
+		targets[k] = n
 	}
-	if len(pos) == 0 {
+	if len(names) == 0 {
 		list, err := a.List()
 		if err != nil {
-			return fail(e, "reextract", err)
+			return err
 		}
 		for _, i := range list {
 			keys = append(keys, i.Key)
 		}
 	}
-	code := exitOK
+	out := newJSONLines(e.stdout)
+	failed := 0
 	for _, k := range keys {
-		if ctx.Err() != nil {
-			return fail(e, "reextract", ctx.Err())
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		line, err := reextractOne(a, k, *dry)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "wxarchive reextract: %s: %v\n", k, err)
-			code = exitFail
+		r := reextractOne(a, k, dry)
+		r.Target = targets[k]
+		if r.Target == "" {
+			r.Target = string(k)
+		}
+		if r.Error != "" {
+			failed++
+		}
+		if asJSON {
+			if err := out.write(r); err != nil {
+				return err
+			}
 			continue
 		}
-		if line != "" {
-			fmt.Fprintln(e.stdout, line)
-		}
+		printResult(e, r)
 	}
-	return code
+	if failed > 0 {
+		return exitCode(exitFail)
+	}
+	return nil
 }
 
 // lastRaw is the newest capture of an article that kept a raw page,
@@ -86,18 +109,24 @@ func lastRaw(caps []archive.CaptureRecord) *archive.CaptureRecord {
 
 // reextractOne re-runs the extractor over an article's stored raw page and
 // records the result as a new capture (or, dry, says what would happen).
-func reextractOne(a *archive.Archive, k model.Key, dry bool) (string, error) {
+func reextractOne(a *archive.Archive, k model.Key, dry bool) resultJSON {
+	r := resultJSON{Key: k, DryRun: dry}
+	fail := func(err error) resultJSON {
+		r.Outcome, r.Error = model.OutcomeFailed, err.Error()
+		return r
+	}
 	caps, err := a.Captures(k)
 	if err != nil {
-		return "", err
+		return fail(err)
 	}
 	c := lastRaw(caps)
 	if c == nil {
-		return fmt.Sprintf("%s\tskipped\tno raw page stored", k), nil
+		r.Note = "skipped: no raw page stored"
+		return r
 	}
 	raw, err := a.Raw(c.RawSHA)
 	if err != nil {
-		return "", err
+		return fail(err)
 	}
 	src := c.SourceURL
 	if src == "" {
@@ -119,13 +148,15 @@ func reextractOne(a *archive.Archive, k model.Key, dry bool) (string, error) {
 		}
 	}
 	if dry {
-		return fmt.Sprintf("%s\t%s", k, predict(a, k, in)), nil
+		r.Note = predict(a, k, in)
+		return r
 	}
 	res, err := a.Record(in)
 	if err != nil {
-		return "", err
+		return fail(err)
 	}
-	return fmt.Sprintf("%s\t%s\tv%d\t%s", res.Key, res.Outcome, res.Version, res.Path), nil
+	r.Key, r.Outcome, r.Version, r.Path, r.Title = res.Key, res.Outcome, res.Version, res.Path, res.Title
+	return r
 }
 
 // predict says what Record would do with in, without writing.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"wxarchive/archive"
 	"wxarchive/config"
 	"wxarchive/fetcher"
@@ -13,46 +15,47 @@ import (
 )
 
 type runOptions struct {
-	config, archive string
-	once            bool
+	once, json bool
 }
 
-func cmdRun(ctx context.Context, e *env, args []string) int {
+func newRunCmd(e *env) *cobra.Command {
 	var o runOptions
-	fs := newFlags(e, "run", "")
-	fs.StringVar(&o.config, "config", "", "configuration `file` (default ./pipeline.yaml when present)")
-	fs.StringVar(&o.archive, "archive", "", "archive `dir` (default: archive.dir of the configuration)")
-	fs.BoolVar(&o.once, "once", false, "run one pass and exit (for cron or a systemd timer); default: run on the schedule")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return usageErr(e, "run", err)
+	c := &cobra.Command{
+		Use:   "run",
+		Short: "Run the scheduled pipeline of pipeline.yaml",
+		Long: `Keep the archive current: discover articles from the sources of pipeline.yaml (URL
+lists, link files, feeds, albums, linked posts), fetch new ones and recheck known ones, politely.
+
+Without --once, runs as a daemon on the cron schedule of pipeline.yaml until SIGINT/SIGTERM.
+With --once, runs one pass, prints its summary and exits 1 when the pass had failed or blocked
+captures or a source could not be read (for cron and systemd timers).`,
+		Example: `  wxarchive run --once
+  wxarchive run --config /etc/wxarchive/pipeline.yaml`,
+		Args: noArgs,
+		RunE: action(func(cmd *cobra.Command, args []string) error {
+			cfg, err := e.loadConfig()
+			if err != nil {
+				return err
+			}
+			return e.runRun(cmd.Context(), o, cfg)
+		}),
 	}
-	if len(rest) > 0 {
-		return usageErr(e, "run", fmt.Errorf("unexpected arguments %q", rest))
-	}
-	cfg, err := loadConfig(o.config)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "wxarchive run: %v\n", err)
-		return exitUsage
-	}
-	code, err := runRun(ctx, e, o, cfg)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "wxarchive run: %v\n", err)
-	}
-	return code
+	c.Flags().BoolVar(&o.once, "once", false, "run one pass and exit (for cron or a systemd timer)")
+	c.Flags().BoolVar(&o.json, "json", false, "print each pass's summary as a JSON object (docs/json.md)")
+	return c
 }
 
 // runRun builds the pipeline over the real archive, ingest service and
 // fetcher, then runs one pass (--once) or the daemon.
-func runRun(ctx context.Context, e *env, o runOptions, cfg *config.Config) (int, error) {
-	svc, code, err := newIngestService(e, cfg, o.archive)
+func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) error {
+	svc, err := e.newIngestService(cfg)
 	if err != nil {
-		return code, err
+		return err
 	}
 	a := svc.Archive
 	fc, err := ingest.NewFetcher(cfg.Fetch, a, e.log)
 	if err != nil {
-		return exitFail, err
+		return err
 	}
 	svc.Fetcher = fc
 	p := &pipeline.Pipeline{
@@ -80,14 +83,16 @@ func runRun(ctx context.Context, e *env, o runOptions, cfg *config.Config) (int,
 	if o.once {
 		sum, err := p.RunOnce(ctx)
 		if err != nil {
-			return exitFail, err
+			return err
 		}
-		fmt.Fprintln(e.stdout, sum.String())
+		if err := e.printSummary(sum, o.json); err != nil {
+			return err
+		}
 		// For cron and systemd: a pass with failures exits 1, as ingest does.
 		if sum.Failed > 0 || sum.Blocked > 0 || sum.SourceErrs > 0 {
-			return exitFail, nil
+			return exitCode(exitFail)
 		}
-		return exitOK, nil
+		return nil
 	}
 	d := &pipeline.Daemon{
 		Pipeline:   p,
@@ -97,10 +102,20 @@ func runRun(ctx context.Context, e *env, o runOptions, cfg *config.Config) (int,
 		Out:        e.stdout,
 		Log:        e.log,
 	}
-	if err := d.Run(ctx); err != nil {
-		return exitFail, err
+	if o.json {
+		d.Format = func(s pipeline.Summary) string { return string(s.JSON()) }
 	}
-	return exitOK, nil
+	return d.Run(ctx)
+}
+
+// printSummary prints a pass's summary line, or its JSON.
+func (e *env) printSummary(sum pipeline.Summary, asJSON bool) error {
+	if asJSON {
+		_, err := fmt.Fprintf(e.stdout, "%s\n", sum.JSON())
+		return err
+	}
+	_, err := fmt.Fprintln(e.stdout, sum.String())
+	return err
 }
 
 // runStore adapts the archive to pipeline.Store.

@@ -1,30 +1,70 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"wxarchive/archive"
+	"wxarchive/model"
 )
 
-// archiveFlags are --archive and --config, shared by the archive commands.
-type archiveFlags struct{ archive, config string }
+func newShowCmd(e *env) *cobra.Command {
+	var version int
+	c := &cobra.Command{
+		Use:   "show ARTICLE",
+		Short: "Print an archived version's Markdown",
+		Long: `Print the Markdown of an article's latest version, or of --version N.
 
-func (f *archiveFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.archive, "archive", "", "archive `dir` (default: archive.dir of pipeline.yaml, else ./archive)")
-	fs.StringVar(&f.config, "config", "", "configuration `file` (default ./pipeline.yaml when present)")
+ARTICLE is the key, any URL of the article (long, short /s/…, with tracking
+parameters, without scheme), the path of its readable file, or a unique key prefix.`,
+		Example: `  wxarchive show 'https://mp.weixin.qq.com/s/XXXXXXXX'
+  wxarchive show MzA3MDM3NjE5NQ_2650000001_1 --version 1`,
+		Args:              exactArgs(1, "give one ARTICLE (key, URL or path)"),
+		ValidArgsFunction: e.completeArticles,
+		RunE: action(func(cmd *cobra.Command, args []string) error {
+			a, err := e.openArchive()
+			if err != nil {
+				return err
+			}
+			info, err := resolveArticle(a, args[0])
+			if err != nil {
+				return err
+			}
+			if err := checkVersion(info, args[0], version); err != nil {
+				return err
+			}
+			md, err := a.Version(info.Key, version)
+			if err != nil {
+				return err
+			}
+			_, err = e.stdout.Write(md)
+			return err
+		}),
+	}
+	c.Flags().IntVar(&version, "version", 0, "version `N` to print (default: the latest)")
+	return c
 }
 
-// open opens an existing archive (reading commands never create one).
-func (f *archiveFlags) open(e *env) (*archive.Archive, error) {
-	cfg, err := loadConfig(f.config)
+// exactArgs is cobra.ExactArgs with the command's own words.
+func exactArgs(n int, msg string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErrorf("%s", msg)
+		}
+		return nil
+	}
+}
+
+// openArchive opens an existing archive for reading (reading commands never
+// create one).
+func (e *env) openArchive() (*archive.Archive, error) {
+	cfg, err := e.loadConfig()
 	if err != nil {
 		return nil, err
 	}
-	dir := archiveDir(f.archive, cfg)
+	dir := e.archiveDir(cfg)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("no archive at %s (use --archive DIR)", dir)
 	}
@@ -36,62 +76,52 @@ func (f *archiveFlags) open(e *env) (*archive.Archive, error) {
 	return a, nil
 }
 
-// fail reports a command's error and returns exitFail.
-func fail(e *env, cmd string, err error) int {
-	fmt.Fprintf(e.stderr, "wxarchive %s: %v\n", cmd, err)
-	if errors.Is(err, archive.ErrNotFound) {
-		fmt.Fprintf(e.stderr, "  ('wxarchive list' shows the archived articles)\n")
-	}
-	return exitFail
-}
-
-func cmdShow(ctx context.Context, e *env, args []string) int {
-	var af archiveFlags
-	fs := newFlags(e, "show", "KEY|URL")
-	af.register(fs)
-	version := fs.Int("version", 0, "version `N` to print (default: the latest)")
-	pos, err := parseFlags(fs, args)
+// resolveArticle finds the article a user named and its head.
+func resolveArticle(a *archive.Archive, name string) (*archive.Info, error) {
+	key, err := a.Resolve(name)
 	if err != nil {
-		return usageErr(e, "show", err)
+		return nil, err
 	}
-	if len(pos) != 1 {
-		return usageErr(e, "show", errors.New("give one KEY or URL"))
-	}
-	a, err := af.open(e)
-	if err != nil {
-		return fail(e, "show", err)
-	}
-	key, err := a.Resolve(pos[0])
-	if err != nil {
-		return fail(e, "show", err)
-	}
-	info, err := a.Info(key)
-	if err != nil {
-		return fail(e, "show", err)
-	}
-	if err := checkVersion(info, *version); err != nil {
-		return fail(e, "show", err)
-	}
-	md, err := a.Version(key, *version)
-	if err != nil {
-		return fail(e, "show", err)
-	}
-	if _, err := e.stdout.Write(md); err != nil {
-		return fail(e, "show", err)
-	}
-	return exitOK
+	return a.Info(key)
 }
 
 // checkVersion says what is wrong with asking for version n (0: the
-// latest) of an article, in words that point to the next command.
-func checkVersion(info *archive.Info, n int) error {
+// latest) of the article the user called name, in words that point to the
+// next command.
+func checkVersion(info *archive.Info, name string, n int) error {
 	switch {
 	case n < 0:
-		return fmt.Errorf("version %d: want a number from 1", n)
+		return usageErrorf("version %d: want a number from 1", n)
 	case info.Versions == 0:
-		return fmt.Errorf("%s has no version (state %s); 'wxarchive log %s' shows its captures", info.Key, info.State, info.Key)
+		return fmt.Errorf("%s has no version (state %s); 'wxarchive log %s' shows its captures", name, info.State, info.Key)
 	case n > info.Versions:
-		return fmt.Errorf("%s has %d version(s), no version %d; 'wxarchive log %s' lists them", info.Key, info.Versions, n, info.Key)
+		return fmt.Errorf("%s has %s, no version %d; 'wxarchive log %s' lists them", name, plural(info.Versions, "version"), n, info.Key)
 	}
 	return nil
+}
+
+// completeArticles completes article keys for shells.
+func (e *env) completeArticles(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	a, err := e.openArchive()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	list, err := a.List()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	var out []cobra.Completion
+	for _, i := range list {
+		out = append(out, cobra.CompletionWithDesc(string(i.Key), oneLine(listTitle(i))))
+	}
+	return out, cobra.ShellCompDirectiveDefault
+}
+
+// stateNames lists the states a --state flag accepts.
+func stateNames() []string {
+	var out []string
+	for _, s := range model.States() {
+		out = append(out, string(s))
+	}
+	return out
 }

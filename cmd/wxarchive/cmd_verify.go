@@ -1,48 +1,55 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
+
+	"github.com/spf13/cobra"
 )
 
-func cmdVerify(ctx context.Context, e *env, args []string) int {
-	var af archiveFlags
-	fs := newFlags(e, "verify", "")
-	af.register(fs)
-	asJSON := fs.Bool("json", false, "one JSON object per problem")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return usageErr(e, "verify", err)
+func newVerifyCmd(e *env) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "verify",
+		Short: "Re-hash every object and check every reference",
+		Long: `Re-hash every stored object (raw pages, versions, images) and check every reference
+between heads, captures, versions and the index. Prints one line per problem; exits 1 when
+the archive is damaged.`,
+		Args: noArgs,
+		RunE: action(func(cmd *cobra.Command, args []string) error { return e.runVerify(asJSON) }),
 	}
-	if len(pos) != 0 {
-		return usageErr(e, "verify", errors.New("verify takes no arguments"))
-	}
-	a, err := af.open(e)
+	c.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line: each problem, then a summary (docs/json.md)")
+	return c
+}
+
+func (e *env) runVerify(asJSON bool) error {
+	a, err := e.openArchive()
 	if err != nil {
-		return fail(e, "verify", err)
+		return err
 	}
 	probs, err := a.Verify()
 	if err != nil {
-		return fail(e, "verify", err)
+		return err
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetEscapeHTML(false)
+	out := newJSONLines(e.stdout)
 	for _, p := range probs {
-		if *asJSON {
-			err = enc.Encode(p)
+		if asJSON {
+			err = out.write(checkJSON{Kind: "problem", Path: p.Path, Reason: p.Reason})
 		} else {
 			_, err = fmt.Fprintln(e.stdout, p)
 		}
 		if err != nil {
-			return fail(e, "verify", err)
+			return err
+		}
+	}
+	if asJSON {
+		if err := out.write(checkJSON{Kind: "summary", Archive: a.Dir(), Problems: len(probs), Intact: len(probs) == 0}); err != nil {
+			return err
 		}
 	}
 	if len(probs) > 0 {
-		fmt.Fprintf(e.stderr, "wxarchive verify: %d problems in %s\n", len(probs), a.Dir())
-		return exitFail
+		fmt.Fprintf(e.stderr, "wxarchive verify: %s in %s\n", plural(len(probs), "problem"), a.Dir())
+		return exitCode(exitFail)
 	}
 	fmt.Fprintf(e.stderr, "wxarchive verify: %s is intact\n", a.Dir())
-	return exitOK
+	return nil
 }
