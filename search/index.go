@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,11 +24,15 @@ const FileName = "search.db"
 
 // schemaVersion changes whenever the tables or what is derived into them
 // change; an index of another version is rebuilt.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // batch is how many docs one write transaction indexes: progress survives
 // an interruption, and readers are never held up long.
-const batch = 256
+const batch = 1000
+
+// optimizeAfter is how many docs an update indexes before it merges the
+// FTS segments into one (queries read fewer segments after a large build).
+const optimizeAfter = 5000
 
 // Source is what the index reads from an archive.
 type Source interface {
@@ -71,8 +76,8 @@ var schema = []string{
 		alive INTEGER NOT NULL,
 		since INTEGER NOT NULL
 	)`,
-	`CREATE INDEX IF NOT EXISTS docs_biz ON docs(biz, published DESC)`,
-	`CREATE INDEX IF NOT EXISTS docs_published ON docs(published DESC)`,
+	`CREATE INDEX IF NOT EXISTS docs_biz ON docs(biz)`,     // (biz, id): an account's articles newest first
+	`CREATE INDEX IF NOT EXISTS docs_state ON docs(state)`, // (state, id)
 	`CREATE VIRTUAL TABLE IF NOT EXISTS tri USING fts5(title, body, tokenize='trigram')`,
 	`CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(g, tokenize='unicode61', detail=none, content='', contentless_delete=1)`,
 	`CREATE TABLE IF NOT EXISTS changes(
@@ -307,6 +312,13 @@ func (ix *Index) update(ctx context.Context, src Source, force bool) (Stats, err
 		st.Removed += len(g)
 		todo, gone = todo[n:], gone[len(g):]
 	}
+	if st.Indexed >= optimizeAfter {
+		for _, t := range []string{"tri", "grams"} {
+			if _, err := ix.db.ExecContext(ctx, `INSERT INTO `+t+`(`+t+`) VALUES('optimize')`); err != nil {
+				return st, fmt.Errorf("search: optimize %s: %w", t, err)
+			}
+		}
+	}
 	if stamp != "" {
 		if _, err := ix.db.ExecContext(ctx, `INSERT INTO meta(k, v) VALUES('stamp', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v`, stamp); err != nil {
 			return st, fmt.Errorf("search: update: %w", err)
@@ -419,25 +431,59 @@ func removeID(tx *sql.Tx, id int64, k model.Key) error {
 	return err
 }
 
+// Doc ids order the docs newest first: an id is the time the article was
+// published (or captured, when the date is unknown) counted back from
+// idEpoch, in seconds, shifted left 16 bits, plus a slot. The FTS tables
+// keep their rows in id order, so "newest first" reads the first rows of a
+// match and stops, however many docs match.
+const idEpoch = int64(1) << 40
+
+func baseID(in *archive.Info) int64 {
+	t := in.Published
+	if t.IsZero() {
+		t = in.LastCapture
+	}
+	sec := min(max(t.Unix(), 0), idEpoch-1)
+	h := fnv.New32a()
+	h.Write([]byte(in.Key))
+	return (idEpoch-1-sec)<<16 | int64(h.Sum32()&0xffff)
+}
+
 func insert(tx *sql.Tx, d *docData) error {
 	in := d.info
 	k := string(in.Key)
+	want := baseID(in)
 	var id int64
 	err := tx.QueryRow(`SELECT id FROM docs WHERE key = ?`, k).Scan(&id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		res, err := tx.Exec(`INSERT INTO docs(key, sig, title, account, biz, state, url, published, last_capture, versions, alive, since)
-			VALUES(?, '', '', '', '', '', '', 0, 0, 0, 0, 0)`, k)
-		if err != nil {
-			return fmt.Errorf("search: index %s: %w", k, err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return fmt.Errorf("search: index %s: %w", k, err)
-		}
+		id = 0
 	case err != nil:
 		return fmt.Errorf("search: index %s: %w", k, err)
-	default:
+	case id>>16 == want>>16:
+		// Same date: keep the id.
 		if err := removeID(tx, id, in.Key); err != nil {
+			return fmt.Errorf("search: index %s: %w", k, err)
+		}
+	default:
+		if err := remove(tx, in.Key); err != nil {
+			return err
+		}
+		id = 0
+	}
+	if id == 0 {
+		// The first free slot from the wanted one.
+		for id = want; ; id++ {
+			var n int
+			if err := tx.QueryRow(`SELECT count(*) FROM docs WHERE id = ?`, id).Scan(&n); err != nil {
+				return fmt.Errorf("search: index %s: %w", k, err)
+			}
+			if n == 0 {
+				break
+			}
+		}
+		if _, err := tx.Exec(`INSERT INTO docs(id, key, sig, title, account, biz, state, url, published, last_capture, versions, alive, since)
+			VALUES(?, ?, '', '', '', '', '', '', 0, 0, 0, 0, 0)`, id, k); err != nil {
 			return fmt.Errorf("search: index %s: %w", k, err)
 		}
 	}

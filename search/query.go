@@ -1,10 +1,12 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -44,10 +46,11 @@ type Hit struct {
 
 // Results is a page of hits.
 type Results struct {
-	Terms []string `json:"terms"`
-	Total int      `json:"total"` // hits in all, capped at MaxTotal
-	More  bool     `json:"more"`  // Total is capped
-	Hits  []Hit    `json:"hits"`
+	Terms  []string `json:"terms"`
+	Total  int      `json:"total"`  // hits in all, capped at MaxTotal
+	More   bool     `json:"more"`   // Total is capped
+	Ranked bool     `json:"ranked"` // by relevance; otherwise newest first
+	Hits   []Hit    `json:"hits"`
 }
 
 // MaxTotal caps the count of hits (counting every hit of a common term
@@ -103,11 +106,22 @@ func likePattern(s string) string {
 	return "%" + r.Replace(s) + "%"
 }
 
+// rankMax is the most hits ranked by relevance (BM25, titles weighing
+// more); past it hits come newest first, which costs the same however
+// many docs match (a common word matches most of a large archive).
+const rankMax = 300
+
 // Search finds the articles whose title or body contains every term. Terms
-// of three characters or more go to the trigram table, ranked by BM25 with
-// titles weighing more; shorter ones to the gram table (letters and
-// digits) or, holding anything else, to a scan. Without a long term, hits
-// come newest first.
+// of three characters or more go to the trigram table, shorter ones to the
+// gram table (letters and digits) or, holding anything else, to a scan of
+// the text. Up to rankMax hits are ranked by relevance when the query has a
+// long term; otherwise, and past that, hits come newest first (doc ids
+// order docs newest first).
+//
+// A query on one table without filters reads the hits of its page and
+// stops. Otherwise the ids each table and filter allow are read whole and
+// intersected here: FTS5 reads a list of ids fast, but checking one doc
+// against a MATCH costs as much as the whole list.
 func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	terms := Terms(q.Text)
 	if len(terms) == 0 {
@@ -121,8 +135,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	offset := max(q.Offset, 0)
 
 	var long, short []string
-	var where []string
-	var args []any
+	var scans []string // terms no FTS table finds: LIKE over the text
 	for _, t := range terms {
 		if runeLen(t) >= 3 {
 			long = append(long, ftsString(t))
@@ -135,75 +148,194 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		if letters {
 			short = append(short, ftsString(strings.ToLower(t)))
 		} else {
-			where = append(where, `d.id IN (SELECT rowid FROM tri WHERE title LIKE ? ESCAPE '\' OR body LIKE ? ESCAPE '\')`)
-			args = append(args, likePattern(t), likePattern(t))
+			scans = append(scans, t)
 		}
 	}
-	if len(short) > 0 {
-		where = append(where, `d.id IN (SELECT rowid FROM grams WHERE grams MATCH ?)`)
-		args = append(args, strings.Join(short, " AND "))
+	type list struct {
+		query string
+		args  []any
 	}
+	var lists []list
+	if len(long) > 0 {
+		lists = append(lists, list{`SELECT rowid FROM tri WHERE tri MATCH ? ORDER BY rowid`, []any{strings.Join(long, " AND ")}})
+	}
+	if len(short) > 0 {
+		lists = append(lists, list{`SELECT rowid FROM grams WHERE grams MATCH ? ORDER BY rowid`, []any{strings.Join(short, " AND ")}})
+	}
+	for _, t := range scans {
+		lists = append(lists, list{`SELECT rowid FROM tri WHERE title LIKE ? ESCAPE '\' OR body LIKE ? ESCAPE '\' ORDER BY rowid`, []any{likePattern(t), likePattern(t)}})
+	}
+	var filters []string
+	var fargs []any
 	if q.Biz != "" {
-		where = append(where, `d.biz = ?`)
-		args = append(args, q.Biz)
+		filters = append(filters, `biz = ?`)
+		fargs = append(fargs, q.Biz)
 	}
 	if q.State != "" {
-		where = append(where, `d.state = ?`)
-		args = append(args, string(q.State))
+		filters = append(filters, `state = ?`)
+		fargs = append(fargs, string(q.State))
 	}
-	var from, order string
-	if len(long) > 0 {
-		from = `tri JOIN docs d ON d.id = tri.rowid`
-		where = append([]string{`tri MATCH ?`}, where...)
-		args = append([]any{strings.Join(long, " AND ")}, args...)
-		order = `bm25(tri, 4.0, 1.0), d.published DESC`
-	} else {
-		from = `docs d`
-		order = `d.published DESC, d.id DESC`
+	if len(filters) > 0 {
+		lists = append(lists, list{`SELECT id FROM docs WHERE ` + strings.Join(filters, " AND ") + ` ORDER BY id`, fargs})
 	}
-	cond := strings.Join(where, " AND ")
 
 	res := &Results{Terms: terms}
-	err := ix.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+` WHERE `+cond+` LIMIT ?)`,
-		append(args, MaxTotal+1)...).Scan(&res.Total)
-	if err != nil {
-		return nil, fmt.Errorf("search: %q: %w", q.Text, err)
+	var page []int64
+	if len(lists) == 1 {
+		// One table, no filter: read the page only.
+		l := lists[0]
+		err := ix.db.QueryRowContext(ctx, `SELECT count(*) FROM (`+l.query+` LIMIT ?)`, append(l.args, MaxTotal+1)...).Scan(&res.Total)
+		if err != nil {
+			return nil, fmt.Errorf("search: %q: %w", q.Text, err)
+		}
+		query := l.query
+		if len(long) > 0 && res.Total <= rankMax {
+			query = `SELECT rowid FROM tri WHERE tri MATCH ? ORDER BY bm25(tri, 4.0, 1.0), rowid`
+			res.Ranked = true
+		}
+		if page, err = ix.ids(ctx, query+` LIMIT ? OFFSET ?`, append(l.args, limit, offset)...); err != nil {
+			return nil, fmt.Errorf("search: %q: %w", q.Text, err)
+		}
+	} else {
+		var all []int64
+		triCount := -1
+		for i, l := range lists {
+			ids, err := ix.ids(ctx, l.query, l.args...)
+			if err != nil {
+				return nil, fmt.Errorf("search: %q: %w", q.Text, err)
+			}
+			if i == 0 && len(long) > 0 {
+				triCount = len(ids)
+			}
+			if i == 0 {
+				all = ids
+			} else {
+				all = intersect(all, ids)
+			}
+			if len(all) == 0 {
+				break
+			}
+		}
+		res.Total = len(all)
+		if triCount >= 0 && triCount <= rankMax && len(all) > 1 {
+			if err := ix.rank(ctx, strings.Join(long, " AND "), all); err != nil {
+				return nil, fmt.Errorf("search: %q: %w", q.Text, err)
+			}
+			res.Ranked = true
+		}
+		if offset < len(all) {
+			page = all[offset:min(len(all), offset+limit)]
+		}
 	}
 	if res.Total > MaxTotal {
 		res.Total, res.More = MaxTotal, true
 	}
-	rows, err := ix.db.QueryContext(ctx, `SELECT d.id, d.key, d.title, d.account, d.biz, d.state, d.published FROM `+from+
-		` WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	hits, err := ix.hits(ctx, page, terms)
 	if err != nil {
 		return nil, fmt.Errorf("search: %q: %w", q.Text, err)
 	}
-	var ids []int64
+	res.Hits = hits
+	return res, nil
+}
+
+// ids runs a query of ids.
+func (ix *Index) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := ix.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// intersect keeps the ids of a that are in b; both are sorted.
+func intersect(a, b []int64) []int64 {
+	out := a[:0]
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// rank sorts ids by relevance to the trigram expression match (each id
+// matches it).
+func (ix *Index) rank(ctx context.Context, match string, ids []int64) error {
+	rows, err := ix.db.QueryContext(ctx, `SELECT rowid, bm25(tri, 4.0, 1.0) FROM tri WHERE tri MATCH ?`, match)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	score := make(map[int64]float64, len(ids))
+	for rows.Next() {
+		var id int64
+		var s float64
+		if err := rows.Scan(&id, &s); err != nil {
+			return err
+		}
+		score[id] = s
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	slices.SortStableFunc(ids, func(a, b int64) int { return cmp.Compare(score[a], score[b]) })
+	return nil
+}
+
+// hits reads the docs of ids, in that order, with their highlights.
+func (ix *Index) hits(ctx context.Context, ids []int64, terms []string) ([]Hit, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := ix.db.QueryContext(ctx, `SELECT d.id, d.key, d.title, d.account, d.biz, d.state, d.published, t.body
+		FROM docs d JOIN tri t ON t.rowid = d.id WHERE d.id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]Hit, len(ids))
 	for rows.Next() {
 		var h Hit
 		var id, pub int64
-		var key, state string
-		if err := rows.Scan(&id, &key, &h.Title, &h.Account, &h.Biz, &state, &pub); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("search: %q: %w", q.Text, err)
+		var key, state, body string
+		if err := rows.Scan(&id, &key, &h.Title, &h.Account, &h.Biz, &state, &pub, &body); err != nil {
+			return nil, err
 		}
 		h.Key, h.State, h.Published = model.Key(key), model.State(state), fromUnix(pub)
-		res.Hits = append(res.Hits, h)
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search: %q: %w", q.Text, err)
-	}
-	for i, id := range ids {
-		var body string
-		if err := ix.db.QueryRowContext(ctx, `SELECT body FROM tri WHERE rowid = ?`, id).Scan(&body); err != nil {
-			return nil, fmt.Errorf("search: %q: snippet: %w", q.Text, err)
-		}
-		h := &res.Hits[i]
 		h.TitleHL = Highlight(h.Title, terms)
 		h.Snippet = Snippet(body, terms, 160)
+		byID[id] = h
 	}
-	return res, nil
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]Hit, 0, len(ids))
+	for _, id := range ids {
+		if h, ok := byID[id]; ok { // a doc removed meanwhile is skipped
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
 
 func fromUnix(s int64) time.Time {
@@ -306,7 +438,7 @@ func (ix *Index) Articles(ctx context.Context, biz string, state model.State, li
 		q += ` AND d.state = ?`
 		args = append(args, string(state))
 	}
-	q += ` ORDER BY d.published DESC, d.key LIMIT ? OFFSET ?`
+	q += ` ORDER BY d.id LIMIT ? OFFSET ?` // ids order docs newest first
 	return ix.docs(ctx, "articles of "+biz, q, append(args, limit, max(offset, 0))...)
 }
 

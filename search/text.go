@@ -133,10 +133,17 @@ func Highlight(s string, terms []string) []Span {
 	return spans(rs, marks, 0, len(rs))
 }
 
+// maxSnippetScan bounds the bytes of a text searched for a snippet.
+const maxSnippetScan = 64 << 10
+
 // Snippet returns about width runes of s around the first match of a term,
 // the matches marked; the start of s when nothing matches (a short term
 // may match across what PlainText joined).
 func Snippet(s string, terms []string, width int) []Span {
+	if len(s) > maxSnippetScan {
+		s = strings.ToValidUTF8(s[:maxSnippetScan], "")
+	}
+	s = window(s, terms, width)
 	rs := []rune(oneLine(s))
 	marks := matchMask(rs, terms)
 	first := -1
@@ -166,6 +173,37 @@ func Snippet(s string, terms []string, width int) []Span {
 		out = append(out, Span{Text: "…"})
 	}
 	return out
+}
+
+// window cuts s down to the part around the first match that a snippet of
+// width characters can show (at most 4 bytes a character, both sides), so
+// a long text is not decoded whole. The cut is on character boundaries.
+func window(s string, terms []string, width int) string {
+	span := 4 * width
+	if len(s) <= 2*span {
+		return s
+	}
+	lower := strings.ToLower(s)
+	if len(lower) != len(s) {
+		return s // case folding moved bytes: offsets would not match
+	}
+	first := -1
+	for _, t := range terms {
+		if i := strings.Index(lower, strings.ToLower(t)); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	start, end := 0, min(len(s), 2*span)
+	if first > span {
+		start, end = first-span, min(len(s), first+span)
+	}
+	for start > 0 && !utf8.RuneStart(s[start]) {
+		start++
+	}
+	for end < len(s) && !utf8.RuneStart(s[end]) {
+		end--
+	}
+	return s[start:end]
 }
 
 func matchMask(rs []rune, terms []string) []bool {
