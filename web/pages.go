@@ -247,9 +247,7 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) (*archive.Info,
 		return nil, false
 	}
 	if string(key) != k {
-		u := *r.URL
-		u.Path = strings.Replace(r.URL.Path, "/a/"+k, "/a/"+string(key), 1)
-		u.RawPath = ""
+		u := url.URL{Path: strings.Replace(r.URL.Path, "/a/"+k, "/a/"+string(key), 1), RawQuery: r.URL.RawQuery}
 		http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
 		return nil, false
 	}
@@ -574,7 +572,7 @@ func (s *Server) blob(w http.ResponseWriter, r *http.Request) {
 	ref := r.PathValue("ref")
 	m := blobName.FindStringSubmatch(path.Base(ref))
 	if m == nil || ref != path.Clean(ref) || strings.HasPrefix(ref, "/") || strings.Contains(ref, "..") ||
-		strings.ContainsAny(ref, "\\\x00") || strings.HasPrefix(ref, ".") {
+		strings.ContainsAny(ref, "\\\x00") {
 		http.NotFound(w, r)
 		return
 	}

@@ -198,9 +198,28 @@ func TestBadRequests(t *testing.T) {
 			checkPage(t, target, w)
 		}
 	}
-	// An alias (a short link joined to the article) redirects to the key.
-	if w := s.get(t, "/a/"+string(s.Edited)+"/versions"); w.Code != 200 {
-		t.Errorf("versions: %d", w.Code)
+}
+
+// A short link joined to its article redirects to the article's key.
+func TestAliasRedirects(t *testing.T) {
+	s := newSite(t, "")
+	l, err := s.Archive.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := "https://mp.weixin.qq.com/s/tr38EieqyftubIx2FMWUWw"
+	in, err := testarchive.Input(s.Archive, testarchive.Page(t, "exporter-2025-article-02.html"), short, testarchive.Day0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Archive.Record(*in)
+	l.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := s.get(t, "/a/s_tr38EieqyftubIx2FMWUWw/versions?x=1")
+	if w.Code != http.StatusMovedPermanently || w.Header().Get("Location") != "/a/"+string(res.Key)+"/versions?x=1" {
+		t.Fatalf("alias: %d %v", w.Code, w.Header())
 	}
 }
 
