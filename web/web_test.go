@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"wxarchive/archive"
+	"wxarchive/extractor"
 	"wxarchive/internal/testarchive"
 	"wxarchive/model"
 	"wxarchive/search"
@@ -448,5 +450,46 @@ func TestFrontMatterAliases(t *testing.T) {
 	}
 	if _, err := parseFrontMatter([]byte("title: [unclosed\n")); err == nil {
 		t.Errorf("damaged front matter: no error")
+	}
+}
+
+// An article recorded with timelines and hostile content: the page lists
+// the chapters as links and passes nothing active through.
+func TestArticleTimelinesAndHostileBody(t *testing.T) {
+	s := newSite(t, "")
+	id := model.ID{Biz: "MzkzNDQ0NDQ0NA==", Mid: "2247480001", Idx: "1"}
+	art := &model.Article{
+		Meta: model.Meta{
+			Title: `<script>alert("title")</script>视频课`, Account: "测试号", Published: "2024-05-01T20:00:00+08:00",
+			URL: id.URL(), Type: "video", WeChat: &id, Tags: []string{"课程", "<b>x</b>"},
+			Timelines: []model.Timeline{{Title: "章节", Entries: []model.TimelineEntry{
+				{Time: "0:00", Seconds: 0, Label: "开场"}, {Time: "1:05:37", Seconds: 3937, Label: "<img src=x onerror=alert(1)>总结"},
+			}}},
+		},
+		Body: "正文<script>alert(1)</script>\n\n<iframe src=\"https://evil.example\"></iframe>\n\n[x](javascript:alert(1))\n",
+	}
+	l, err := s.Archive.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Archive.Record(archive.Input{
+		Capture:  model.Capture{SourceURL: id.URL(), FetchedAt: testarchive.Day0, Raw: []byte("<html></html>")},
+		Doc:      &model.Document{State: model.StateArticle, ID: id, Article: art},
+		Markdown: extractor.Render(art),
+	})
+	l.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := s.page(t, "/a/"+string(id.Key()))
+	for _, want := range []string{`<li id="t-3937"><a href="#t-3937"><time>1:05:37</time></a>`, "&lt;img src=x onerror=alert(1)&gt;总结", "视频课", "2024-05-01 20:00"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script>alert", "<iframe", "javascript:", "<b>x</b>", "<img src=x"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page passes %q through", bad)
+		}
 	}
 }
