@@ -60,6 +60,7 @@ type Polite struct {
 	Jitter      *Duration `yaml:"jitter"`   // random extra wait, up to this
 	Concurrency *int      `yaml:"concurrency"`
 	Retries     *int      `yaml:"retries"`
+	DailyCap    *int      `yaml:"daily_cap"` // requests a day (China time); 0 = no cap
 }
 
 // Sources is what the scheduled job discovers articles from.
@@ -68,6 +69,9 @@ type Sources struct {
 	URLFiles []string `yaml:"url_files"`
 	Feeds    []string `yaml:"feeds"`
 	Albums   []string `yaml:"albums"`
+	// Accounts are followed through the user's WeRead login: backfilled
+	// and checked for new posts (see Account).
+	Accounts []Account `yaml:"accounts"`
 }
 
 // Follow is following linked posts (related) of archived articles.

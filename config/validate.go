@@ -264,6 +264,9 @@ func (c *Config) Validate() error {
 		if p.Retries != nil {
 			nonNeg(f+".retries", int64(*p.Retries))
 		}
+		if p.DailyCap != nil {
+			nonNeg(f+".daily_cap", int64(*p.DailyCap))
+		}
 	}
 
 	for i, u := range c.Sources.URLs {
@@ -301,6 +304,8 @@ func (c *Config) Validate() error {
 			bad(fmt.Sprintf("sources.albums[%d]", i), "not an album link (https://mp.weixin.qq.com/mp/appmsgalbum?__biz=…&album_id=…): %q", a)
 		}
 	}
+
+	errs = append(errs, c.validateAccounts()...)
 
 	nonNeg("follow.depth", int64(c.Follow.Depth))
 	nonNeg("follow.max_per_run", int64(c.Follow.MaxPerRun))

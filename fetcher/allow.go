@@ -26,11 +26,15 @@ type target int
 const (
 	targetPage target = iota
 	targetImage
+	targetWeRead
 )
 
 func (t target) String() string {
-	if t == targetImage {
+	switch t {
+	case targetImage:
 		return "image"
+	case targetWeRead:
+		return "WeRead request"
 	}
 	return "page"
 }
@@ -85,6 +89,13 @@ func allowed(u *url.URL, t target) error {
 		if !slices.Contains(ImageHosts, host) {
 			return fmt.Errorf("host %q %w for images (only the WeChat image CDN)", u.Hostname(), ErrNotAllowed)
 		}
+	case targetWeRead:
+		if host != WeReadHost || u.Scheme != "https" {
+			return fmt.Errorf("%s://%s %w for WeRead requests (only https://%s)", u.Scheme, u.Hostname(), ErrNotAllowed, WeReadHost)
+		}
+		if !weReadPath(u.Path) {
+			return fmt.Errorf("path %q %w (not a WeRead account listing)", u.Path, ErrNotAllowed)
+		}
 	}
 	return nil
 }
@@ -92,7 +103,7 @@ func allowed(u *url.URL, t target) error {
 // allowedHost reports whether host (no port) is one the client ever requests.
 func allowedHost(host string) bool {
 	host = normHost(host)
-	return host == PageHost || slices.Contains(ImageHosts, host)
+	return host == PageHost || host == WeReadHost || slices.Contains(ImageHosts, host)
 }
 
 // publicAddr reports whether an address an allow-listed host resolved to is

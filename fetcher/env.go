@@ -124,5 +124,8 @@ func inherit(p config.Polite, base Polite) Polite {
 	if p.Retries != nil {
 		r.Retries = *p.Retries
 	}
+	if p.DailyCap != nil {
+		r.DailyCap = *p.DailyCap
+	}
 	return r
 }

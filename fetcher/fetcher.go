@@ -33,6 +33,7 @@ type Config struct {
 	MaxBody        int64             // default 16 MiB; larger → KindFailed, never truncated silently
 	Hosts          map[string]Polite // per host politeness, over DefaultHosts; key "default" for hosts not listed
 	Cooldown       CooldownStore     // where cool-downs persist (the archive); may be nil
+	Daily          DailyStore        // where requests counted against a daily cap persist; may be nil
 	Clock          Clock             // nil → real clock
 	Rand           func() float64    // jitter source in [0,1); nil → math/rand/v2
 	Resolve        map[string]string // "mp.weixin.qq.com:443" → "127.0.0.1:PORT" dial override (like curl --resolve)
@@ -51,6 +52,7 @@ type Polite struct {
 	Concurrency int           // requests in flight to the host; < 1 means 1
 	Retries     int           // retries after a timeout, connection error, truncated body, 5xx or 429
 	Backoff     time.Duration // first retry delay, doubled each retry (plus jitter); 0 → 1s
+	DailyCap    int           // requests to the host a day (China time), retries included; 0 → no cap
 }
 
 // DefaultHosts is the politeness the client starts from: gentle on
@@ -58,8 +60,11 @@ type Polite struct {
 // (the image CDN).
 func DefaultHosts() map[string]Polite {
 	return map[string]Polite{
-		PageHost:  {Interval: 3 * time.Second, Jitter: 2 * time.Second, Concurrency: 1, Retries: 3, Backoff: 2 * time.Second},
-		"default": {Interval: 200 * time.Millisecond, Jitter: 300 * time.Millisecond, Concurrency: 2, Retries: 3, Backoff: time.Second},
+		PageHost: {Interval: 3 * time.Second, Jitter: 2 * time.Second, Concurrency: 1, Retries: 3, Backoff: 2 * time.Second},
+		// WeRead account listings: a few pages a pass, never retried (a
+		// failed listing is read again next pass), at most 200 a day.
+		WeReadHost: {Interval: 10 * time.Second, Jitter: 5 * time.Second, Concurrency: 1, Retries: 0, Backoff: 5 * time.Second, DailyCap: 200},
+		"default":  {Interval: 200 * time.Millisecond, Jitter: 300 * time.Millisecond, Concurrency: 2, Retries: 3, Backoff: time.Second},
 	}
 }
 
@@ -68,7 +73,9 @@ type Client struct {
 	ua     string
 	pages  *http.Client
 	images *http.Client
+	api    *http.Client // WeRead
 	cool   *cooldowns
+	daily  *daily
 	clock  Clock
 	log    *slog.Logger
 }
@@ -107,6 +114,10 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	day, err := newDaily(cfg.Daily, cfg.Clock, cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
 	rt := &polite{
 		next:    newTransport(&cfg),
 		rules:   rules,
@@ -115,6 +126,7 @@ func New(cfg Config) (*Client, error) {
 		timeout: cfg.Timeout,
 		maxBody: cfg.MaxBody,
 		cooling: cool.active,
+		daily:   day,
 		log:     cfg.Logger,
 		gates:   map[string]*gate{},
 	}
@@ -122,7 +134,9 @@ func New(cfg Config) (*Client, error) {
 		ua:     cfg.UserAgent,
 		pages:  &http.Client{Transport: rt, CheckRedirect: checkRedirect(targetPage)},
 		images: &http.Client{Transport: rt, CheckRedirect: checkRedirect(targetImage)},
+		api:    &http.Client{Transport: rt, CheckRedirect: noRedirect},
 		cool:   cool,
+		daily:  day,
 		clock:  cfg.Clock,
 		log:    cfg.Logger,
 	}, nil

@@ -40,6 +40,7 @@ type polite struct {
 	timeout time.Duration
 	maxBody int64
 	cooling func(host string) (time.Time, bool)
+	daily   *daily // nil: no daily caps
 	log     *slog.Logger
 
 	mu    sync.Mutex
@@ -113,6 +114,9 @@ func (p *polite) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		if until, ok := p.cooling(host); ok {
 			return nil, &Error{Kind: KindCoolingDown, URL: req.URL.String(), Until: until, Err: fmt.Errorf("host %s is cooling down", host)}
+		}
+		if until, ok := p.daily.take(host, r.DailyCap); !ok {
+			return nil, &Error{Kind: KindCoolingDown, URL: req.URL.String(), Until: until, Err: fmt.Errorf("%w: %d requests to %s today", ErrDailyCap, r.DailyCap, host)}
 		}
 		resp, err := p.once(req)
 		wait, retry := p.retry(ctx, resp, err, attempt, r)

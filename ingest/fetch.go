@@ -21,6 +21,7 @@ func NewFetcher(c config.Fetch, a *archive.Archive, log *slog.Logger) (*fetcher.
 	fc.Logger = log
 	if a != nil {
 		fc.Cooldown = CooldownStore{Archive: a}
+		fc.Daily = CooldownStore{Archive: a}
 	}
 	if err := fetcher.ConfigFromEnv(&fc); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)

@@ -25,6 +25,7 @@ type Article struct {
 	LastCapture time.Time
 	Related     []model.Related
 	Aliases     []model.Key // other keys of the article (short links)
+	Account     string      // the account's name, when known
 }
 
 // Store is the archive as the pipeline uses it.
@@ -60,8 +61,14 @@ type Pipeline struct {
 	Config   *config.Config
 	Store    Store
 	Ingester Ingester
-	Pages    PageFetcher  // for albums; nil: albums are skipped
-	HTTP     *http.Client // for feeds; nil: NewFeedClient(Config)
+	Pages    PageFetcher // for albums; nil: albums are skipped
+	// Accounts lists followed accounts (sources.accounts) through the
+	// user's WeRead login; nil: followed accounts are skipped.
+	Accounts AccountLister
+	// Events records operational events (login_expired); nil: appended
+	// to the archive's events log (EventLog).
+	Events EventRecorder
+	HTTP   *http.Client // for feeds; nil: NewFeedClient(Config)
 	// Lock takes the archive lock for the pass; nil: no locking.
 	Lock func() (unlock func(), err error)
 	// CoolingDown reports whether a PageFetcher error means the host is
@@ -91,6 +98,7 @@ type pass struct {
 	stopped  map[string]bool // hosts cooling down
 	accounts map[string]int  // pages fetched per account (__biz) this pass
 	follows  int             // follow items queued this pass
+	login    loginCheck      // the WeRead login, as this pass found it
 	sum      Summary
 }
 
@@ -171,11 +179,24 @@ func (ps *pass) enqueue(l model.Link, depth int, origin string) bool {
 	if _, ok := ps.q.Dropped[k]; ok {
 		return false
 	}
-	if !ps.q.add(Item{Key: k, URL: l.Canon, Depth: depth, Origin: origin, Added: ps.p.now()}) {
+	return ps.enqueueItem(Item{Key: k, URL: l.Canon, Depth: depth, Origin: origin})
+}
+
+// enqueueItem queues it (Key and URL set) unless it is archived, dropped or
+// queued already.
+func (ps *pass) enqueueItem(it Item) bool {
+	if _, ok := ps.archived[it.Key]; ok {
+		return false
+	}
+	if _, ok := ps.q.Dropped[it.Key]; ok {
+		return false
+	}
+	it.Added = ps.p.now()
+	if !ps.q.add(it) {
 		return false
 	}
 	ps.sum.Discovered++
-	ps.log.Debug("queued", "key", k, "origin", origin, "depth", depth)
+	ps.log.Debug("queued", "key", it.Key, "origin", it.Origin, "depth", it.Depth)
 	return true
 }
 
@@ -259,7 +280,7 @@ func (ps *pass) capture(ctx context.Context, u string) Result {
 		ps.sum.Skipped++
 		return r
 	}
-	if biz := cmp.Or(r.Biz, bizOf(u)); biz != "" {
+	if biz := cmp.Or(r.Biz, bizOf(u), ps.itemBiz(u)); biz != "" {
 		ps.accounts[biz]++
 	}
 	ps.sum.Fetched++
@@ -287,7 +308,7 @@ func (ps *pass) drain(ctx context.Context) error {
 		if cfg.MaxPerRun > 0 && done >= cfg.MaxPerRun {
 			break
 		}
-		if ps.accountFull(bizOf(it.URL)) {
+		if ps.accountFull(cmp.Or(it.Biz, bizOf(it.URL))) {
 			continue // stays queued for a later pass
 		}
 		done++

@@ -22,6 +22,11 @@ type Item struct {
 	Added     time.Time `json:"added"`  // when it was discovered
 	Attempts  int       `json:"attempts,omitempty"`
 	LastError string    `json:"last_error,omitempty"`
+	// Biz is the account, when the source knows it and the URL does not
+	// say it (a short link found in a followed account's listing).
+	Biz string `json:"biz,omitempty"`
+	// Hint is what a listing said of the article, kept until it is captured.
+	Hint *Hint `json:"hint,omitempty"`
 }
 
 // Queue is the persistent list of articles discovered but not yet captured,
@@ -39,10 +44,14 @@ type Queue struct {
 	// Albums remembers, per album id, the last article of its listing read
 	// through the paged JSON listing, so a pass asks only for what follows.
 	Albums map[string]AlbumCursor `json:"albums,omitempty"`
+	// Accounts is where each followed account's listing stands, by __biz.
+	Accounts map[string]*AccountCursor `json:"accounts,omitempty"`
+	// WeRead is what the last passes learnt of the WeRead login.
+	WeRead *LoginState `json:"weread,omitempty"`
 }
 
 func newQueue() *Queue {
-	return &Queue{Version: 1, Depths: map[model.Key]int{}, Dropped: map[model.Key]time.Time{}, Albums: map[string]AlbumCursor{}}
+	return &Queue{Version: 1, Depths: map[model.Key]int{}, Dropped: map[model.Key]time.Time{}, Albums: map[string]AlbumCursor{}, Accounts: map[string]*AccountCursor{}}
 }
 
 // loadQueue reads the queue from the store; a missing queue is empty.
@@ -66,6 +75,9 @@ func loadQueue(s Store) (*Queue, error) {
 	}
 	if q.Albums == nil {
 		q.Albums = map[string]AlbumCursor{}
+	}
+	if q.Accounts == nil {
+		q.Accounts = map[string]*AccountCursor{}
 	}
 	return q, nil
 }

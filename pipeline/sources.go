@@ -63,6 +63,7 @@ func (ps *pass) discover(ctx context.Context) {
 		}
 		ps.album(ctx, a)
 	}
+	ps.followAccounts(ctx)
 }
 
 func (ps *pass) sourceErr(kind, name string, err error) {

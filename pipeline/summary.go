@@ -30,7 +30,11 @@ type Summary struct {
 	Skipped     int           `json:"skipped"` // not fetched: host cooling down
 	Queued      int           `json:"queued"`  // items left in the queue
 	SourceErrs  int           `json:"source_errors"`
+	Listings    int           `json:"listings,omitempty"` // account listing pages requested (WeRead)
 	Interrupted bool          `json:"interrupted,omitempty"`
+	// Notes are lines the user must read (a WeRead login that expired),
+	// printed under the summary line.
+	Notes []string `json:"notes,omitempty"`
 }
 
 func (s *Summary) count(o model.Outcome) {
@@ -60,8 +64,14 @@ func (s Summary) String() string {
 	if s.SourceErrs > 0 {
 		fmt.Fprintf(&b, " source_errors=%d", s.SourceErrs)
 	}
+	if s.Listings > 0 {
+		fmt.Fprintf(&b, " listings=%d", s.Listings)
+	}
 	if s.Interrupted {
 		b.WriteString(" interrupted")
+	}
+	for _, n := range s.Notes {
+		b.WriteString("\n" + n)
 	}
 	return b.String()
 }

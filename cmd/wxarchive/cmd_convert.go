@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"wxarchive/extractor"
+	"wxarchive/internal/parallel"
 	"wxarchive/model"
 )
 
@@ -70,14 +72,25 @@ func (e *env) runConvertAll(ctx context.Context, o convertOptions, files []strin
 	}
 	names := outNames(files)
 	failed := 0
-	for i, f := range files {
-		if err := ctx.Err(); err != nil {
+	// Pages are extracted on every core; what each one prints comes out in
+	// the order of the files.
+	err := parallel.OrderedMap(ctx, len(files), parallel.Workers(), func(i int) convertResult {
+		return convertOne(e, o, files[i], names[i])
+	}, func(i int, r convertResult) error {
+		e.stderr.Write(r.notes.Bytes())
+		if r.err != nil {
+			fmt.Fprintf(e.stderr, "wxarchive convert: %v\n", r.err)
+			failed++
+			return nil
+		}
+		if o.out == "" {
+			_, err := e.stdout.Write(r.md)
 			return err
 		}
-		if err := runConvert(e, o, f, names[i]); err != nil {
-			fmt.Fprintf(e.stderr, "wxarchive convert: %v\n", err)
-			failed++
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if failed > 0 {
 		if len(files) > 1 {
@@ -86,6 +99,14 @@ func (e *env) runConvertAll(ctx context.Context, o convertOptions, files []strin
 		return exitCode(exitFail)
 	}
 	return nil
+}
+
+// convertResult is what converting one file gave: the Markdown (when not
+// written to a file), what to say on stderr, or the error.
+type convertResult struct {
+	md    []byte
+	notes bytes.Buffer
+	err   error
 }
 
 // outNames gives each input its output file name: the base name with .md,
@@ -109,8 +130,9 @@ func outNames(files []string) []string {
 	return out
 }
 
-// runConvert converts one file ("-" is stdin).
-func runConvert(e *env, o convertOptions, file, outName string) error {
+// convertOne converts one file ("-" is stdin), writing DIR/outName with
+// --out, else returning the Markdown.
+func convertOne(e *env, o convertOptions, file, outName string) (r convertResult) {
 	var raw []byte
 	var err error
 	if file == "-" {
@@ -119,37 +141,39 @@ func runConvert(e *env, o convertOptions, file, outName string) error {
 		raw, err = readLimited(file)
 	}
 	if err != nil {
-		return fmt.Errorf("read %s: %w", file, err)
+		r.err = fmt.Errorf("read %s: %w", file, err)
+		return r
 	}
 	doc, err := extractor.Extract(raw, extractor.Options{SourceURL: o.url})
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		r.err = fmt.Errorf("%s: %w", file, err)
+		return r
 	}
 	if doc.State != model.StateArticle || doc.Article == nil {
-		return &StateError{File: file, State: doc.State, Reason: doc.Reason}
+		r.err = &StateError{File: file, State: doc.State, Reason: doc.Reason}
+		return r
 	}
 	if o.explain {
 		for _, s := range doc.Article.Stripped {
-			fmt.Fprintf(e.stderr, "%s: stripped [%s] %s\n", file, s.Rule, s.Text)
+			fmt.Fprintf(&r.notes, "%s: stripped [%s] %s\n", file, s.Rule, s.Text)
 		}
 		if len(doc.Article.Stripped) == 0 {
-			fmt.Fprintf(e.stderr, "%s: nothing stripped\n", file)
+			fmt.Fprintf(&r.notes, "%s: nothing stripped\n", file)
 		}
 	}
 	out := extractor.Render(doc.Article)
 	if o.out == "" {
-		_, err := e.stdout.Write(out)
-		return err
+		r.md = out
+		return r
 	}
 	dst := filepath.Join(o.out, outName)
 	if want := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + ".md"; file != "-" && outName != want {
-		fmt.Fprintf(e.stderr, "wxarchive convert: %s: written as %s (another input is also named %s)\n", file, dst, want)
+		fmt.Fprintf(&r.notes, "wxarchive convert: %s: written as %s (another input is also named %s)\n", file, dst, want)
 	}
-	if err := writeFileAtomic(dst, out); err != nil {
-		return err
+	if r.err = writeFileAtomic(dst, out); r.err == nil {
+		e.log.Debug("converted", "file", file, "out", dst)
 	}
-	e.log.Debug("converted", "file", file, "out", dst)
-	return nil
+	return r
 }
 
 func readLimited(file string) ([]byte, error) {

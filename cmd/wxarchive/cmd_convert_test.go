@@ -102,3 +102,45 @@ func TestConvertStateAndGarbage(t *testing.T) {
 		})
 	}
 }
+
+// Two inputs of the same name never overwrite each other's output, and
+// many files convert in parallel with their output in input order.
+func TestConvertOutSameNamesAndOrder(t *testing.T) {
+	src := filepath.Join(convertFixtures, "goscraper-2017-jiagoushi-mq.html")
+	other := filepath.Join(convertFixtures, "magichtml-2022-zhangshangsuide.html")
+	tmp := t.TempDir()
+	for _, d := range []string{"a", "b"} {
+		os.MkdirAll(filepath.Join(tmp, d), 0o755)
+	}
+	data, _ := os.ReadFile(src)
+	data2, _ := os.ReadFile(other)
+	os.WriteFile(filepath.Join(tmp, "a", "page.html"), data, 0o644)
+	os.WriteFile(filepath.Join(tmp, "b", "page.html"), data2, 0o644)
+	out := filepath.Join(tmp, "out")
+	code, _, errs := runCmd(t, "", "convert", "--out", out, filepath.Join(tmp, "a", "page.html"), filepath.Join(tmp, "b", "page.html"))
+	if code != exitOK || !strings.Contains(errs, "page-2.md") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	one, err1 := os.ReadFile(filepath.Join(out, "page.md"))
+	two, err2 := os.ReadFile(filepath.Join(out, "page-2.md"))
+	if err1 != nil || err2 != nil || !bytes.Contains(one, []byte("MQ，互联网架构解耦神器")) || bytes.Equal(one, two) {
+		t.Errorf("outputs: %v %v\n%.200s\n%.200s", err1, err2, one, two)
+	}
+
+	// stdout: in the order given, whatever finishes first.
+	files := []string{src, other, src, other, src}
+	code, stdout, _ := runCmd(t, "", append([]string{"convert"}, files...)...)
+	if code != exitOK {
+		t.Fatal(code)
+	}
+	docs := strings.Split(stdout, "---\ntitle: ")
+	if len(docs) != 6 {
+		t.Fatalf("%d documents", len(docs)-1)
+	}
+	for i, d := range docs[1:] {
+		wantMQ := i%2 == 0
+		if strings.HasPrefix(d, "MQ，") != wantMQ {
+			t.Errorf("document %d out of order: %.40q", i, d)
+		}
+	}
+}

@@ -24,7 +24,7 @@ func newRunCmd(e *env) *cobra.Command {
 		Use:   "run",
 		Short: "Run the scheduled pipeline of pipeline.yaml",
 		Long: `Keep the archive current: discover articles from the sources of pipeline.yaml (URL
-lists, link files, feeds, albums, linked posts), fetch new ones and recheck known ones, politely.
+lists, link files, feeds, albums, followed accounts, linked posts), fetch new ones and recheck known ones, politely.
 
 Without --once, runs as a daemon on the cron schedule of pipeline.yaml until SIGINT/SIGTERM.
 With --once, runs one pass, prints its summary and exits 1 when the pass had failed or blocked
@@ -58,11 +58,16 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 		return err
 	}
 	svc.Fetcher = fc
+	var accounts pipeline.AccountLister
+	if len(cfg.Sources.Accounts) > 0 {
+		accounts = &liveLister{e: e, fc: fc}
+	}
 	p := &pipeline.Pipeline{
 		Config:   cfg,
 		Store:    runStore{a},
 		Ingester: runIngester{svc},
 		Pages:    fc,
+		Accounts: accounts,
 		Lock: func() (func(), error) {
 			l, err := a.Lock()
 			if err != nil {
@@ -132,7 +137,7 @@ func (s runStore) Articles() ([]pipeline.Article, error) {
 	out := make([]pipeline.Article, len(infos))
 	for i, in := range infos {
 		out[i] = pipeline.Article{Key: in.Key, URL: in.URL, Biz: in.Biz, State: in.State,
-			Published: in.Published, LastCapture: in.LastCapture, Related: in.Related, Aliases: in.Aliases}
+			Published: in.Published, LastCapture: in.LastCapture, Related: in.Related, Aliases: in.Aliases, Account: in.Account}
 	}
 	return out, nil
 }

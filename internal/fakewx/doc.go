@@ -1,5 +1,6 @@
 // Package fakewx is a fake WeChat for tests: one handler behind a plain and a
-// TLS httptest server that stands in for mp.weixin.qq.com and the image CDN.
+// TLS httptest server that stands in for mp.weixin.qq.com, the image CDN
+// and WeRead's account listing (weread.qq.com, see WeRead).
 //
 // Tests register what a path serves (a page, an image) and queue faults in
 // front of it (a captcha redirect, 429 with Retry-After, 5xx, a dropped

@@ -61,7 +61,7 @@ func WithHosts(hosts ...string) Option {
 func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := &Server{
-		hosts:  append([]string{fetcher.PageHost}, fetcher.ImageHosts...),
+		hosts:  append([]string{fetcher.PageHost, fetcher.WeReadHost}, fetcher.ImageHosts...),
 		done:   make(chan struct{}),
 		routes: map[string]*route{},
 		byKey:  map[string]int{},
@@ -130,14 +130,16 @@ func (s *Server) Resolve() map[string]string {
 
 // FetcherConfig is a fetcher configuration reaching the fake: Resolve,
 // RootCAs, and politeness without intervals (a millisecond backoff, two
-// retries, four requests in flight per host).
+// retries, four requests in flight per host; WeRead one at a time, no
+// retries, no daily cap).
 func (s *Server) FetcherConfig() fetcher.Config {
 	p := fetcher.Polite{Concurrency: 4, Retries: 2, Backoff: time.Millisecond}
 	return fetcher.Config{
 		Resolve: s.Resolve(),
 		RootCAs: s.CertPool(),
-		Hosts:   map[string]fetcher.Polite{fetcher.PageHost: p, "default": p},
-		Proxy:   func(*http.Request) (*url.URL, error) { return nil, nil },
+		Hosts: map[string]fetcher.Polite{fetcher.PageHost: p, "default": p,
+			fetcher.WeReadHost: {Concurrency: 1, Backoff: time.Millisecond}}, // never retried, as built in
+		Proxy: func(*http.Request) (*url.URL, error) { return nil, nil },
 	}
 }
 

@@ -128,7 +128,7 @@ func Synthetic(tb testing.TB, dir string, n int) *archive.Archive {
 			// No raw page: compressing one per article would double the
 			// time to build, and nothing read here uses it.
 			Capture: model.Capture{Target: id.URL(), SourceURL: id.URL(), HTTPStatus: 200, FetchedAt: at.Add(time.Duration(i*3+v) * time.Second)},
-			Link: id.URL(),
+			Link:    id.URL(),
 		}
 		if state == model.StateArticle {
 			art := SynthArticle(i, v)

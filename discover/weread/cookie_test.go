@@ -1,0 +1,160 @@
+package weread
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+const secret = "SKEY-VERY-SECRET"
+
+func TestParseCookieForms(t *testing.T) {
+	want := "wr_vid=123; wr_skey=" + secret + "; wr_rt=RT-SECRET"
+	forms := map[string]string{
+		"header value": want,
+		"header line":  "Cookie: " + want + "\n",
+		"quoted":       `wr_vid=123; wr_skey="` + secret + `"; wr_rt=RT-SECRET`,
+		"curl -H":      `curl 'https://weread.qq.com/web/shelf' -H 'accept: */*' -H 'cookie: ` + want + `' --compressed`,
+		"curl -b":      `curl "https://weread.qq.com/" -b "` + want + `"`,
+		"cookies.txt": "# Netscape HTTP Cookie File\n.weread.qq.com\tTRUE\t/\tTRUE\t0\twr_vid\t123\n" +
+			"#HttpOnly_.weread.qq.com\tTRUE\t/\tTRUE\t0\twr_skey\t" + secret + "\n.weread.qq.com\tTRUE\t/\tTRUE\t0\twr_rt\tRT-SECRET\n" +
+			".example.com\tTRUE\t/\tFALSE\t0\tother\tx\n",
+		"json": `[{"name":"wr_vid","value":"123","domain":".weread.qq.com"},{"name":"wr_skey","value":"` + secret + `","domain":"weread.qq.com"},` +
+			`{"name":"wr_rt","value":"RT-SECRET","domain":".weread.qq.com"},{"name":"sid","value":"x","domain":".example.com"}]`,
+	}
+	for name, in := range forms {
+		c, err := ParseCookie(in)
+		if err != nil || c.Header() != want {
+			t.Errorf("%s: %q, %v", name, c.Header(), err)
+		}
+	}
+	bad := map[string]string{
+		"empty":       "",
+		"no skey":     "wr_vid=1; wr_rt=2",
+		"newline":     "wr_vid=1\r\nX-Evil: 1; wr_skey=2",
+		"two lines":   "wr_vid=1; wr_skey=2\nwr_x=3",
+		"not a pair":  "wr_vid; wr_skey=2",
+		"bad value":   "wr_vid=1; wr_skey=a b",
+		"json object": `{"a":1}`,
+		"curl none":   "curl https://weread.qq.com/",
+	}
+	for name, in := range bad {
+		if _, err := ParseCookie(in); err == nil {
+			t.Errorf("%s: accepted", name)
+		} else if strings.Contains(err.Error(), "a b") || strings.Contains(err.Error(), "X-Evil") {
+			t.Errorf("%s: the error quotes a value: %v", name, err)
+		}
+	}
+}
+
+func TestCookieNeverPrinted(t *testing.T) {
+	c, err := ParseCookie("wr_vid=123; wr_skey=" + secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("x", "cookie", c, "login", Login{Cookie: c})
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("x", "cookie", c, "any", any(c))
+	data, _ := json.Marshal(struct{ C Cookie }{c})
+	out := fmt.Sprint(c) + fmt.Sprintf("%v %+v %#v %s %q", c, c, c, c, c) + logs.String() + string(data) +
+		fmt.Sprintf("%v %+v", Login{Cookie: c}, &Login{Cookie: c})
+	if strings.Contains(out, secret) {
+		t.Errorf("the secret was printed: %s", out)
+	}
+	if !strings.Contains(fmt.Sprint(c), "123") {
+		t.Errorf("String should name the user: %s", c)
+	}
+}
+
+func TestRenewed(t *testing.T) {
+	c, _ := ParseCookie("wr_vid=1; wr_skey=old; wr_rt=rt")
+	resp := &http.Response{Header: http.Header{"Set-Cookie": {
+		"wr_skey=new; Path=/; Domain=.weread.qq.com; Secure",
+		"wr_rt=; Max-Age=0; Domain=.weread.qq.com",
+		"evil=1; Domain=.example.com",
+		"bad=a b",
+	}}}
+	got, changed := c.Renewed(resp)
+	if !changed || got.Header() != "wr_vid=1; wr_skey=new" {
+		t.Errorf("renewed: %q %v", got.Header(), changed)
+	}
+	logout := &http.Response{Header: http.Header{"Set-Cookie": {"wr_skey=; Max-Age=0"}}}
+	if got, changed := c.Renewed(logout); changed || got.Header() != c.Header() {
+		t.Errorf("a logout changed the login: %q", got.Header())
+	}
+}
+
+func TestStore(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cfg", "wxarchive")
+	s := Store{Dir: dir}
+	if _, err := s.Load(); err != ErrNoLogin {
+		t.Fatalf("empty store: %v", err)
+	}
+	c, _ := ParseCookie("wr_vid=7; wr_skey=" + secret)
+	saved := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	if err := s.Save(Login{Cookie: c, Saved: saved}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" {
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("mode %v", st.Mode())
+		}
+		if d, _ := os.Stat(dir); d.Mode().Perm() != 0o700 {
+			t.Errorf("folder mode %v", d.Mode())
+		}
+	}
+	l, err := s.Load()
+	if err != nil || l.Cookie.Header() != c.Header() || !l.Saved.Equal(saved) || l.Source != s.Path() {
+		t.Fatalf("load: %+v %v", l, err)
+	}
+	if from, to := l.LikelyExpiry(); !from.Equal(saved.Add(24*time.Hour)) || !to.Equal(saved.Add(72*time.Hour)) {
+		t.Errorf("likely expiry %v–%v", from, to)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+	if runtime.GOOS != "windows" {
+		os.Chmod(s.Path(), 0o644)
+		if _, err := s.Load(); err == nil || !strings.Contains(err.Error(), "readable by others") {
+			t.Errorf("a 0644 login was read: %v", err)
+		}
+		os.Chmod(s.Path(), 0o600)
+	}
+	os.WriteFile(s.Path(), []byte("{garbage"), 0o600)
+	if _, err := s.Load(); err == nil || !strings.Contains(err.Error(), "damaged") || strings.Contains(err.Error(), secret) {
+		t.Errorf("damaged: %v", err)
+	}
+	// The environment overrides the store.
+	env := map[string]string{EnvCookie: "wr_vid=9; wr_skey=env"}
+	l, err = Current(s, func(k string) string { return env[k] })
+	if err != nil || l.Cookie.VID() != "9" || l.Source != EnvCookie || s.Renewer(l, time.Now, nil) != nil {
+		t.Errorf("env login: %+v %v", l, err)
+	}
+}
+
+func TestDefaultStore(t *testing.T) {
+	env := map[string]string{"XDG_CONFIG_HOME": "/x/cfg", "HOME": "/home/u"}
+	get := func(k string) string { return env[k] }
+	if s, _ := DefaultStore(get); s.Dir != "/x/cfg/wxarchive" {
+		t.Errorf("XDG: %s", s.Dir)
+	}
+	if runtime.GOOS == "linux" {
+		env["XDG_CONFIG_HOME"] = "relative/ignored"
+		if s, _ := DefaultStore(get); s.Dir != "/home/u/.config/wxarchive" {
+			t.Errorf("fallback: %s", s.Dir)
+		}
+	}
+}

@@ -1,0 +1,493 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"wxarchive/config"
+	"wxarchive/model"
+)
+
+// MaxListingPages bounds the listing pages one followed account costs in
+// one pass: the new-post check first, then the backfill.
+const MaxListingPages = 3
+
+// AccountLister lists a followed account's articles, newest first, through
+// the user's WeRead login (see discover/weread and WeReadLister).
+//
+// Its errors tell the pass what to do through methods, checked with
+// errors.As: LoginMissing() bool (no login stored), LoginExpired() bool
+// (the login was refused: stop for this pass, tell the user, record a
+// login_expired event), Blocked() (time.Time, bool) (risk control, a day
+// block, a cool-down or the daily cap: stop for this pass). Any other error
+// fails that account only.
+type AccountLister interface {
+	// ListAccount reads the listing page of account biz after offset
+	// top-level entries.
+	ListAccount(ctx context.Context, biz string, offset int) (AccountPage, error)
+	// Login names the login in use without revealing it ("" when none),
+	// so that a login known to be expired is not sent again.
+	Login() string
+}
+
+// AccountPage is one listing page.
+type AccountPage struct {
+	Articles []Listed
+	Entries  int // top-level entries: what the offset counts; 0 is the end
+}
+
+// Listed is one article of a listing, with the hints it gives.
+type Listed struct {
+	URL string
+	Hint
+	Entry int // index of its top-level entry in the page
+}
+
+// Hint is what an account listing says of an article, kept in the queue
+// until the article itself is captured.
+type Hint struct {
+	Title     string    `json:"title,omitempty"`
+	Published time.Time `json:"published,omitzero"`
+	Cover     string    `json:"cover,omitempty"`
+	Digest    string    `json:"digest,omitempty"`
+}
+
+// AccountCursor is where a followed account's listing stands.
+type AccountCursor struct {
+	// Offset is the entry the backfill reads next, counted from the top
+	// as it was when last read; new posts move it down.
+	Offset int `json:"offset"`
+	// Gap, when not 0, is where new posts not read yet go on (more were
+	// published between two passes than a pass reads).
+	Gap int `json:"gap,omitempty"`
+	// Done: the backfill reached the end of the listing or since.
+	Done bool `json:"done,omitempty"`
+	// Top is the key of the newest article listed: the new-post check
+	// stops there (or at any article archived or queued).
+	Top model.Key `json:"top,omitempty"`
+	// Oldest is the publication time of the oldest article listed.
+	Oldest time.Time `json:"oldest,omitzero"`
+	// Listed counts the articles the listing gave (new or not).
+	Listed int `json:"listed"`
+	// Added is the first listing; LastListed the last one that worked.
+	Added      time.Time `json:"added"`
+	LastListed time.Time `json:"last_listed,omitzero"`
+	LastError  string    `json:"last_error,omitempty"`
+}
+
+// LoginState is what passes learnt of the WeRead login.
+type LoginState struct {
+	// Expired is when the login named Login was refused; zero while it works.
+	Expired time.Time `json:"expired,omitzero"`
+	Login   string    `json:"login,omitempty"`
+	// LastOK is the last listing that worked.
+	LastOK time.Time `json:"last_ok,omitzero"`
+}
+
+// loginCheck is the login's standing during one pass.
+type loginCheck int
+
+const (
+	loginUnknown loginCheck = iota
+	loginStopped            // missing, expired or blocked: no more listings this pass
+)
+
+// followAccounts lists each followed account: new posts first, then a few
+// pages of its backfill. A login problem or a block stops the source for
+// the pass; a failing account fails alone.
+func (ps *pass) followAccounts(ctx context.Context) {
+	list := ps.p.Config.Sources.Accounts
+	if len(list) == 0 {
+		return
+	}
+	if ps.p.Accounts == nil {
+		ps.log.Warn("followed accounts need a WeRead lister; skipped", "accounts", len(list))
+		return
+	}
+	if st := ps.q.WeRead; st != nil && !st.Expired.IsZero() && st.Login == ps.p.Accounts.Login() {
+		// The same login was refused before: do not send it again.
+		ps.sum.SourceErrs++
+		ps.note(fmt.Sprintf("weread: login expired (since %s): %d followed accounts not listed; log in again with `wxarchive login weread`",
+			st.Expired.In(chinaTime).Format("2006-01-02 15:04 MST"), len(list)))
+		return
+	}
+	names := ps.accountNames()
+	for i, a := range list {
+		if ctx.Err() != nil || ps.login == loginStopped {
+			return
+		}
+		biz, err := resolveAccount(a, names)
+		if err != nil {
+			ps.sourceErr("account", a.Account, fmt.Errorf("pipeline: sources.accounts[%d]: %w", i, err))
+			continue
+		}
+		ps.followAccount(ctx, a, biz)
+	}
+}
+
+// accountNames maps account names found in the archive to their __biz.
+func (ps *pass) accountNames() map[string]string {
+	m := map[string]string{}
+	for _, a := range ps.archived {
+		if a.Account != "" && a.Biz != "" {
+			m[a.Account] = a.Biz
+		}
+	}
+	return m
+}
+
+// resolveAccount is the __biz an accounts entry names, padded as WeChat
+// writes it.
+func resolveAccount(a config.Account, names map[string]string) (string, error) {
+	r, err := a.Ref()
+	if err != nil {
+		return "", err
+	}
+	if r.Biz != "" {
+		return canonBiz(r.Biz), nil
+	}
+	if biz, ok := names[r.Name]; ok {
+		return canonBiz(biz), nil
+	}
+	return "", fmt.Errorf("no archived article of an account named %q yet: name it by an article link or its __biz", r.Name)
+}
+
+func (ps *pass) note(s string) {
+	ps.sum.Notes = append(ps.sum.Notes, s)
+	ps.log.Warn(s)
+}
+
+// followAccount runs one account's listing for the pass.
+func (ps *pass) followAccount(ctx context.Context, a config.Account, biz string) {
+	cur := ps.q.Accounts[biz]
+	if cur == nil {
+		cur = &AccountCursor{}
+		ps.q.Accounts[biz] = cur
+	}
+	w := &accountWalk{ps: ps, a: a, biz: biz, cur: cur, budget: MaxListingPages}
+	if cur.Added.IsZero() {
+		cur.Added = ps.p.now()
+	}
+	var err error
+	switch {
+	case cur.LastListed.IsZero() && !a.DoBackfill():
+		err = w.baseline(ctx)
+	case cur.Top == "" && !cur.Done:
+		err = w.backfill(ctx)
+	default: // listed before (Top is empty while the account had no article)
+		err = w.newPosts(ctx)
+		if err == nil {
+			err = w.backfill(ctx)
+		}
+	}
+	if err != nil {
+		cur.LastError = err.Error()
+		ps.accountErr(a, err)
+		return
+	}
+	cur.LastError = ""
+}
+
+// accountErr sorts a listing error: login problems and blocks stop the
+// source for the pass, anything else fails this account only.
+func (ps *pass) accountErr(a config.Account, err error) {
+	var missing interface{ LoginMissing() bool }
+	var expired interface{ LoginExpired() bool }
+	var blocked interface{ Blocked() (time.Time, bool) }
+	switch {
+	case errors.As(err, &missing) && missing.LoginMissing():
+		ps.login = loginStopped
+		ps.sum.SourceErrs++
+		ps.note("weread: no WeRead login: followed accounts not listed; log in with `wxarchive login weread`")
+	case errors.As(err, &expired) && expired.LoginExpired():
+		ps.login = loginStopped
+		ps.sum.SourceErrs++
+		ps.loginExpired(err)
+	case errors.As(err, &blocked):
+		until, ok := blocked.Blocked()
+		if !ok {
+			ps.sourceErr("account", a.Account, err)
+			return
+		}
+		ps.login = loginStopped
+		ps.sum.Skipped++
+		msg := "weread: blocked or cooling down: followed accounts not listed this pass"
+		if !until.IsZero() {
+			msg = fmt.Sprintf("weread: blocked or cooling down until %s: followed accounts not listed this pass", until.In(chinaTime).Format("2006-01-02 15:04 MST"))
+		}
+		ps.note(msg)
+	case ps.p.CoolingDown != nil && ps.p.CoolingDown(err):
+		ps.login = loginStopped
+		ps.sum.Skipped++
+		ps.note("weread: host cooling down: followed accounts not listed this pass")
+	default:
+		ps.sourceErr("account", a.Account, err)
+	}
+}
+
+// loginExpired tells the user once per pass and records the event once per
+// login.
+func (ps *pass) loginExpired(err error) {
+	now := ps.p.now()
+	login := ps.p.Accounts.Login()
+	st := ps.q.WeRead
+	if st == nil {
+		st = &LoginState{}
+		ps.q.WeRead = st
+	}
+	first := st.Expired.IsZero() || st.Login != login
+	if first {
+		st.Expired, st.Login = now, login
+	}
+	ps.note("weread: login expired or invalid: followed accounts not listed; log in again with `wxarchive login weread`")
+	ps.log.Warn("weread login refused", "err", err)
+	if !first {
+		return
+	}
+	ev := Event{Kind: EventLoginExpired, Time: now, Source: "weread",
+		Message: "The WeRead login was refused (" + err.Error() + "); followed accounts are not listed until `wxarchive login weread` stores a new one."}
+	if rerr := ps.events().RecordEvent(ev); rerr != nil {
+		ps.log.Error("pipeline: record login_expired event", "err", rerr)
+	}
+}
+
+func (ps *pass) loginOK() {
+	st := ps.q.WeRead
+	if st == nil {
+		st = &LoginState{}
+		ps.q.WeRead = st
+	}
+	st.Expired, st.Login, st.LastOK = time.Time{}, "", ps.p.now()
+}
+
+// accountWalk is one account's listing during a pass.
+type accountWalk struct {
+	ps     *pass
+	a      config.Account
+	biz    string
+	cur    *AccountCursor
+	budget int // listing pages left
+}
+
+// list reads one page, counting it.
+func (w *accountWalk) list(ctx context.Context, offset int) (AccountPage, error) {
+	w.budget--
+	w.ps.sum.Listings++
+	p, err := w.ps.p.Accounts.ListAccount(ctx, w.biz, offset)
+	if err != nil {
+		return AccountPage{}, err
+	}
+	w.ps.loginOK()
+	w.cur.LastListed = w.ps.p.now()
+	w.cur.Listed += len(p.Articles)
+	for _, a := range p.Articles {
+		if t := a.Published; !t.IsZero() && (w.cur.Oldest.IsZero() || t.Before(w.cur.Oldest)) {
+			w.cur.Oldest = t
+		}
+	}
+	return p, nil
+}
+
+// known reports whether a listed article needs no queueing: archived,
+// queued, given up, or the newest one listed before.
+func (w *accountWalk) known(k model.Key) bool {
+	if k == w.cur.Top {
+		return true
+	}
+	if _, ok := w.ps.archived[k]; ok {
+		return true
+	}
+	if _, ok := w.ps.q.Dropped[k]; ok {
+		return true
+	}
+	return w.ps.q.Has(k)
+}
+
+// queue queues one listed article of the account.
+func (w *accountWalk) queue(l model.Link, hint Hint) {
+	h := hint
+	w.ps.enqueueItem(Item{Key: l.Key(), URL: l.Canon, Origin: "account:" + w.biz, Biz: w.biz, Hint: &h})
+}
+
+// baseline is the first listing of an account followed for new posts
+// only: it marks the newest article and queues nothing.
+func (w *accountWalk) baseline(ctx context.Context) error {
+	p, err := w.list(ctx, 0)
+	if err != nil {
+		return err
+	}
+	w.cur.Done = true
+	if k := firstKey(p); k != "" {
+		w.cur.Top = k
+	}
+	return nil
+}
+
+func firstKey(p AccountPage) model.Key {
+	for _, a := range p.Articles {
+		if l, err := model.ParseLink(a.URL); err == nil && l.Key() != "" {
+			return l.Key()
+		}
+	}
+	return ""
+}
+
+// newPosts reads from the top until an article already known, queueing
+// what is new; then goes on with a gap left by an earlier pass. Every new
+// entry moves the backfill's offset (and the gap) down by one.
+func (w *accountWalk) newPosts(ctx context.Context) error {
+	n, next, reached, top, err := w.walkNew(ctx, 0)
+	if err != nil {
+		return err
+	}
+	if top != "" {
+		w.cur.Top = top
+	}
+	w.cur.Offset += n
+	switch {
+	case w.cur.Gap > 0:
+		w.cur.Gap += n
+	case !reached:
+		w.cur.Gap = next
+	}
+	if w.cur.Gap > 0 && reached && w.budget > 0 {
+		n, next, reached, _, err := w.walkNew(ctx, w.cur.Gap)
+		if err != nil {
+			return err
+		}
+		w.cur.Offset += n
+		w.cur.Gap = next
+		if reached {
+			w.cur.Gap = 0
+		}
+	}
+	return nil
+}
+
+// walkNew reads pages from offset while their articles are new: n is the
+// number of new entries before the first known article, next the offset
+// after the last page read, reached whether a known article (or the end)
+// was found, top the key of the first article when offset is 0.
+func (w *accountWalk) walkNew(ctx context.Context, offset int) (n, next int, reached bool, top model.Key, err error) {
+	next = offset
+	for w.budget > 0 && !reached {
+		p, err := w.list(ctx, next)
+		if err != nil {
+			return n, next, false, top, err
+		}
+		if p.Entries == 0 {
+			return n, next, true, top, nil
+		}
+		if next == 0 {
+			top = firstKey(p)
+		}
+		firstKnown := p.Entries
+		for _, a := range p.Articles {
+			l, err := model.ParseLink(a.URL)
+			if err != nil || l.Key() == "" {
+				continue
+			}
+			if w.known(l.Key()) || w.beforeFollowing(a.Published) {
+				reached = true
+				firstKnown = min(firstKnown, a.Entry)
+				continue
+			}
+			if a.Entry < firstKnown {
+				w.queue(l, a.Hint)
+			}
+		}
+		n += firstKnown
+		next += p.Entries
+	}
+	return n, next, reached, top, nil
+}
+
+// beforeFollowing reports whether an article of an account followed for
+// new posts only was published before the account was followed.
+func (w *accountWalk) beforeFollowing(t time.Time) bool {
+	return !w.a.DoBackfill() && !t.IsZero() && t.Before(w.cur.Added)
+}
+
+// backfill reads older pages from the cursor, with what is left of the
+// pass's pages, while the account's queue is short (discovery must not run
+// far ahead of what the caps let the pass capture).
+func (w *accountWalk) backfill(ctx context.Context) error {
+	if !w.a.DoBackfill() || w.cur.Done {
+		return nil
+	}
+	for w.budget > 0 && !w.cur.Done && ctx.Err() == nil {
+		if w.queued() >= w.ahead() {
+			w.ps.log.Debug("account backfill waits for its queue", "biz", w.biz, "queued", w.queued())
+			return nil
+		}
+		p, err := w.list(ctx, w.cur.Offset)
+		if err != nil {
+			return err
+		}
+		if w.cur.Offset == 0 && w.cur.Top == "" {
+			w.cur.Top = firstKey(p)
+		}
+		if p.Entries == 0 {
+			w.cur.Done = true
+			w.ps.log.Info("account backfill done", "biz", w.biz, "listed", w.cur.Listed)
+			return nil
+		}
+		for _, a := range p.Articles {
+			if !w.a.Since.IsZero() && !a.Published.IsZero() && a.Published.Before(w.a.Since) {
+				w.cur.Done = true
+				continue
+			}
+			l, err := model.ParseLink(a.URL)
+			if err != nil || l.Key() == "" {
+				continue
+			}
+			w.queue(l, a.Hint)
+		}
+		w.cur.Offset += p.Entries
+	}
+	return nil
+}
+
+// queued counts the account's queued articles.
+func (w *accountWalk) queued() int {
+	n := 0
+	for _, it := range w.ps.q.Items {
+		if it.Biz == w.biz {
+			n++
+		}
+	}
+	return n
+}
+
+// ahead is how many of its articles an account may have queued before its
+// backfill waits: two passes' worth under queue.max_per_account.
+func (w *accountWalk) ahead() int {
+	if n := w.ps.p.Config.Queue.MaxPerAccount; n > 0 {
+		return 2 * n
+	}
+	return 50
+}
+
+// itemBiz is the account a queued item names for a URL that does not.
+func (ps *pass) itemBiz(u string) string {
+	for _, it := range ps.q.Items {
+		if it.URL == u {
+			return it.Biz
+		}
+	}
+	return ""
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// canonBiz writes a __biz with its base64 padding.
+func canonBiz(biz string) string {
+	if n, err := model.BizNumber(biz); err == nil {
+		if b, err := model.BizOfNumber(n); err == nil {
+			return b
+		}
+	}
+	return biz
+}

@@ -1,0 +1,416 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"maps"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"wxarchive/discover/weread"
+	"wxarchive/fetcher"
+	"wxarchive/internal/fakewx"
+	"wxarchive/model"
+)
+
+// wrBiz is the followed account of these tests; its WeRead book is
+// MP_WXS_3895788938.
+const wrBiz = "Mzg5NTc4ODkzOA=="
+
+// cookie of the fake login; no log may ever show skeySecret.
+const skeySecret = "SKEY-d41d8cd98f00b204"
+
+// accountIngester plays WeChat and the archive for short links: capturing
+// /s/<token> reveals the article's long id, recorded with the short key as
+// an alias, as the archive does.
+type accountIngester struct {
+	mu    sync.Mutex
+	store *memStore
+	now   func() time.Time
+	calls []string
+}
+
+// longID is the long id WeChat would reveal behind a short link.
+func longID(token string) model.ID {
+	sum := sha256.Sum256([]byte(token))
+	mid := fmt.Sprint(2650000000 + int64(sum[0])<<16 + int64(sum[1])<<8 + int64(sum[2]))
+	return model.ID{Biz: wrBiz, Mid: mid, Idx: "1", Sn: hex.EncodeToString(sum[:4])}
+}
+
+func (f *accountIngester) Ingest(ctx context.Context, u string) Result {
+	f.mu.Lock()
+	f.calls = append(f.calls, u)
+	f.mu.Unlock()
+	l, err := model.ParseLink(u)
+	if err != nil {
+		return Result{Outcome: model.OutcomeFailed, Err: err}
+	}
+	if l.Kind != model.KindShort {
+		return (&fakeIngester{store: f.store, now: f.now, pages: map[model.Key]page{}}).Ingest(ctx, u)
+	}
+	if strings.Contains(l.Short, "~") {
+		return Result{Outcome: model.OutcomeUnavailable} // 参数错误
+	}
+	id := longID(l.Short)
+	k := id.Key()
+	f.store.mu.Lock()
+	f.store.articles[k] = Article{Key: k, URL: id.URL(), Biz: wrBiz, State: model.StateArticle, Account: "读书会",
+		Published: f.now().Add(-time.Hour), LastCapture: f.now(), Aliases: []model.Key{l.Key()}}
+	f.store.mu.Unlock()
+	return Result{Key: k, Outcome: model.OutcomeCreated, Biz: wrBiz}
+}
+
+func (f *accountIngester) take() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := f.calls
+	f.calls = nil
+	return out
+}
+
+// memCooldowns keeps the fetcher's cool-downs across "runs".
+type memCooldowns struct {
+	mu sync.Mutex
+	m  map[string]fetcher.Cooldown
+}
+
+func (s *memCooldowns) LoadCooldowns() (map[string]fetcher.Cooldown, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.m), nil
+}
+
+func (s *memCooldowns) SaveCooldowns(m map[string]fetcher.Cooldown) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m = maps.Clone(m)
+	return nil
+}
+
+type accountEnv struct {
+	t     *testing.T
+	srv   *fakewx.Server
+	wr    *fakewx.WeRead
+	store *memStore
+	ing   *accountIngester
+	cool  *memCooldowns
+	logs  *bytes.Buffer
+	log   *slog.Logger
+	p     *Pipeline
+	clk   *clock
+}
+
+// newAccountEnv follows wrBiz through the fake WeRead, which lists pushes
+// pushes of two articles each (the head's token with a '~'), five entries
+// a page.
+func newAccountEnv(t *testing.T, cfgYAML string, pushes int) *accountEnv {
+	t.Helper()
+	e := &accountEnv{t: t, srv: fakewx.New(t), store: newMemStore(), cool: &memCooldowns{}, logs: &bytes.Buffer{},
+		clk: &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	e.log = slog.New(slog.NewTextHandler(syncWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.wr = e.srv.WeRead("42", skeySecret)
+	e.wr.SetPageSize(5)
+	for i := range pushes {
+		e.publish(i, time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC).Add(time.Duration(i)*24*time.Hour))
+	}
+	e.ing = &accountIngester{store: e.store, now: e.clk.Now}
+	e.p = &Pipeline{Config: parseCfg(t, cfgYAML), Store: e.store, Ingester: e.ing, Now: e.clk.Now, Log: e.log}
+	e.login("42", skeySecret)
+	return e
+}
+
+type syncWriter struct{ w *bytes.Buffer }
+
+var logMu sync.Mutex
+
+func (s syncWriter) Write(p []byte) (int, error) {
+	logMu.Lock()
+	defer logMu.Unlock()
+	return s.w.Write(p)
+}
+
+func (e *accountEnv) publish(i int, at time.Time) {
+	e.wr.Publish(wrBiz,
+		fakewx.WRArticle{OriginalID: fmt.Sprintf("h%03d~x", i), Title: fmt.Sprintf("第%d期 头条", i), Digest: "摘要", Cover: "https://mmbiz.qpic.cn/c/0", Time: at},
+		fakewx.WRArticle{OriginalID: fmt.Sprintf("s%03d", i), Title: fmt.Sprintf("第%d期 次条", i), Time: at})
+}
+
+// login points the pipeline at a new run's fetcher (cool-downs from the
+// store) and WeRead client with this cookie.
+func (e *accountEnv) login(vid, skey string) {
+	cfg := e.srv.FetcherConfig()
+	cfg.Cooldown, cfg.Logger = e.cool, e.log
+	fc, err := fetcher.New(cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ck, err := weread.ParseCookie("wr_vid=" + vid + "; wr_skey=" + skey + "; wr_rt=RT-" + skey)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.p.Accounts = WeReadLister(weread.New(fc, ck, weread.Options{Log: e.log}))
+	e.p.CoolingDown = func(err error) bool { return fetcher.KindOf(err) == fetcher.KindCoolingDown }
+}
+
+func (e *accountEnv) run() Summary {
+	e.t.Helper()
+	s, err := e.p.RunOnce(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.clk.Add(6 * time.Hour)
+	return s
+}
+
+func (e *accountEnv) queue() *Queue {
+	e.t.Helper()
+	q, err := loadQueue(e.store)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return q
+}
+
+func (e *accountEnv) archivedOf(biz string) int {
+	n := 0
+	for _, a := range e.store.articles {
+		if a.Biz == biz {
+			n++
+		}
+	}
+	return n
+}
+
+func (e *accountEnv) noSecretInLogs() {
+	e.t.Helper()
+	logMu.Lock()
+	defer logMu.Unlock()
+	if strings.Contains(e.logs.String(), skeySecret) || strings.Contains(e.logs.String(), "RT-"+skeySecret) {
+		e.t.Errorf("the WeRead cookie appears in the logs:\n%s", e.logs)
+	}
+	if e.logs.Len() == 0 {
+		e.t.Error("no logs captured: the check means nothing")
+	}
+}
+
+const accountsCfg = "sources:\n  accounts: [\"" + wrBiz + "\"]\nqueue: {max_per_run: 25, max_per_account: 12}\n"
+
+func TestAccountBackfillOverPasses(t *testing.T) {
+	for _, flat := range []bool{false, true} {
+		t.Run(fmt.Sprintf("flat=%v", flat), func(t *testing.T) {
+			e := newAccountEnv(t, accountsCfg, 30) // 60 articles
+			e.wr.SetFlat(flat)
+			passes := 0
+			for ; passes < 12; passes++ {
+				before := len(e.wr.Listings())
+				s := e.run()
+				calls := e.ing.take()
+				if got := len(e.wr.Listings()) - before; got > MaxListingPages || got != s.Listings {
+					t.Fatalf("pass %d: %d listing requests (summary %d), at most %d", passes+1, got, s.Listings, MaxListingPages)
+				}
+				if len(calls) > 12 {
+					t.Fatalf("pass %d captured %d articles of the account, over queue.max_per_account", passes+1, len(calls))
+				}
+				for _, c := range calls {
+					if strings.Contains(c, "~") {
+						t.Fatalf("fetched a link with '~': %s", c)
+					}
+				}
+				if passes == 0 {
+					q := e.queue()
+					// 3 pages listed (30 articles in groups, 15 flat), the 12
+					// newest captured: the queue starts at push 23.
+					if want := map[bool]int{false: 18, true: 3}[flat]; len(q.Items) != want || q.Items[0].Biz != wrBiz || q.Items[0].Hint == nil || q.Items[0].Hint.Title != "第23期 头条" ||
+						q.Items[0].URL != "https://mp.weixin.qq.com/s/h023_x" || q.Items[0].Hint.Published.IsZero() || q.Items[0].Hint.Digest != "摘要" {
+						t.Fatalf("first queued item %+v", q.Items[0])
+					}
+				}
+				if e.archivedOf(wrBiz) == 60 && e.queue().Accounts[wrBiz].Done {
+					break
+				}
+			}
+			if n := e.archivedOf(wrBiz); n != 60 || passes < 4 {
+				t.Fatalf("after %d passes %d of 60 archived; listings %v", passes+1, n, e.wr.Listings())
+			}
+			// Backfilled: a pass now costs one listing request and no capture.
+			before := len(e.wr.Listings())
+			s := e.run()
+			if got := e.wr.Listings()[before:]; len(got) != 1 || got[0].Offset != 0 || s.Fetched != 0 || s.Discovered != 0 {
+				t.Errorf("idle pass: listings %v, %s", got, s)
+			}
+			e.noSecretInLogs()
+		})
+	}
+}
+
+func TestAccountNewPostInOneRequest(t *testing.T) {
+	e := newAccountEnv(t, accountsCfg, 4)
+	e.run()
+	if e.archivedOf(wrBiz) != 8 || !e.queue().Accounts[wrBiz].Done {
+		t.Fatalf("backfill of 8: %d archived", e.archivedOf(wrBiz))
+	}
+	off := e.queue().Accounts[wrBiz].Offset
+	e.wr.Publish(wrBiz, fakewx.WRArticle{OriginalID: "new~post", Title: "新文章", Time: time.Date(2026, 1, 2, 8, 0, 0, 0, time.UTC)})
+	before := len(e.wr.Listings())
+	s := e.run()
+	if got := len(e.wr.Listings()) - before; got != 1 || s.Discovered != 1 || s.Created != 1 {
+		t.Fatalf("new post: %d requests, %s", got, s)
+	}
+	if c := e.queue().Accounts[wrBiz]; c.Offset != off+1 || c.Top != "s_new_post" {
+		t.Errorf("cursor after a new post: %+v (offset was %d)", c, off)
+	}
+}
+
+func TestAccountNewPostsDuringBackfill(t *testing.T) {
+	e := newAccountEnv(t, "sources:\n  accounts: [\""+wrBiz+"\"]\nqueue: {max_per_run: 25, max_per_account: 3}\n", 20)
+	e.run()
+	// Twenty pushes between two passes: more than the new-post check reads
+	// in one pass (3 pages of 5): the rest is read as a gap next passes.
+	for i := 100; i < 120; i++ {
+		e.publish(i, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i)*time.Hour))
+	}
+	e.run()
+	if c := e.queue().Accounts[wrBiz]; c.Gap != 15 {
+		t.Fatalf("after 20 new pushes: cursor %+v, want a gap at 15", c)
+	}
+	for range 40 {
+		e.run()
+	}
+	if n := e.archivedOf(wrBiz); n != 80 {
+		t.Errorf("%d of 80 archived; cursor %+v", n, e.queue().Accounts[wrBiz])
+	}
+}
+
+func TestAccountLoginExpiresMidBackfill(t *testing.T) {
+	other := art(bizA, 1)
+	e := newAccountEnv(t, "sources:\n  urls: [\""+other+"\"]\n  accounts: [\""+wrBiz+"\"]\nqueue: {max_per_run: 25, max_per_account: 12}\n", 30)
+	e.wr.ExpireLoginAfter(2)
+	s := e.run()
+	if s.Listings != 3 || len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "login expired") || !strings.Contains(s.Notes[0], "wxarchive login weread") || s.SourceErrs != 1 {
+		t.Fatalf("expired mid-backfill: %s", s)
+	}
+	if !strings.Contains(s.String(), "\nweread: login expired") {
+		t.Errorf("summary does not show the note on its own line: %q", s.String())
+	}
+	// Other sources are unaffected, and what was listed before is captured.
+	if _, ok := e.store.articles[key(bizA, 1)]; !ok || e.archivedOf(wrBiz) != 12 {
+		t.Errorf("other source or listed articles not captured: %s", s)
+	}
+	events := e.store.logs[EventLog]
+	var ev Event
+	if len(events) != 1 || json.Unmarshal([]byte(events[0]), &ev) != nil || ev.Kind != EventLoginExpired || ev.ID == "" || !strings.Contains(ev.Message, "errCode -2012") {
+		t.Fatalf("events: %q", events)
+	}
+	// The same login is not sent again, and no second event is recorded.
+	before := len(e.wr.Listings())
+	s = e.run()
+	if len(e.wr.Listings()) != before || len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "login expired (since") || len(e.store.logs[EventLog]) != 1 {
+		t.Fatalf("second pass with the expired login: %d requests, %s, events %d", len(e.wr.Listings())-before, s, len(e.store.logs[EventLog]))
+	}
+	// A new login resumes the backfill where it stopped.
+	e.wr.SetLogin("42", "fresh-"+skeySecret)
+	e.login("42", "fresh-"+skeySecret)
+	s = e.run()
+	l := e.wr.Listings()[before:]
+	if len(s.Notes) != 0 || len(l) == 0 || l[0].Offset != 0 || len(l) < 2 || l[1].Offset != 10 || e.queue().WeRead.Expired != (time.Time{}) {
+		t.Errorf("after a new login: %s, listings %v", s, l)
+	}
+	// A later expiry of the new login is a new event.
+	e.wr.ExpireLoginAfter(0)
+	e.run()
+	if len(e.store.logs[EventLog]) != 2 {
+		t.Errorf("events after the second expiry: %d", len(e.store.logs[EventLog]))
+	}
+	e.noSecretInLogs()
+}
+
+func TestAccountRiskControlMidBackfill(t *testing.T) {
+	other := art(bizA, 1)
+	e := newAccountEnv(t, "sources:\n  urls: [\""+other+"\"]\n  accounts: [\""+wrBiz+"\"]\n", 30)
+	e.wr.RiskControlAfter(1, 100)
+	s := e.run()
+	if s.Listings != 2 || len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "cooling down until") || s.SourceErrs != 0 {
+		t.Fatalf("risk control: %s", s)
+	}
+	if _, ok := e.store.articles[key(bizA, 1)]; !ok {
+		t.Error("the other source was not captured")
+	}
+	cd, ok := e.cool.m[fetcher.WeReadHost]
+	if !ok || cd.Backoff != time.Hour || time.Until(cd.Until) < 59*time.Minute {
+		t.Fatalf("cool-down not persisted: %+v", e.cool.m)
+	}
+	// The next run (a new fetcher over the same store) does not ask WeRead.
+	e.login("42", skeySecret)
+	before := len(e.wr.Listings())
+	s = e.run()
+	if len(e.wr.Listings()) != before || len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "cooling down") {
+		t.Errorf("while cooling down: %d requests, %s", len(e.wr.Listings())-before, s)
+	}
+	if c := e.queue().Accounts[wrBiz]; c.Offset != 5 || c.Done {
+		t.Errorf("cursor after risk control: %+v", c)
+	}
+	e.noSecretInLogs()
+}
+
+func TestAccountNewPostsOnly(t *testing.T) {
+	e := newAccountEnv(t, "sources:\n  accounts:\n    - {account: \""+wrBiz+"\", backfill: false}\n", 10)
+	s := e.run()
+	if s.Listings != 1 || s.Discovered != 0 {
+		t.Fatalf("baseline: %s", s)
+	}
+	e.wr.Publish(wrBiz, fakewx.WRArticle{OriginalID: "fresh", Title: "新", Time: e.clk.Now()})
+	if s := e.run(); s.Listings != 1 || s.Discovered != 1 || s.Created != 1 {
+		t.Errorf("new post: %s", s)
+	}
+}
+
+func TestAccountSince(t *testing.T) {
+	// Pushes on 2024-01-01 … 2024-01-30; since 2024-01-21 keeps the last ten.
+	e := newAccountEnv(t, "sources:\n  accounts:\n    - {account: \""+wrBiz+"\", since: 2024-01-21}\nqueue: {max_per_account: 0}\n", 30)
+	for range 3 {
+		e.run()
+	}
+	if n := e.archivedOf(wrBiz); n != 20 || !e.queue().Accounts[wrBiz].Done {
+		t.Errorf("since: %d archived, want 20; cursor %+v", n, e.queue().Accounts[wrBiz])
+	}
+}
+
+func TestAccountByName(t *testing.T) {
+	e := newAccountEnv(t, "sources:\n  accounts: [读书会, 没见过的号]\n", 1)
+	s := e.run()
+	if s.SourceErrs != 2 || s.Listings != 0 {
+		t.Fatalf("names unknown: %s", s)
+	}
+	e.store.articles["x"] = Article{Key: "x", Biz: wrBiz, Account: "读书会"}
+	s = e.run()
+	if s.SourceErrs != 1 || s.Listings != 2 || e.archivedOf(wrBiz) != 3 {
+		t.Errorf("name known: %s", s)
+	}
+}
+
+// An account with no article yet: its first post is picked up, in both modes.
+func TestAccountEmptyThenFirstPost(t *testing.T) {
+	for _, backfill := range []string{"true", "false"} {
+		t.Run("backfill="+backfill, func(t *testing.T) {
+			e := newAccountEnv(t, "sources:\n  accounts:\n    - {account: \""+wrBiz+"\", backfill: "+backfill+"}\n", 0)
+			if s := e.run(); s.Listings != 1 || s.Discovered != 0 {
+				t.Fatalf("empty account: %s", s)
+			}
+			e.wr.Publish(wrBiz, fakewx.WRArticle{OriginalID: "first", Title: "第一篇", Time: e.clk.Now()})
+			// Nothing known to stop at: it reads on to the (empty) next page.
+			if s := e.run(); s.Listings != 2 || s.Created != 1 {
+				t.Errorf("first post: %s", s)
+			}
+			if s := e.run(); s.Listings != 1 || s.Discovered != 0 {
+				t.Errorf("after: %s", s)
+			}
+		})
+	}
+}
