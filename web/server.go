@@ -87,6 +87,11 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// Handle adds a read-only route (a pattern such as "GET /feed.atom"): other
+// views of the archive, the change feed of issue 14 for one, are served
+// behind the same security rules as the pages.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
 // ServeHTTP applies the security rules, then routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()

@@ -300,6 +300,14 @@ func TestToken(t *testing.T) {
 	if w := s.get(t, "/"); w.Code != http.StatusUnauthorized {
 		t.Fatalf("no token: %d", w.Code)
 	}
+	// A route added later (the change feed) is behind the token too.
+	s.srv.Handle("GET /feed.atom", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("feed")) }))
+	if w := s.get(t, "/feed.atom"); w.Code != http.StatusUnauthorized {
+		t.Fatalf("added route without token: %d", w.Code)
+	}
+	if w := s.get(t, "/feed.atom", "Authorization", "Bearer s3cret-token"); w.Code != 200 || w.Body.String() != "feed" {
+		t.Fatalf("added route: %d", w.Code)
+	}
 	if w := s.get(t, "/healthz", "Authorization", "Bearer wrong"); w.Code != http.StatusUnauthorized {
 		t.Fatalf("wrong token: %d", w.Code)
 	}
