@@ -181,7 +181,41 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 
 	res := &Results{Terms: terms}
 	var page []int64
-	if len(lists) == 1 {
+	var small []int64 // the docs the filters leave, when few
+	if len(filters) > 0 {
+		ids, err := ix.ids(ctx, `SELECT id FROM docs WHERE `+strings.Join(filters, " AND ")+` ORDER BY id LIMIT ?`, append(fargs, scanMax+1)...)
+		if err != nil {
+			return nil, fmt.Errorf("search: %q: %w", q.Text, err)
+		}
+		if len(ids) <= scanMax {
+			small = ids
+		}
+	}
+	if small != nil {
+		// Few docs to look at: read their text rather than the lists of
+		// every doc that holds a (maybe common) term.
+		all, err := ix.scan(ctx, small, terms)
+		if err != nil {
+			return nil, fmt.Errorf("search: %q: %w", q.Text, err)
+		}
+		res.Total = len(all)
+		if len(long) > 0 && len(all) > 1 {
+			var n int
+			match := strings.Join(long, " AND ")
+			if err := ix.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM tri WHERE tri MATCH ? LIMIT ?)`, match, rankMax+1).Scan(&n); err != nil {
+				return nil, fmt.Errorf("search: %q: %w", q.Text, err)
+			}
+			if n <= rankMax {
+				if err := ix.rank(ctx, match, all); err != nil {
+					return nil, fmt.Errorf("search: %q: %w", q.Text, err)
+				}
+				res.Ranked = true
+			}
+		}
+		if offset < len(all) {
+			page = all[offset:min(len(all), offset+limit)]
+		}
+	} else if len(lists) == 1 {
 		// One table, no filter: read the page only.
 		l := lists[0]
 		err := ix.db.QueryRowContext(ctx, `SELECT count(*) FROM (`+l.query+` LIMIT ?)`, append(l.args, MaxTotal+1)...).Scan(&res.Total)
@@ -236,6 +270,65 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	res.Hits = hits
 	return res, nil
+}
+
+// scanMax is the most docs the filters may leave for a search to read
+// their text instead of the text index.
+const scanMax = 1000
+
+// scan returns the ids whose title or text contains every term, case
+// folded, as the text index would find them.
+func (ix *Index) scan(ctx context.Context, ids []int64, terms []string) ([]int64, error) {
+	// Terms without cased letters (Chinese) are looked for as they are;
+	// the text is case folded only for the others, and only once.
+	lower := make([]string, len(terms))
+	for i, t := range terms {
+		lower[i] = strings.ToLower(t)
+	}
+	var out []int64
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		rows, err := ix.db.QueryContext(ctx, `SELECT id, c0, c1 FROM tri_content WHERE id IN (?`+strings.Repeat(`, ?`, n-1)+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var title, body string
+			if err := rows.Scan(&id, &title, &body); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			var ltitle, lbody string
+			ok := true
+			for i, t := range lower {
+				if t == strings.ToUpper(terms[i]) {
+					ok = strings.Contains(title, t) || strings.Contains(body, t)
+				} else {
+					if ltitle == "" && lbody == "" {
+						ltitle, lbody = strings.ToLower(title), strings.ToLower(body)
+					}
+					ok = strings.Contains(ltitle, t) || strings.Contains(lbody, t)
+				}
+				if !ok {
+					break
+				}
+			}
+			if ok {
+				out = append(out, id)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
+	}
+	return out, nil
 }
 
 // ids runs a query of ids.
