@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
@@ -48,6 +49,10 @@ var _ Source = (*archive.Archive)(nil)
 type Index struct {
 	db   *sql.DB
 	path string
+
+	mu          sync.Mutex
+	accounts    []Account // cached Accounts, of generation accountsGen
+	accountsGen int64
 }
 
 // Stats says what a Rebuild or Update did.
@@ -78,6 +83,8 @@ var schema = []string{
 	)`,
 	`CREATE INDEX IF NOT EXISTS docs_biz ON docs(biz)`,     // (biz, id): an account's articles newest first
 	`CREATE INDEX IF NOT EXISTS docs_state ON docs(state)`, // (state, id)
+	// Covers the account counts.
+	`CREATE INDEX IF NOT EXISTS docs_accounts ON docs(biz, account, state, versions)`,
 	`CREATE VIRTUAL TABLE IF NOT EXISTS tri USING fts5(title, body, tokenize='trigram')`,
 	`CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(g, tokenize='unicode61', detail=none, content='', contentless_delete=1)`,
 	`CREATE TABLE IF NOT EXISTS changes(
@@ -218,10 +225,16 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) (Stats, error) {
 		return Stats{}, fmt.Errorf("search: rebuild: %w", err)
 	}
 	defer tx.Rollback()
-	for _, t := range []string{"docs", "tri", "grams", "changes", "meta"} {
+	for _, t := range []string{"docs", "tri", "grams", "changes"} {
 		if _, err := tx.Exec(`DELETE FROM ` + t); err != nil {
 			return Stats{}, fmt.Errorf("search: rebuild: empty %s: %w", t, err)
 		}
+	}
+	if _, err := tx.Exec(`DELETE FROM meta WHERE k = 'stamp'`); err != nil {
+		return Stats{}, fmt.Errorf("search: rebuild: %w", err)
+	}
+	if err := bumpGeneration(tx); err != nil {
+		return Stats{}, fmt.Errorf("search: rebuild: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return Stats{}, fmt.Errorf("search: rebuild: %w", err)
@@ -397,6 +410,9 @@ func (ix *Index) write(ctx context.Context, docs []*docData, gone []model.Key) e
 			return err
 		}
 	}
+	if err := bumpGeneration(tx); err != nil {
+		return fmt.Errorf("search: write: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("search: write: %w", err)
 	}
@@ -508,6 +524,23 @@ func insert(tx *sql.Tx, d *docData) error {
 		return fmt.Errorf("search: index %s: %w", k, err)
 	}
 	return nil
+}
+
+// bumpGeneration counts a change of the docs, so that readers in this
+// and other processes drop what they derived from them.
+func bumpGeneration(tx *sql.Tx) error {
+	_, err := tx.Exec(`INSERT INTO meta(k, v) VALUES('gen', '1') ON CONFLICT(k) DO UPDATE SET v = CAST(v AS INTEGER) + 1`)
+	return err
+}
+
+// generation is the count of changes of the docs.
+func (ix *Index) generation(ctx context.Context) (int64, error) {
+	var gen int64
+	err := ix.db.QueryRowContext(ctx, `SELECT CAST(v AS INTEGER) FROM meta WHERE k = 'gen'`).Scan(&gen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return gen, err
 }
 
 // Count is the number of docs in the index.

@@ -494,16 +494,49 @@ type Account struct {
 	Edited   int    `json:"edited"`
 }
 
-// Accounts lists the accounts, most articles first.
+// Accounts lists the accounts, most articles first. The list is computed
+// once per change of the index (a scan of every doc) and kept.
 func (ix *Index) Accounts(ctx context.Context) ([]Account, error) {
+	gen, err := ix.generation(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("search: accounts: %w", err)
+	}
+	ix.mu.Lock()
+	if ix.accounts != nil && ix.accountsGen == gen {
+		out := slices.Clone(ix.accounts)
+		ix.mu.Unlock()
+		return out, nil
+	}
+	ix.mu.Unlock()
+	out, err := ix.accountList(ctx, ``)
+	if err != nil {
+		return nil, err
+	}
+	ix.mu.Lock()
+	ix.accounts, ix.accountsGen = out, gen
+	ix.mu.Unlock()
+	return slices.Clone(out), nil
+}
+
+// Account returns one account with its counts; found is false when no
+// doc has that biz.
+func (ix *Index) Account(ctx context.Context, biz string) (a Account, found bool, err error) {
+	out, err := ix.accountList(ctx, `WHERE biz = ?`, biz)
+	if err != nil || len(out) == 0 {
+		return Account{}, false, err
+	}
+	return out[0], true, nil
+}
+
+func (ix *Index) accountList(ctx context.Context, where string, args ...any) ([]Account, error) {
 	rows, err := ix.db.QueryContext(ctx, `SELECT biz, max(account), count(*),
 		sum(state NOT IN ('article', '')), sum(versions > 1)
-		FROM docs GROUP BY biz ORDER BY count(*) DESC, max(account)`)
+		FROM docs `+where+` GROUP BY biz ORDER BY count(*) DESC, max(account)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: accounts: %w", err)
 	}
 	defer rows.Close()
-	var out []Account
+	out := []Account{}
 	for rows.Next() {
 		var a Account
 		var name sql.NullString

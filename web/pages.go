@@ -190,17 +190,12 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	pg = max(pg, 1)
-	accs, err := s.ix.Accounts(r.Context())
-	if err != nil {
+	p := accountPage{State: state, States: stateFilters, Page: pg}
+	var found bool
+	var err error
+	if p.Account, found, err = s.ix.Account(r.Context(), biz); err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	p := accountPage{State: state, States: stateFilters, Page: pg}
-	found := false
-	for _, a := range accs {
-		if a.Biz == biz {
-			p.Account, found = a, true
-		}
 	}
 	if !found {
 		s.fail(w, r, fmt.Errorf("web: account %q: %w", biz, archive.ErrNotFound))

@@ -1,17 +1,16 @@
 package benchstat
 
 import (
-	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
-const rusageThread = 1 // RUSAGE_THREAD
-
-// threadCPU is the CPU time (user and system) the calling thread used.
+// threadCPU is the CPU time the calling thread used, to the nanosecond.
 func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts); err != nil {
 		return 0
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(ts.Nano())
 }
