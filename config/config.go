@@ -25,6 +25,7 @@ type Config struct {
 	Recheck  Recheck  `yaml:"recheck"`
 	Queue    Queue    `yaml:"queue"`
 	Strip    Strip    `yaml:"strip"`
+	Notify   Notify   `yaml:"notify"`
 
 	path  string         // the file it was read from, "" for defaults
 	lines map[string]int // field path -> line, for validation messages

@@ -326,6 +326,7 @@ func (c *Config) Validate() error {
 	nonNeg("queue.max_attempts", int64(c.Queue.MaxAttempts))
 	nonNeg("queue.max_per_run", int64(c.Queue.MaxPerRun))
 	nonNeg("queue.max_per_account", int64(c.Queue.MaxPerAccount))
+	c.validateNotify(bad)
 
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].(*Error).Line < errs[j].(*Error).Line })
 	return errors.Join(errs...)

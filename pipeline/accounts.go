@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"wxarchive/config"
+	"wxarchive/events"
 	"wxarchive/model"
 )
 
@@ -246,11 +247,9 @@ func (ps *pass) loginExpired(err error) {
 	if !first {
 		return
 	}
-	ev := Event{Kind: EventLoginExpired, Time: now, Source: "weread",
-		Message: "The WeRead login was refused (" + err.Error() + "); followed accounts are not listed until `wxarchive login weread` stores a new one."}
-	if rerr := ps.events().RecordEvent(ev); rerr != nil {
-		ps.log.Error("pipeline: record login_expired event", "err", rerr)
-	}
+	// Once: one event per refused login, whatever the passes that see it.
+	ps.record(events.Op{Kind: model.EventLoginExpired, Subject: "weread", At: now, Once: login,
+		Reason: "WeRead refused the login (" + err.Error() + "); followed accounts are not listed until `wxarchive login weread` stores a new one"})
 }
 
 func (ps *pass) loginOK() {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"wxarchive/discover/weread"
+	"wxarchive/events"
 	"wxarchive/fetcher"
 	"wxarchive/internal/fakewx"
 	"wxarchive/model"
@@ -303,10 +304,10 @@ func TestAccountLoginExpiresMidBackfill(t *testing.T) {
 	if _, ok := e.store.articles[key(bizA, 1)]; !ok || e.archivedOf(wrBiz) != 12 {
 		t.Errorf("other source or listed articles not captured: %s", s)
 	}
-	events := e.store.logs[EventLog]
-	var ev Event
-	if len(events) != 1 || json.Unmarshal([]byte(events[0]), &ev) != nil || ev.Kind != EventLoginExpired || ev.ID == "" || !strings.Contains(ev.Message, "errCode -2012") {
-		t.Fatalf("events: %q", events)
+	evs := e.store.logs[EventLog]
+	var ev events.Event
+	if len(evs) != 1 || json.Unmarshal([]byte(evs[0]), &ev) != nil || ev.Kind != model.EventLoginExpired || ev.ID == "" || !strings.Contains(ev.Reason, "errCode -2012") {
+		t.Fatalf("events: %q", evs)
 	}
 	// The same login is not sent again, and no second event is recorded.
 	before := len(e.wr.Listings())

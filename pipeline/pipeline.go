@@ -65,10 +65,7 @@ type Pipeline struct {
 	// Accounts lists followed accounts (sources.accounts) through the
 	// user's WeRead login; nil: followed accounts are skipped.
 	Accounts AccountLister
-	// Events records operational events (login_expired); nil: appended
-	// to the archive's events log (EventLog).
-	Events EventRecorder
-	HTTP   *http.Client // for feeds; nil: NewFeedClient(Config)
+	HTTP     *http.Client // for feeds; nil: NewFeedClient(Config)
 	// Lock takes the archive lock for the pass; nil: no locking.
 	Lock func() (unlock func(), err error)
 	// CoolingDown reports whether a PageFetcher error means the host is
@@ -79,6 +76,11 @@ type Pipeline struct {
 	// ArticleTimeout bounds one capture, which runs on a context that a
 	// stop does not cancel so it is recorded whole; 0: 5 minutes.
 	ArticleTimeout time.Duration
+	// Events records operational events (blocked, login_expired) and,
+	// after the pass, derives and delivers the change events (notify.Hook);
+	// nil: operational events are appended to the archive's EventLog and
+	// nothing is derived nor delivered.
+	Events Events
 }
 
 // LockError is returned by RunOnce when the archive lock cannot be taken,
@@ -153,6 +155,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	if err == nil {
 		err = ps.recheck(ctx, list)
 	}
+	ps.afterPass(ctx, start)
 	ps.sum.Queued = len(q.Items)
 	ps.sum.Duration = p.now().Sub(start)
 	if ctx.Err() != nil {
@@ -273,6 +276,9 @@ func (ps *pass) capture(ctx context.Context, u string) Result {
 		h := hostOf(u)
 		if !ps.stopped[h] {
 			ps.log.Warn("host cooling down: no more fetches from it this run", "host", h, "url", u)
+			if !r.CoolingDown {
+				ps.blocked(h)
+			}
 		}
 		ps.stopped[h] = true
 	}

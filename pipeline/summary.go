@@ -30,7 +30,11 @@ type Summary struct {
 	Skipped     int           `json:"skipped"` // not fetched: host cooling down
 	Queued      int           `json:"queued"`  // items left in the queue
 	SourceErrs  int           `json:"source_errors"`
-	Listings    int           `json:"listings,omitempty"` // account listing pages requested (WeRead)
+	Events      int           `json:"events"`                 // change and operational events of this pass
+	Delivered   int           `json:"delivered"`              // event deliveries made (webhooks, exec hooks)
+	Undelivered int           `json:"undelivered,omitempty"`  // deliveries waiting in the outbox
+	EventErrs   int           `json:"event_errors,omitempty"` // events that could not be derived, recorded or queued
+	Listings    int           `json:"listings,omitempty"`     // account listing pages requested (WeRead)
 	Interrupted bool          `json:"interrupted,omitempty"`
 	// Notes are lines the user must read (a WeRead login that expired),
 	// printed under the summary line.
@@ -59,10 +63,16 @@ func (s *Summary) count(o model.Outcome) {
 // String is the one-line summary printed on stdout.
 func (s Summary) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "run: discovered=%d fetched=%d created=%d updated=%d unchanged=%d deleted=%d unavailable=%d blocked=%d failed=%d skipped=%d dropped=%d queued=%d duration=%s",
-		s.Discovered, s.Fetched, s.Created, s.Updated, s.Unchanged, s.Deleted, s.Unavailable, s.Blocked, s.Failed, s.Skipped, s.Dropped, s.Queued, s.Duration.Round(time.Millisecond))
+	fmt.Fprintf(&b, "run: discovered=%d fetched=%d created=%d updated=%d unchanged=%d deleted=%d unavailable=%d blocked=%d failed=%d skipped=%d dropped=%d queued=%d events=%d delivered=%d duration=%s",
+		s.Discovered, s.Fetched, s.Created, s.Updated, s.Unchanged, s.Deleted, s.Unavailable, s.Blocked, s.Failed, s.Skipped, s.Dropped, s.Queued, s.Events, s.Delivered, s.Duration.Round(time.Millisecond))
 	if s.SourceErrs > 0 {
 		fmt.Fprintf(&b, " source_errors=%d", s.SourceErrs)
+	}
+	if s.Undelivered > 0 {
+		fmt.Fprintf(&b, " undelivered=%d", s.Undelivered)
+	}
+	if s.EventErrs > 0 {
+		fmt.Fprintf(&b, " event_errors=%d", s.EventErrs)
 	}
 	if s.Listings > 0 {
 		fmt.Fprintf(&b, " listings=%d", s.Listings)

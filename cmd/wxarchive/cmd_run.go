@@ -11,6 +11,7 @@ import (
 	"wxarchive/config"
 	"wxarchive/fetcher"
 	"wxarchive/ingest"
+	"wxarchive/notify"
 	"wxarchive/pipeline"
 )
 
@@ -28,7 +29,11 @@ lists, link files, feeds, albums, followed accounts, linked posts), fetch new on
 
 Without --once, runs as a daemon on the cron schedule of pipeline.yaml until SIGINT/SIGTERM.
 With --once, runs one pass, prints its summary and exits 1 when the pass had failed or blocked
-captures or a source could not be read (for cron and systemd timers).`,
+captures or a source could not be read (for cron and systemd timers).
+
+After each pass the captures it made become change events ('wxarchive changes'), delivered to
+the webhooks and exec hooks of the notify section of pipeline.yaml; the summary counts the
+events of the pass and the deliveries made.`,
 		Example: `  wxarchive run --once
   wxarchive run --config /etc/wxarchive/pipeline.yaml`,
 		Args: noArgs,
@@ -58,6 +63,10 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 		return err
 	}
 	svc.Fetcher = fc
+	n, err := notify.New(cfg.Notify, a, e.getenv, e.log)
+	if err != nil {
+		return configError(err)
+	}
 	var accounts pipeline.AccountLister
 	if len(cfg.Sources.Accounts) > 0 {
 		accounts = &liveLister{e: e, fc: fc}
@@ -84,7 +93,8 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 			k := fetcher.KindOf(err)
 			return k == fetcher.KindBlocked || k == fetcher.KindCoolingDown
 		},
-		Log: e.log,
+		Log:    e.log,
+		Events: &notify.Hook{Store: a, Notifier: n},
 	}
 	if o.once {
 		sum, err := p.RunOnce(ctx)
@@ -95,7 +105,7 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 			return err
 		}
 		// For cron and systemd: a pass with failures exits 1, as ingest does.
-		if sum.Failed > 0 || sum.Blocked > 0 || sum.SourceErrs > 0 {
+		if sum.Failed > 0 || sum.Blocked > 0 || sum.SourceErrs > 0 || sum.EventErrs > 0 {
 			return exitCode(exitFail)
 		}
 		return nil

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"wxarchive/archive"
+	"wxarchive/events"
 	"wxarchive/model"
 )
 
@@ -104,3 +105,9 @@ type versionJSON struct {
 	Modified bool   `json:"modified,omitempty"`
 	Go       string `json:"go"`
 }
+
+// changeJSON is one event (changes): the same object a webhook receives as
+// its body and an exec hook on its stdin.
+type changeJSON = events.Event
+
+func changeOf(ev events.Event) changeJSON { return ev }

@@ -20,7 +20,7 @@ func TestArticleURL(t *testing.T) {
 		{"4OcS7~rrtk2Lwe4P0YPiGg", "https://mp.weixin.qq.com/s/4OcS7_rrtk2Lwe4P0YPiGg"},
 		{"a~b~c", "https://mp.weixin.qq.com/s/a_b_c"},
 		{"plainToken-1", "https://mp.weixin.qq.com/s/plainToken-1"},
-		{"http://mp.weixin.qq.com/s?__biz=MzA3MDM3NjE5NQ==&mid=1&idx=2&sn=x&chksm=y", "https://mp.weixin.qq.com/s?__biz=MzA3MDM3NjE5NQ%3D%3D&mid=1&idx=2&sn=x"},
+		{"http://mp.weixin.qq.com/s?__biz=MzA3MDM3NjE5NQ==&mid=1&idx=2&sn=x&chksm=y", "https://mp.weixin.qq.com/s?__biz=MzA3MDM3NjE5NQ==&mid=1&idx=2&sn=x"},
 		{"", ""}, {"../../etc", ""}, {"a b", ""}, {"tok?x=1", ""}, {"https://evil.example/s/abc", ""},
 	}
 	for _, tt := range tests {
