@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"wxarchive/events"
 	"wxarchive/web"
 )
 
@@ -63,6 +64,7 @@ func (e *env) runServe(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
+	srv.Handle("GET /feed.atom", events.Feed(a, events.FeedOptions{Log: e.log}))
 	return srv.Serve(ctx, web.Options{Addr: o.addr, Ready: func(addr string) {
 		hint := ""
 		if token != "" {
