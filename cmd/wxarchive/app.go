@@ -78,7 +78,7 @@ Exit status: 0 success, 1 something failed, 2 bad usage or configuration.`,
 		c.GroupID = "archive"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newListCmd(e), newShowCmd(e), newLogCmd(e), newDiffCmd(e), newChangesCmd(e), newVerifyCmd(e), newAccountsCmd(e)} {
+	for _, c := range []*cobra.Command{newListCmd(e), newShowCmd(e), newLogCmd(e), newDiffCmd(e), newChangesCmd(e), newVerifyCmd(e), newAccountsCmd(e), newSearchCmd(e), newServeCmd(e)} {
 		c.GroupID = "read"
 		root.AddCommand(c)
 	}

@@ -374,6 +374,7 @@ func TestJSONFieldNames(t *testing.T) {
 		{"list", []string{"list", "--json", "--archive", dir}},
 		{"log", []string{"log", "--json", "--archive", dir, key}},
 		{"verify", []string{"verify", "--json", "--archive", dir}},
+		{"search", []string{"search", "--json", "--archive", dir, "架构"}},
 		{"changes", []string{"changes", "--json", "--archive", dir}},
 		{"run", []string{"run", "--once", "--json", "--config", "empty.yaml"}},
 		{"version", []string{"version", "--json"}},

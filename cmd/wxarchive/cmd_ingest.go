@@ -136,6 +136,7 @@ func (e *env) runIngest(ctx context.Context, o ingestOptions, targets []string) 
 	if bar != nil {
 		_ = bar.Finish()
 	}
+	e.updateSearch(ctx, a)
 	if len(targets) > 1 {
 		fmt.Fprintf(e.stderr, "ingested %s: %s\n", plural(len(targets), "target"), summarize(counts))
 	}

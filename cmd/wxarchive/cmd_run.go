@@ -94,6 +94,7 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 				if err := l.Unlock(); err != nil {
 					e.log.Error("unlock archive", "err", err)
 				}
+				e.updateSearch(ctx, a)
 			}, nil
 		},
 		CoolingDown: func(err error) bool {
