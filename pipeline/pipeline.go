@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"sync"
 	"time"
 
 	"wxarchive/config"
+	"wxarchive/fetcher"
 	"wxarchive/model"
 )
 
@@ -46,6 +48,9 @@ type Result struct {
 	Related     []model.Related
 	CoolingDown bool // not fetched: the host is cooling down
 	Err         error
+	// NotPage: the (saved) input is not a WeChat article page at all.
+	NotPage bool
+	Path    string // readable Markdown of the article, relative to the archive
 }
 
 // Ingester captures one article URL and records it in the archive.
@@ -71,11 +76,12 @@ type Pipeline struct {
 	Config   *config.Config
 	Store    Store
 	Ingester Ingester
-	Pages    PageFetcher // for albums; nil: albums are skipped
+	Pages    PageFetcher   // for albums; nil: albums are skipped
+	Saved    SavedIngester // for sources.saved; nil: the inbox is skipped
 	// Accounts lists followed accounts (sources.accounts) through the
 	// user's WeRead login; nil: followed accounts are skipped.
 	Accounts AccountLister
-	HTTP     *http.Client // for feeds; nil: NewFeedClient(Config)
+	HTTP     *http.Client // for feeds; nil: NewFeedClient(Config.Fetch, Config.Sources.Feeds)
 	// Lock takes the archive lock for the pass; nil: no locking.
 	Lock func() (unlock func(), err error)
 	// Reload, called at the start of each pass under the lock, reads again
@@ -87,9 +93,12 @@ type Pipeline struct {
 	CoolingDown func(error) bool
 	Now         func() time.Time // nil: time.Now
 	Log         *slog.Logger     // nil: discard
-	// ArticleTimeout bounds one capture, which runs on a context that a
-	// stop does not cancel so it is recorded whole; 0: 5 minutes.
+	// ArticleTimeout bounds one capture; 0: 5 minutes.
 	ArticleTimeout time.Duration
+	// Grace bounds how long the capture in flight at a stop (ctx
+	// cancelled: SIGINT, SIGTERM) may go on to be recorded; it starts no
+	// new request meanwhile (see fetcher.Finish). 0: fetcher.DefaultGrace.
+	Grace time.Duration
 	// Events records operational events (blocked, login_expired) and,
 	// after the pass, derives and delivers the change events (notify.Hook);
 	// nil: operational events are appended to the archive's EventLog and
@@ -111,6 +120,7 @@ type pass struct {
 	log      *slog.Logger
 	q        *Queue
 	archived map[model.Key]Article
+	in       *inboxMemory
 	stopped  map[string]bool // hosts cooling down
 	accounts map[string]int  // pages fetched per account (__biz) this pass
 	follows  int             // follow items queued this pass
@@ -156,7 +166,11 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("pipeline: list archive: %w", err)
 	}
-	ps := &pass{p: p, log: log, q: q, archived: map[model.Key]Article{}, stopped: map[string]bool{}, accounts: map[string]int{}}
+	in, err := loadInbox(p.Store)
+	if err != nil {
+		return Summary{}, err
+	}
+	ps := &pass{p: p, log: log, q: q, in: in, archived: map[model.Key]Article{}, stopped: map[string]bool{}, accounts: map[string]int{}}
 	ps.sum.Started = start
 	for _, a := range list {
 		ps.archived[a.Key] = a
@@ -166,6 +180,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Key < list[j].Key })
 
+	ps.inbox(ctx) // local files first: no network
 	ps.discover(ctx)
 	ps.followArchived(list)
 	if err := q.save(p.Store); err != nil {
@@ -283,14 +298,18 @@ func hostOf(u string) string {
 	return ""
 }
 
-// capture ingests one URL on a context a stop does not cancel, so the
-// article is recorded whole. It marks the host stopped when it cools down.
+// capture ingests one URL on a context a stop does not cancel at once:
+// the request in flight finishes within the grace, no new one starts, and
+// the article is recorded with what it has. It marks the host stopped when
+// it cools down. hint is what a listing said of the article (nil: none).
 func (ps *pass) capture(ctx context.Context, u string, hint *Hint) Result {
 	timeout := ps.p.ArticleTimeout
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	fctx, finish := fetcher.Finish(ctx, ps.p.Grace)
+	defer finish()
+	cctx, cancel := context.WithTimeout(fctx, timeout)
 	defer cancel()
 	r := ps.ingest(cctx, u, hint)
 	if r.Outcome == "" && !r.CoolingDown {
@@ -315,6 +334,7 @@ func (ps *pass) capture(ctx context.Context, u string, hint *Hint) Result {
 	}
 	ps.sum.Fetched++
 	ps.sum.count(r.Outcome)
+	ps.written(r)
 	return r
 }
 
@@ -398,6 +418,16 @@ func (ps *pass) recheck(ctx context.Context, list []Article) error {
 	s := Schedule{Every: time.Duration(rc.Every)}
 	for _, d := range rc.After {
 		s.After = append(s.After, time.Duration(d))
+	}
+	// A page ingested from the inbox counts as a capture attempt: it is
+	// not due again at once.
+	if at := ps.in.ingested(); len(at) > 0 {
+		list = slices.Clone(list)
+		for i, a := range list {
+			if t, ok := at[a.Key]; ok && t.After(a.LastCapture) {
+				list[i].LastCapture = t
+			}
+		}
 	}
 	due := s.Due(list, ps.p.now(), rc.MaxPerRun)
 	for _, a := range due {
