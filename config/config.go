@@ -76,6 +76,22 @@ type Sources struct {
 	// Accounts are followed through the user's WeRead login: backfilled
 	// and checked for new posts (see Account).
 	Accounts []Account `yaml:"accounts"`
+	// AccountsPerPass is how many newly followed accounts start in one
+	// pass (the others wait for the next passes): adding accounts quickly
+	// gets a WeRead login blocked for a day. 0: DefaultAccountsPerPass.
+	AccountsPerPass int `yaml:"accounts_per_pass"`
+}
+
+// DefaultAccountsPerPass is how many newly followed accounts start in one
+// pass unless sources.accounts_per_pass says otherwise.
+const DefaultAccountsPerPass = 2
+
+// NewAccountsPerPass is sources.accounts_per_pass, or its default.
+func (s Sources) NewAccountsPerPass() int {
+	if s.AccountsPerPass > 0 {
+		return s.AccountsPerPass
+	}
+	return DefaultAccountsPerPass
 }
 
 // Follow is following linked posts (related) of archived articles.

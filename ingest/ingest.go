@@ -47,6 +47,10 @@ type Service struct {
 // Options name the article behind a saved page that lacks its identity.
 type Options struct {
 	URL string
+	// Hint is what a listing said of the article (title, time…): recorded
+	// with the capture, shown for an article that turns out deleted or
+	// unavailable.
+	Hint *model.Hint
 }
 
 // Result is what became of one target.
@@ -82,6 +86,9 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 	defer finish()
 	res := Result{Target: target}
 	in, err := s.read(ctx, target, opt)
+	if in != nil {
+		in.Hint = opt.Hint
+	}
 	if err != nil {
 		res.Err = err
 		res.Outcome = model.OutcomeFailed

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"wxarchive/config"
@@ -36,6 +37,7 @@ type Store interface {
 	ReadState(name string) ([]byte, error) // fs.ErrNotExist when missing
 	WriteState(name string, data []byte) error
 	AppendLog(name string, line []byte) error
+	ReadLog(name string) ([]byte, error) // fs.ErrNotExist when missing
 }
 
 // Result is the outcome of capturing one article.
@@ -56,6 +58,14 @@ type Ingester interface {
 	Ingest(ctx context.Context, url string) Result
 }
 
+// HintIngester is an Ingester that also records what a listing said of
+// the article (its title, time…), for an article never read: a followed
+// account's post that turns out deleted keeps the title the listing gave.
+type HintIngester interface {
+	Ingester
+	IngestHint(ctx context.Context, url string, hint *Hint) Result
+}
+
 // PageFetcher fetches one mp.weixin.qq.com page (albums).
 type PageFetcher interface {
 	Page(ctx context.Context, url string) (*model.Capture, error)
@@ -74,6 +84,10 @@ type Pipeline struct {
 	HTTP     *http.Client // for feeds; nil: NewFeedClient(Config.Fetch, Config.Sources.Feeds)
 	// Lock takes the archive lock for the pass; nil: no locking.
 	Lock func() (unlock func(), err error)
+	// Reload, called at the start of each pass under the lock, reads again
+	// what other processes record outside the queue (the fetcher's
+	// cool-downs and daily counts: fetcher.Client.Reload); nil: nothing.
+	Reload func()
 	// CoolingDown reports whether a PageFetcher error means the host is
 	// cooling down or blocked; nil: never.
 	CoolingDown func(error) bool
@@ -131,12 +145,18 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	start := p.now()
+	release := func() {}
 	if p.Lock != nil {
 		unlock, err := p.Lock()
 		if err != nil {
 			return Summary{}, &LockError{Err: err}
 		}
-		defer unlock()
+		var once sync.Once
+		release = func() { once.Do(unlock) }
+	}
+	defer release()
+	if p.Reload != nil {
+		p.Reload()
 	}
 	q, err := loadQueue(p.Store)
 	if err != nil {
@@ -170,12 +190,16 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	if err == nil {
 		err = ps.recheck(ctx, list)
 	}
-	ps.afterPass(ctx, start)
+	ps.syncEvents(start)
 	ps.sum.Queued = len(q.Items)
+	release()
+	// The lock is free: the archive is not held while webhooks answer.
+	ps.deliverEvents(ctx)
 	ps.sum.Duration = p.now().Sub(start)
 	if ctx.Err() != nil {
 		ps.sum.Interrupted = true
 	}
+	// One line appended (O_APPEND): safe without the lock.
 	if lerr := p.Store.AppendLog(RunLog, ps.sum.JSON()); lerr != nil {
 		err = errors.Join(err, fmt.Errorf("pipeline: append run log: %w", lerr))
 	}
@@ -277,8 +301,8 @@ func hostOf(u string) string {
 // capture ingests one URL on a context a stop does not cancel at once:
 // the request in flight finishes within the grace, no new one starts, and
 // the article is recorded with what it has. It marks the host stopped when
-// it cools down.
-func (ps *pass) capture(ctx context.Context, u string) Result {
+// it cools down. hint is what a listing said of the article (nil: none).
+func (ps *pass) capture(ctx context.Context, u string, hint *Hint) Result {
 	timeout := ps.p.ArticleTimeout
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
@@ -287,7 +311,7 @@ func (ps *pass) capture(ctx context.Context, u string) Result {
 	defer finish()
 	cctx, cancel := context.WithTimeout(fctx, timeout)
 	defer cancel()
-	r := ps.p.Ingester.Ingest(cctx, u)
+	r := ps.ingest(cctx, u, hint)
 	if r.Outcome == "" && !r.CoolingDown {
 		r.Outcome = model.OutcomeFailed
 	}
@@ -314,6 +338,15 @@ func (ps *pass) capture(ctx context.Context, u string) Result {
 	return r
 }
 
+// ingest captures u, handing the listing's hint to an ingester that takes
+// one.
+func (ps *pass) ingest(ctx context.Context, u string, hint *Hint) Result {
+	if hi, ok := ps.p.Ingester.(HintIngester); ok && hint != nil {
+		return hi.IngestHint(ctx, u, hint)
+	}
+	return ps.p.Ingester.Ingest(ctx, u)
+}
+
 // drain captures queued items in order, up to queue.max_per_run.
 func (ps *pass) drain(ctx context.Context) error {
 	cfg := ps.p.Config.Queue
@@ -338,7 +371,7 @@ func (ps *pass) drain(ctx context.Context) error {
 			continue // stays queued for a later pass
 		}
 		done++
-		r := ps.capture(ctx, it.URL)
+		r := ps.capture(ctx, it.URL, it.Hint)
 		switch {
 		case r.CoolingDown || r.Outcome == model.OutcomeBlocked:
 			// stays queued for a later run
@@ -408,7 +441,7 @@ func (ps *pass) recheck(ctx context.Context, list []Article) error {
 		if ps.accountFull(cmp.Or(a.Biz, bizOf(a.URL))) {
 			continue // due again next pass
 		}
-		r := ps.capture(ctx, a.URL)
+		r := ps.capture(ctx, a.URL, nil)
 		if r.CoolingDown {
 			continue
 		}

@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"wxarchive/archive"
 	"wxarchive/config"
+	"wxarchive/discover/weread"
 	"wxarchive/fetcher"
 	"wxarchive/ingest"
 	"wxarchive/notify"
@@ -74,9 +76,14 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 	if err != nil {
 		return configError(err)
 	}
+	// Delivery runs after the pass releases the archive lock; this lock
+	// guards the outbox against another run for the instant it is written.
+	n.Lock = notify.FileLock(filepath.Join(a.Dir(), "lock.outbox"))
 	var accounts pipeline.AccountLister
 	if len(cfg.Sources.Accounts) > 0 {
-		accounts = &liveLister{e: e, fc: fc}
+		// The login is read again before each pass's listings: a new
+		// `login weread` is used without a restart.
+		accounts = &pipeline.LiveLister{New: func() *weread.Client { return e.wereadClient(fc) }}
 	}
 	p := &pipeline.Pipeline{
 		Config:   cfg,
@@ -97,6 +104,9 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 				e.updateSearch(ctx, a)
 			}, nil
 		},
+		// A daemon sees the cool-downs and daily counts that ingest and
+		// login recorded since the last pass.
+		Reload: fc.Reload,
 		CoolingDown: func(err error) bool {
 			k := fetcher.KindOf(err)
 			return k == fetcher.KindBlocked || k == fetcher.KindCoolingDown
@@ -170,8 +180,15 @@ var _ pipeline.Ingester = runIngester{}
 
 var _ pipeline.SavedIngester = runIngester{}
 
+var _ pipeline.HintIngester = runIngester{}
+
 func (r runIngester) Ingest(ctx context.Context, url string) pipeline.Result {
 	return pipelineResult(r.svc.Ingest(ctx, url, ingest.Options{}))
+}
+
+// IngestHint records the listing's hint with the capture.
+func (r runIngester) IngestHint(ctx context.Context, url string, hint *pipeline.Hint) pipeline.Result {
+	return pipelineResult(r.svc.Ingest(ctx, url, ingest.Options{Hint: hint}))
 }
 
 // IngestFile ingests a saved page of the inbox (sources.saved).
