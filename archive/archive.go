@@ -92,6 +92,10 @@ type Input struct {
 	// "saved-date" (the page's own header), "user" (--captured),
 	// "file-time", "ingest" (undated). Recorded as is.
 	TimeSource string
+	// Hint is what a listing said of the article (title, time, cover,
+	// digest): kept in the capture record, and shown for an article never
+	// read (applyHint). nil: none.
+	Hint *model.Hint
 }
 
 // Result is what Record did.
@@ -150,6 +154,7 @@ type CaptureRecord struct {
 	Reason      string                `json:"reason,omitempty"`
 	HTTPStatus  int                   `json:"http_status,omitempty"`
 	ContentHash string                `json:"content_hash,omitempty"`
+	Hint        *model.Hint           `json:"hint,omitempty"` // what a listing said of the article (Input.Hint)
 	RawSHA      string                `json:"raw_sha,omitempty"`
 	Version     int                   `json:"version,omitempty"`
 	Extractor   int                   `json:"extractor,omitempty"`

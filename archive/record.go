@@ -74,6 +74,7 @@ func (a *Archive) Record(in Input) (Result, error) {
 		Key: key, Time: at.UTC(), Recorded: now, TimeSource: in.TimeSource, Undated: in.Undated,
 		Target: in.Capture.Target, Link: in.Link, SourceURL: in.Capture.SourceURL, FinalURL: in.Capture.FinalURL,
 		ExtractURL: in.ExtractURL, HTTPStatus: in.Capture.HTTPStatus, Stripped: in.Stripped, ImageErrors: in.ImageErrors,
+		Hint: in.Hint,
 	}
 	if in.Renderer != nil {
 		rec.Extractor = in.Renderer.Version()
@@ -120,6 +121,7 @@ func (a *Archive) Record(in Input) (Result, error) {
 			}
 		}
 	}
+	applyHint(h, in.Hint)
 	observe(h, &rec)
 
 	plan, err := a.planReadable(h)

@@ -17,12 +17,13 @@ import (
 type NotFoundError struct {
 	Name      string
 	Closest   []Info
-	Ambiguous bool // Name is a prefix of several keys, all in Closest
+	Ambiguous bool // Name is a prefix of several keys: Matches of them, the first in Closest
+	Matches   int
 }
 
 func (e *NotFoundError) Error() string {
 	if e.Ambiguous {
-		return fmt.Sprintf("archive: %q is ambiguous: it starts %d keys", e.Name, len(e.Closest))
+		return fmt.Sprintf("archive: %q is ambiguous: it starts %d keys", e.Name, e.Matches)
 	}
 	return fmt.Sprintf("archive: %s: %v", e.Name, ErrNotFound)
 }
@@ -156,7 +157,7 @@ func (a *Archive) byPrefix(s string) (model.Key, error) {
 	case len(hits) == 1:
 		return hits[0].Key, nil
 	case len(hits) > 1:
-		return "", &NotFoundError{Name: s, Closest: hits[:min(len(hits), 10)], Ambiguous: true}
+		return "", &NotFoundError{Name: s, Closest: hits[:min(len(hits), 10)], Ambiguous: true, Matches: len(hits)}
 	}
 	return "", closest(s, s, list)
 }

@@ -2,6 +2,7 @@ package extractor
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,6 +20,7 @@ type bodyResult struct {
 	Stripped []model.StrippedBlock // audit of removed promotional blocks
 	Links    []model.Related       // links to mp.weixin.qq.com articles anywhere in the body, in document order
 	Images   []string              // image URLs used in Markdown, in order, unique
+	Tags     []string              // hashtags found in the body
 }
 
 // convertBody converts #js_content to Markdown, stripping promotional blocks
@@ -37,9 +39,11 @@ func convertBody(content *goquery.Selection, rules []Rule) (bodyResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("extractor: strip body: %w", err)
 	}
+	res.Tags = bodyTopics(root)
 	rewriteEmbeds(root)
 	rewriteImages(root)
 	rewriteCode(root)
+	rewriteBlocks(root)
 	rewriteEmphasis(root)
 	normalizeTextNodes(root)
 	res.Images = bodyImages(root)
@@ -195,6 +199,29 @@ func articleLinks(root *html.Node) []model.Related {
 		out = append(out, model.Related{URL: href, Title: nodeText(a)})
 	}
 	return out
+}
+
+// bodyTopics turns hashtag links (a.wx_topic_link "#话题") and music text
+// links into text, and returns the hashtags.
+func bodyTopics(root *html.Node) []string {
+	var tags []string
+	for _, n := range elements(root, func(n *html.Node) bool {
+		return hasClass(n, "wx_topic_link") || hasClass(n, "js_plain-music_entry")
+	}) {
+		if n.Parent == nil {
+			continue
+		}
+		if hasClass(n, "js_plain-music_entry") {
+			replaceNode(n, newText(musicLabel(n)))
+			continue
+		}
+		t := nodeText(n)
+		if tag := strings.TrimSpace(strings.TrimPrefix(t, "#")); tag != "" && !slices.Contains(tags, tag) {
+			tags = append(tags, tag)
+		}
+		replaceNode(n, newText(t))
+	}
+	return tags
 }
 
 // bodyImages lists the image URLs left in the body, in order, unique.

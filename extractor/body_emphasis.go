@@ -248,8 +248,10 @@ func isInlineWrapper(n *html.Node) bool {
 	return false
 }
 
-// isEdgeRune is white space or Unicode punctuation/symbols, which make an
-// emphasis delimiter non-flanking when next to a letter.
+// isEdgeRune is white space: moved out of a run so that its delimiters
+// touch text. Punctuation at the edges is settled when the Markdown is
+// written (see resolveEmphasis), where the characters around the run are
+// known and a bracket or quote pair is never split.
 func isEdgeRune(r rune) bool {
-	return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || r == utf8.RuneError
+	return unicode.IsSpace(r) || r == utf8.RuneError
 }

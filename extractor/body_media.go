@@ -2,12 +2,16 @@ package extractor
 
 import (
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"wxarchive/model"
 )
 
 // Rewriting of WeChat's embedded players and lazy images into plain HTML the
@@ -67,7 +71,7 @@ func rewriteEmbeds(root *html.Node) {
 		switch n.Data {
 		case "mpvoice", "mp-common-mpaudio", "qqmusic", "mp-common-qqmusic",
 			"iframe", "mpvideo", "mp-video", "mp-common-videosnap", "mp-common-video",
-			"mp-miniprogram", "mp-common-miniprogram", "weapp":
+			"mp-miniprogram", "mp-common-miniprogram", "weapp", "video":
 			return true
 		}
 		return false
@@ -83,14 +87,58 @@ func rewriteEmbeds(root *html.Node) {
 		}
 		replaceNode(n, linkParagraph(href, text))
 	}
-	// Links that lead nowhere (mini-program text links, javascript:, bare
-	// anchors) keep their text only.
+	// Links keep their target only when it is a web or mail address: text
+	// links to mini programs, javascript:, weixin://, anchors and relative
+	// paths keep their text only.
 	for _, a := range elements(root, func(n *html.Node) bool { return n.DataAtom == atom.A }) {
-		h := strings.ToLower(strings.TrimSpace(attr(a, "href")))
-		if h == "" || strings.HasPrefix(h, "javascript:") || strings.HasPrefix(h, "#") {
+		if href, ok := safeLink(attr(a, "href")); ok {
+			if isArticleLink(href) {
+				if l, err := model.ParseLink(href); err == nil && l.Canon != "" {
+					href = l.Canon // no chksm, scene, #wechat_redirect
+				}
+			}
+			setAttr(a, "href", href)
+		} else {
 			unwrap(a)
 		}
 	}
+}
+
+// safeLink returns href when a Markdown reader may follow it: an absolute
+// http, https or mailto URL (a scheme-relative //host/… becomes https).
+// Everything else is refused: other schemes (javascript:, data:, weixin://,
+// file:), relative paths, and a scheme holding anything but letters, digits,
+// "+", "-" and "." (browsers drop tabs and newlines inside a URL, so
+// "java\tscript:" would run), as is any control character or space.
+func safeLink(href string) (string, bool) {
+	href = strings.TrimSpace(href)
+	if href == "" || strings.ContainsFunc(href, func(r rune) bool { return r < 0x20 || r == 0x7f || unicode.IsSpace(r) }) {
+		return "", false
+	}
+	if strings.HasPrefix(href, "//") {
+		href = "https:" + href
+	}
+	scheme, rest, ok := strings.Cut(href, ":")
+	if !ok || scheme == "" || rest == "" {
+		return "", false
+	}
+	for i := 0; i < len(scheme); i++ {
+		c := scheme[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return "", false
+		}
+	}
+	switch strings.ToLower(scheme) {
+	case "http", "https":
+		u, err := url.Parse(href)
+		if err != nil || u.Host == "" {
+			return "", false
+		}
+		return href, true
+	case "mailto":
+		return href, true
+	}
+	return "", false
 }
 
 // embedLink returns the link and the text that stand for one embed.
@@ -128,6 +176,21 @@ func embedLink(n *html.Node) (href, text string) {
 			return "", "" // a saved page's local player copy, or nothing
 		}
 		return videoLink(src, attr(n, "data-mpvid"))
+	case "video":
+		// a capture without scripts keeps the player's <video><source>
+		src := firstAttr(n, "src")
+		for _, c := range elements(n, func(c *html.Node) bool { return c.Data == "source" }) {
+			if src == "" {
+				src = firstAttr(c, "src")
+			}
+		}
+		if m := qqVideoFile.FindStringSubmatch(src); m != nil {
+			return "https://v.qq.com/x/page/" + m[1] + ".html", "视频"
+		}
+		if h, ok := safeLink(src); ok && strings.HasPrefix(h, "http") {
+			return h, "视频"
+		}
+		return "", "【视频】"
 	case "mpvideo", "mp-video", "mp-common-videosnap", "mp-common-video":
 		vid := firstAttr(n, "data-mpvid", "data-vid", "vid", "data-id")
 		title := normalizeText(firstAttr(n, "data-desc", "data-title", "data-nickname"))
@@ -180,6 +243,11 @@ func videoLink(src, mpvid string) (string, string) {
 	return u.String(), "视频"
 }
 
+// qqVideoFile reads the video id from a Tencent Video file URL
+// (…qqvideo.tc.qq.com/<vid>.m701.mp4?vkey=…), which expires; the page
+// https://v.qq.com/x/page/<vid>.html does not.
+var qqVideoFile = regexp.MustCompile(`qqvideo\.tc\.qq\.com/(?:[^/?#]*/)*([a-z0-9]{11})(?:\.[a-z0-9]+)?\.mp4`)
+
 // firstAttr returns the first non-empty attribute among keys.
 func firstAttr(n *html.Node, keys ...string) string {
 	for _, k := range keys {
@@ -191,10 +259,23 @@ func firstAttr(n *html.Node, keys ...string) string {
 }
 
 // rewriteImages points every image at its real URL (data-src over a
-// placeholder src), drops placeholders and tracking pixels, and keeps alt
-// text only when it says something.
+// placeholder src), drops placeholders and tracking pixels, turns WeChat's
+// emoji images into their text code ("[微笑]"), and keeps alt text only when
+// it says something. Only images on WeChat's CDN, and images a saved page
+// holds inline (data:image/…, which ingest stores as local blobs), stay
+// images: any other image URL becomes a plain link, so a Markdown viewer
+// never requests an internal or tracking address.
 func rewriteImages(root *html.Node) {
 	for _, img := range elements(root, func(n *html.Node) bool { return n.DataAtom == atom.Img }) {
+		if isEmoji(img) {
+			code := normalizeText(attr(img, "alt"))
+			if code == "" || len(code) > 40 {
+				removeNode(img)
+			} else {
+				replaceNode(img, newText(code))
+			}
+			continue
+		}
 		src := imageURL(img)
 		if src == "" || isPixel(img) {
 			removeNode(img)
@@ -204,15 +285,50 @@ func rewriteImages(root *html.Node) {
 		if !meaningfulAlt(alt) {
 			alt = ""
 		}
+		if !isDataImage(src) && !isCDNImage(src) {
+			label := alt
+			if label == "" {
+				label = "图片"
+			}
+			a := newElem("a", atom.A, html.Attribute{Key: "href", Val: src})
+			a.AppendChild(newText(label))
+			replaceNode(img, a)
+			continue
+		}
 		img.Attr = []html.Attribute{{Key: "src", Val: src}, {Key: "alt", Val: alt}}
 	}
 }
 
-// imageURL returns the usable URL of an image, or "".
+// isEmoji reports WeChat's own emoji images (we-emoji, newemoji), each of
+// which stands for a text code held in its alt.
+func isEmoji(img *html.Node) bool {
+	if hasClass(img, "we-emoji") || hasClass(img, "wx_emoji") {
+		return true
+	}
+	for _, k := range []string{"data-src", "src"} {
+		v := attr(img, k)
+		if strings.Contains(v, "/we-emoji/") || strings.Contains(v, "/newemoji/") || strings.Contains(v, "/emoji/") && strings.Contains(v, "res.wx.qq.com") {
+			return true
+		}
+	}
+	return false
+}
+
+// imageURL returns the usable URL of an image, or "": an http(s) URL (lazy
+// data-src first) without WeChat's display parameters, or else an inline
+// data:image/… of a saved page (not the small placeholders WeChat puts in
+// src).
 func imageURL(img *html.Node) string {
+	var inline string
 	for _, k := range []string{"data-src", "data-original", "data-backsrc", "src"} {
 		v := strings.TrimSpace(attr(img, k))
-		if v == "" || strings.HasPrefix(v, "data:") {
+		if v == "" {
+			continue
+		}
+		if strings.HasPrefix(v, "data:") {
+			if inline == "" && isDataImage(v) && len(v) >= 256 {
+				inline = v
+			}
 			continue
 		}
 		if strings.HasPrefix(v, "//") {
@@ -221,9 +337,67 @@ func imageURL(img *html.Node) string {
 		if !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
 			continue // a saved page's local file or a relative placeholder
 		}
-		return markdownURL(v)
+		if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			continue
+		}
+		return markdownURL(cleanImageURL(v))
 	}
-	return ""
+	return inline
+}
+
+// isDataImage reports an inline raster image (base64 PNG, JPEG, GIF or
+// WebP); SVG is not one (it can carry script).
+func isDataImage(v string) bool {
+	for _, t := range []string{"png", "jpeg", "jpg", "gif", "webp"} {
+		if strings.HasPrefix(v, "data:image/"+t+";base64,") {
+			return true
+		}
+	}
+	return false
+}
+
+// isCDNImage reports an image served by WeChat's image CDN.
+func isCDNImage(src string) bool {
+	u, err := url.Parse(src)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	return h == "qpic.cn" || strings.HasSuffix(h, ".qpic.cn") || h == "qlogo.cn" || strings.HasSuffix(h, ".qlogo.cn") || h == "res.wx.qq.com"
+}
+
+// imageDisplayParams are the parameters a page appends to CDN image URLs for
+// its own display and tracking; wx_fmt (the real format) stays.
+var imageDisplayParams = []string{"wxfrom", "wx_lazy", "wx_co", "tp", "from"}
+
+// cleanImageURL drops display parameters and the fragment (#imgIndex=N)
+// from a CDN image URL.
+func cleanImageURL(v string) string {
+	if !isCDNImage(v) {
+		return v
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		return v
+	}
+	u.Fragment, u.RawFragment = "", ""
+	if u.RawQuery != "" {
+		q := u.Query()
+		for _, k := range imageDisplayParams {
+			q.Del(k)
+		}
+		// keep the page's order of what is left
+		var kept []string
+		for _, kv := range strings.Split(u.RawQuery, "&") {
+			k, _, _ := strings.Cut(kv, "=")
+			if key, err := url.QueryUnescape(k); err == nil && q.Has(key) {
+				kept = append(kept, kv)
+			}
+		}
+		u.RawQuery = strings.Join(kept, "&")
+	}
+	u.ForceQuery = false
+	return u.String()
 }
 
 // urlReplacer matches the converter's escaping of URL characters that

@@ -144,7 +144,9 @@ func TestMetadata(t *testing.T) {
 		}},
 		{"saved-2016-angenunu-phonics-no1.html", model.Meta{
 			Title: "自然拼读法课程00 - 字母的发音", Author: "小王老师", Account: "安格努努", AccountID: "gh_abcd5b649164",
-			Published: "2016-12-28T17:20:23+08:00", Type: "article",
+			// ct says 2016-12-28 17:20:23, the page shows 2017-01-18: the
+			// shown date wins, so the capture without scripts agrees
+			Published: "2017-01-18T00:00:00+08:00", Type: "article",
 		}},
 		{"magichtml-2022-zhangshangsuide.html", model.Meta{
 			Title: "绥德：33名退役军人被表彰", Account: "掌上绥德", AccountID: "gh_6bab8b88e75e",
@@ -303,7 +305,7 @@ func TestSourceURLFallback(t *testing.T) {
 	if doc.ID != want {
 		t.Errorf("ID = %+v, want %+v", doc.ID, want)
 	}
-	if u := doc.Article.Meta.URL; u != "https://mp.weixin.qq.com/s?__biz=MzA%3D&mid=1&idx=2&sn=abc" {
+	if u := doc.Article.Meta.URL; u != "https://mp.weixin.qq.com/s?__biz=MzA=&mid=1&idx=2&sn=abc" {
 		t.Errorf("url = %q", u)
 	}
 }

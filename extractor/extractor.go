@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -14,8 +15,10 @@ import (
 	"wxarchive/model"
 )
 
-// MaxSize is the largest page Extract accepts. Real pages are under 4 MiB.
-const MaxSize = 32 << 20
+// MaxSize is the largest page Extract accepts: the one page size limit of
+// the tool (model.MaxPageSize). Real pages are under 4 MiB; saved pages with
+// inline images reach tens.
+const MaxSize = model.MaxPageSize
 
 // Errors for input that is not a page at all.
 var (
@@ -31,6 +34,9 @@ type Options struct {
 	SourceURL string
 	// Rules are the promotional-block rules; nil means DefaultRules().
 	Rules []Rule
+	// ContentType is the Content-Type header the page was served with,
+	// for its charset; "" for a file (a BOM or <meta> charset then decides).
+	ContentType string
 }
 
 // Extract turns one page into a Document: an Article, or a page state.
@@ -47,6 +53,12 @@ func parseFull(raw []byte) (*html.Node, error) {
 
 // extract is Extract with the parser as a parameter.
 func extract(raw []byte, opts Options, parse func([]byte) (*html.Node, error)) (doc *model.Document, err error) {
+	if len(raw) > MaxSize {
+		return nil, fmt.Errorf("%w (got %d bytes)", ErrTooLarge, len(raw))
+	}
+	if raw, err = toUTF8(raw, opts.ContentType); err != nil {
+		return nil, err
+	}
 	if err := checkInput(raw); err != nil {
 		return nil, err
 	}
@@ -73,6 +85,20 @@ func extract(raw []byte, opts Options, parse func([]byte) (*html.Node, error)) (
 		return nil, err
 	}
 	return &model.Document{State: model.StateArticle, ID: id, Article: a, ShortLink: p.shortLink()}, nil
+}
+
+// payPreface converts the free preface of a paid article (.pay__summary,
+// above #js_content): it is part of the body a reader sees.
+func (p *page) payPreface(rules []Rule) string {
+	n, _ := p.dom().first(".pay__summary")
+	if n == nil || p.content.Length() > 0 && attached(n, p.content.Get(0)) {
+		return ""
+	}
+	br, err := convertBody(p.doc.FindNodes(n), rules)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(br.Markdown)
 }
 
 // checkInput rejects garbage before parsing: empty, too large, binary, or
@@ -318,11 +344,29 @@ func (p *page) article(id model.ID) (*model.Article, error) {
 		}
 	default:
 		br = p.videoPageBody()
-		// The video itself has no URL in the page: a link to the page
-		// stands for it, so it is never silently dropped.
-		if a.Meta.URL != "" {
+		// The video is played by script: its Tencent Video id, or else a
+		// link to the page, stands for it, so it is never silently dropped.
+		if vid := p.vars.getKey("vid"); isAlnum(vid, "") && len(vid) >= 8 && len(vid) <= 16 {
+			br.Markdown = strings.TrimSpace("[视频](https://v.qq.com/x/page/" + vid + ".html)\n\n" + br.Markdown)
+		} else if a.Meta.URL != "" {
 			br.Markdown = strings.TrimSpace(br.Markdown + "\n\n[视频：在微信中播放](" + a.Meta.URL + ")")
 		}
+	}
+	if a.Meta.Paid {
+		if pre := p.payPreface(rules); pre != "" {
+			br.Markdown = strings.TrimSpace(pre + "\n\n" + br.Markdown)
+		}
+	}
+	if r := a.Meta.Reprint; r != nil && r.Account != "" {
+		// the card above the body a reader sees on a reprint
+		line := "以下文章来源于" + escapeInline(r.Account)
+		if r.URL != "" {
+			line = "以下文章来源于[" + escapeInline(r.Account) + "](" + r.URL + ")"
+		}
+		if r.Author != "" {
+			line += "，作者" + escapeInline(r.Author)
+		}
+		br.Markdown = strings.TrimSpace("> " + line + "\n\n" + br.Markdown)
 	}
 	if p.showType() == "10" {
 		a.Meta.Title = textTitle(a.Meta.Title, br.Markdown)
@@ -331,6 +375,11 @@ func (p *page) article(id model.ID) (*model.Article, error) {
 	a.Stripped = br.Stripped
 	a.Images = br.Images
 	a.Meta.Related = related(br.Links, id)
+	for _, t := range br.Tags {
+		if !slices.Contains(a.Meta.Tags, t) {
+			a.Meta.Tags = append(a.Meta.Tags, t)
+		}
+	}
 	a.Meta.Timelines = findTimelines(a.Body)
 	return a, nil
 }

@@ -134,7 +134,7 @@ func tidyMarkdown(s string) string {
 		if f := fenceOf(trimmed); f != "" {
 			fence = f
 		}
-		line = unescapeAngles(line)
+		line = tidyInline(unescapeAngles(line))
 		hasBreak := strings.ContainsRune(line, markBreak)
 		line = strings.ReplaceAll(line, string(markBreak), "")
 		line = strings.TrimRight(line, " \t")
@@ -279,94 +279,6 @@ func isZeroWidth(r rune) bool {
 	return false
 }
 
-// resolveEmphasis turns emphasis markers into "**"/"*" where CommonMark will
-// read them as emphasis (the flanking rules), and drops them elsewhere so no
-// stray asterisks appear.
-func resolveEmphasis(s string) string {
-	if !strings.ContainsAny(s, "\uE000\uE002") {
-		return strings.NewReplacer("\uE001", "", "\uE003", "").Replace(s)
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 64)
-	resolveInto(&b, s)
-	return b.String()
-}
-
-func resolveInto(b *strings.Builder, s string) {
-	for len(s) > 0 {
-		i := strings.IndexAny(s, "\uE000\uE002\uE001\uE003")
-		if i < 0 {
-			b.WriteString(s)
-			return
-		}
-		b.WriteString(s[:i])
-		r, size := utf8.DecodeRuneInString(s[i:])
-		s = s[i+size:]
-		if r == markStrongClose || r == markEmClose {
-			continue // unmatched close
-		}
-		closing, delim := markStrongClose, "**"
-		if r == markEmOpen {
-			closing, delim = markEmClose, "*"
-		}
-		j := matchClose(s, r, closing)
-		if j < 0 {
-			continue // unmatched open
-		}
-		var inner strings.Builder
-		resolveInto(&inner, s[:j])
-		content := inner.String()
-		s = s[j+utf8.RuneLen(closing):]
-		prev := lastRune(b.String())
-		next := firstRune(s)
-		if canEmphasize(prev, content, next) {
-			b.WriteString(delim)
-			b.WriteString(content)
-			b.WriteString(delim)
-		} else {
-			b.WriteString(content)
-		}
-	}
-}
-
-// matchClose finds the close marker matching an open one at the start of s.
-func matchClose(s string, open, closing rune) int {
-	depth := 0
-	for i, r := range s {
-		switch r {
-		case open:
-			depth++
-		case closing:
-			if depth == 0 {
-				return i
-			}
-			depth--
-		}
-	}
-	return -1
-}
-
-// canEmphasize applies CommonMark's left/right-flanking rules to
-// delim+content+delim between prev and next (0 = line boundary).
-func canEmphasize(prev rune, content string, next rune) bool {
-	if strings.TrimSpace(content) == "" || strings.Contains(content, "\n") {
-		return false
-	}
-	first, last := firstRune(content), lastRune(content)
-	if first == '\uE004' || last == '\uE004' {
-		return false
-	}
-	// opening delimiter: left-flanking
-	if isMDSpace(first) || isMDPunct(first) && !(isMDSpace(prev) || isMDPunct(prev)) {
-		return false
-	}
-	// closing delimiter: right-flanking
-	if isMDSpace(last) || isMDPunct(last) && !(isMDSpace(next) || isMDPunct(next)) {
-		return false
-	}
-	return true
-}
-
 func isMDSpace(r rune) bool { return r == 0 || r == markBreak || unicode.IsSpace(r) }
 
 func isMDPunct(r rune) bool {
@@ -390,4 +302,138 @@ func lastRune(s string) rune {
 		return 0
 	}
 	return r
+}
+
+// tidyInline fixes what the converter writes on a line of prose that a
+// CommonMark reader would misread or that is escaped without need: a bare URL
+// holding backslash escapes (GFM cuts its autolink at the backslash) becomes
+// an autolink <…>, and "\[1]" loses its backslash when no link can follow.
+// Code spans are left alone.
+func tidyInline(line string) string {
+	if !strings.Contains(line, `\`) {
+		return line
+	}
+	var b strings.Builder
+	for line != "" {
+		i := strings.IndexByte(line, '`')
+		if i < 0 {
+			b.WriteString(tidyText(line))
+			break
+		}
+		b.WriteString(tidyText(line[:i]))
+		line = line[i:]
+		n := 0
+		for n < len(line) && line[n] == '`' {
+			n++
+		}
+		end := strings.Index(line[n:], line[:n])
+		if end < 0 {
+			b.WriteString(line)
+			break
+		}
+		b.WriteString(line[:n+end+n])
+		line = line[n+end+n:]
+	}
+	return b.String()
+}
+
+// tidyText applies tidyInline to text without code spans.
+func tidyText(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	depth := 0 // open "[" of link labels
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s):
+			if s[i+1] == '[' && depth == 0 {
+				if j := strings.IndexAny(s[i+2:], `[]\`); j >= 0 && s[i+2+j] == ']' {
+					after := i + 2 + j + 1
+					if after >= len(s) || !strings.ContainsRune("([:", rune(s[after])) {
+						b.WriteString(s[i+1 : after])
+						i = after
+						continue
+					}
+				}
+			}
+			b.WriteString(s[i : i+2])
+			i += 2
+			continue
+		case c == '[':
+			depth++
+		case c == ']':
+			if depth > 0 {
+				depth--
+			}
+			if i+1 < len(s) && s[i+1] == '(' {
+				// a link destination: copy it as is
+				if j := strings.IndexByte(s[i:], ')'); j >= 0 {
+					b.WriteString(s[i : i+j+1])
+					i += j + 1
+					continue
+				}
+			}
+		case c == '<':
+			if j := strings.IndexByte(s[i:], '>'); j >= 0 && !strings.ContainsAny(s[i:i+j], " \t") {
+				b.WriteString(s[i : i+j+1])
+				i += j + 1
+				continue
+			}
+		case c == 'h' && depth == 0 && (strings.HasPrefix(s[i:], "http://") || strings.HasPrefix(s[i:], "https://")):
+			if raw, url := bareURL(s[i:]); strings.Contains(raw, `\`) {
+				b.WriteString("<" + url + ">")
+				i += len(raw)
+				continue
+			}
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String()
+}
+
+// bareURL reads the URL GFM would autolink at the start of s, as written
+// (with backslash escapes) and as meant (without them).
+func bareURL(s string) (raw, url string) {
+	var u strings.Builder
+	i, parens := 0, 0
+	for i < len(s) {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '*' {
+			break
+		}
+		if c == '\\' {
+			if i+1 < len(s) && s[i+1] > ' ' && s[i+1] < 0x7f && isASCIIPunct(s[i+1]) && s[i+1] != '*' {
+				u.WriteByte(s[i+1])
+				i += 2
+				continue
+			}
+			break
+		}
+		if c == '(' {
+			parens++
+		} else if c == ')' {
+			if parens == 0 {
+				break
+			}
+			parens--
+		}
+		u.WriteByte(c)
+		i++
+	}
+	raw, url = s[:i], u.String()
+	for raw != "" && strings.ContainsRune(`?!.,:;'"_~`, rune(raw[len(raw)-1])) {
+		if len(raw) >= 2 && raw[len(raw)-2] == '\\' {
+			raw, url = raw[:len(raw)-2], url[:len(url)-1]
+			continue
+		}
+		raw, url = raw[:len(raw)-1], url[:len(url)-1]
+	}
+	return raw, url
+}
+
+func isASCIIPunct(c byte) bool {
+	return c >= '!' && c <= '/' || c >= ':' && c <= '@' || c >= '[' && c <= '`' || c >= '{' && c <= '~'
 }

@@ -1,6 +1,7 @@
 package extractor
 
 import (
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,9 +12,6 @@ import (
 
 	"wxarchive/model"
 )
-
-// chinaTime is the zone WeChat publishes in (UTC+08:00, no DST).
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // showTypes maps item_show_type to the front-matter type.
 var showTypes = map[string]string{
@@ -185,6 +183,9 @@ func (p *page) meta(id model.ID) model.Meta {
 		p.text("title"),
 	)
 	m.Author = firstNonEmpty(p.value("author"), p.text("#js_author_name"), p.domAuthor(), p.metaContent("og:article:author", "author"))
+	if isSlogan(m.Author) {
+		m.Author = ""
+	}
 	m.Account = firstNonEmpty(p.value("nickname", "nick_name"), p.text("#js_name"), p.text(".profile_nickname"),
 		p.text(".account_nickname_inner"), p.text("#profile_share2"))
 	if u := p.value("user_name"); strings.HasPrefix(u, "gh_") || strings.HasPrefix(u, "wxid_") {
@@ -198,12 +199,14 @@ func (p *page) meta(id model.ID) model.Meta {
 	}
 	m.Location = firstNonEmpty(v.getKey("provinceName"), v.getKey("cityName"), v.getKey("countryName"))
 	m.Description = firstNonEmpty(v.get("msg_desc"), p.cgiKey("desc"), p.metaContent("og:description", "description"))
+	m.Description, _ = shareText(m.Description)
+	m.Description = strings.TrimSpace(m.Description)
 	m.Cover = firstNonEmpty(v.get("msg_cdn_url"), p.cgiKey("cdn_url"), p.metaContent("og:image", "twitter:image"))
 	m.Original = firstNonEmpty(v.get("copyright_stat", "_copyright_stat"), v.getKey("copyright_stat")) == "1" ||
 		(len(p.scripts) == 0 && strings.Contains(p.text("#copyright_logo"), "原创"))
-	if su := p.value("msg_source_url", "source_url"); strings.HasPrefix(su, "http") {
-		m.SourceURL = su
-	}
+	m.SourceURL = readOriginal(p.value("msg_source_url", "source_url"))
+	m.Reprint = p.reprint()
+	m.Paid = p.firstNode(".pay__summary") != nil || p.firstNode("#js_pay_btn") != nil || p.firstNode(".js_pay_btn") != nil
 	m.Type = showTypes[p.showType()]
 	if m.Type == "" {
 		m.Type = "article"
@@ -261,23 +264,114 @@ func firstNonEmpty(vals ...string) string {
 }
 
 // published is the publication time in RFC 3339 (+08:00).
+//
+// The script's send time (ct) is precise to the second; the date the page
+// shows (#post-date, var publish_time) is what a reader saw and the only
+// date a capture without scripts keeps. When both are there and name
+// different days (a message sent ahead of its shown date), the shown date
+// wins, at 00:00 China time: so every capture of one article, with scripts or
+// without, gives the same time. When they agree, ct gives the time of day.
 func (p *page) published() string {
+	var ct string
 	for _, n := range []string{"ct", "ori_create_time", "create_time"} {
 		if v := p.value(n); isDigits(v) && v != "0" {
-			return unixTime(v)
+			ct = unixTime(v)
+			break
 		}
 	}
-	if v := p.value("create_time", "publish_time"); v != "" {
-		if s := parseDate(v); s != "" {
-			return s
-		}
-	}
+	shown := ""
 	for _, sel := range []string{"em#post-date", "#post-date", "#publish_time"} {
 		if s := parseDate(p.text(sel)); s != "" {
-			return s
+			shown = s
+			break
 		}
 	}
+	if shown == "" {
+		if v := p.value("publish_time"); v != "" {
+			shown = parseDate(v)
+		}
+	}
+	switch {
+	case ct != "" && shown != "" && ct[:10] != shown[:10]:
+		return shown
+	case ct != "":
+		return ct
+	case shown != "":
+		return shown
+	}
+	if v := p.value("create_time"); v != "" {
+		return parseDate(v)
+	}
 	return ""
+}
+
+// isSlogan reports an author field that is a slogan or a call ("读武汉关注☞"),
+// not a name.
+func isSlogan(s string) bool {
+	if utf8.RuneCountInString(s) > 30 {
+		return true
+	}
+	for _, w := range []string{"关注", "点击", "订阅", "扫码", "星标", "置顶"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	for _, r := range s {
+		if r >= 0x2190 && r <= 0x21FF || r >= 0x261A && r <= 0x261F || r >= 0x1F446 && r <= 0x1F449 || r == '▶' || r == '►' {
+			return true // arrows and pointing hands
+		}
+	}
+	return false
+}
+
+// readOriginal is the 阅读原文 link, kept only when it leads somewhere of
+// its own: not the account's profile or home page, not a script.
+func readOriginal(su string) string {
+	su = strings.TrimSpace(su)
+	u, err := url.Parse(su)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	if strings.EqualFold(u.Hostname(), model.Host) {
+		switch strings.TrimSuffix(u.Path, "/") {
+		case "/mp/profile_ext", "/mp/homepage", "/mp/getmasssendmsg", "", "/mp/profile":
+			return ""
+		}
+		if l, err := model.ParseLink(su); err == nil && l.Canon != "" {
+			return l.Canon
+		}
+	}
+	return su
+}
+
+// reprint names the article a reprint (copyright_stat 2, or the card
+// "以下文章来源于X，作者Y" above the body) comes from.
+func (p *page) reprint() *model.Origin {
+	var o model.Origin
+	if n := p.firstNode(".original_primary_card_tips"); n != nil {
+		t := cleanLine(nodeText(n))
+		if rest, ok := strings.CutPrefix(t, "以下文章来源于"); ok {
+			acct, author, _ := strings.Cut(rest, "，作者")
+			o.Account = strings.TrimSpace(acct)
+			o.Author = strings.TrimSpace(author)
+		}
+	}
+	if o.Account == "" {
+		o.Account = p.text(".original_primary_nickname")
+	}
+	stat := firstNonEmpty(p.vars.get("copyright_stat", "_copyright_stat"), p.vars.getKey("copyright_stat"))
+	if o.Account == "" && stat != "2" {
+		return nil
+	}
+	id := validID(model.ID{Biz: p.value("source_encode_biz"), Mid: p.value("source_mid"), Idx: p.value("source_idx")})
+	o.URL = id.URL()
+	if u := p.value("source_username"); strings.HasPrefix(u, "gh_") {
+		o.AccountID = u
+	}
+	if o == (model.Origin{}) {
+		return nil
+	}
+	return &o
 }
 
 func unixTime(v string) string {
@@ -285,7 +379,7 @@ func unixTime(v string) string {
 	if err != nil || n <= 0 {
 		return ""
 	}
-	return time.Unix(n, 0).In(chinaTime).Format(time.RFC3339)
+	return time.Unix(n, 0).In(model.ChinaTime).Format(time.RFC3339)
 }
 
 var dateRe = regexp.MustCompile(`(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?(?:\s+(\d{1,2}):(\d{2}))?`)
@@ -297,7 +391,7 @@ func parseDate(s string) string {
 		return ""
 	}
 	num := func(x string) int { n, _ := strconv.Atoi(x); return n }
-	t := time.Date(num(m[1]), time.Month(num(m[2])), num(m[3]), num(m[4]), num(m[5]), 0, 0, chinaTime)
+	t := time.Date(num(m[1]), time.Month(num(m[2])), num(m[3]), num(m[4]), num(m[5]), 0, 0, model.ChinaTime)
 	if t.Year() < 2000 || t.Month() != time.Month(num(m[2])) {
 		return ""
 	}

@@ -2,8 +2,10 @@ package extractor
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -27,12 +29,12 @@ func Render(a *model.Article) []byte {
 	b.WriteString("---\n")
 	b.Write(frontMatter(&a.Meta))
 	b.WriteString("---\n\n")
-	if t := strings.Join(strings.Fields(a.Meta.Title), " "); t != "" {
+	if t := strings.Join(strings.Fields(strings.ToValidUTF8(a.Meta.Title, "\uFFFD")), " "); t != "" {
 		b.WriteString("# ")
-		b.WriteString(strings.ReplaceAll(t, "<", "&lt;"))
+		b.WriteString(escapeInline(t))
 		b.WriteString("\n\n")
 	}
-	body := strings.TrimSpace(a.Body)
+	body := strings.TrimSpace(strings.ToValidUTF8(a.Body, "\uFFFD"))
 	if body != "" {
 		b.WriteString(body)
 		b.WriteString("\n")
@@ -40,45 +42,172 @@ func Render(a *model.Article) []byte {
 	return b.Bytes()
 }
 
-// frontMatter marshals the metadata as YAML. A value holding markup ("<" in
-// a title such as "<script>标签详解") is written double-quoted with "<"
-// escaped as \x3C, so the file never carries a raw tag while the value
-// round-trips exactly. A value holding an emoji or another character beyond
-// the Basic Multilingual Plane is written by yamlQuote too: the YAML encoder
-// would escape it as \U0001F30F, unreadable in the file and to grep.
+// escapeInline escapes the characters of s that Markdown would read as
+// structure inside a line (emphasis, links, images, code, HTML, entities,
+// headings' closing hashes, tables), so s shows as the text it is: a title
+// such as "[x](javascript:…)" or "![x](http://…)" stays text.
+func escapeInline(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '<':
+			b.WriteString("&lt;") // no raw "<" in the file, not even escaped
+			continue
+		case '\\', '`', '*', '_', '[', ']', '>', '!', '&', '#', '|', '~', '(', ')':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// frontMatter writes the metadata as YAML. The library builds the node tree
+// (yaml.Node.Encode: key names, order, omitempty) and a small emitter of
+// ours writes it: no placeholder is ever substituted, so no title can
+// collide with one. A string is written plain when the YAML library would
+// write it plain; one holding markup ("<"), a character beyond the Basic
+// Multilingual Plane (an emoji, which the library escapes as \U0001F30F) or
+// anything needing quotes is double-quoted by yamlQuote ("<" as \x3C, so
+// the file never carries a raw tag); a multi-line one is a literal block.
+// Invalid UTF-8 is repaired to U+FFFD first, so nothing is ever !!binary.
 func frontMatter(m *model.Meta) []byte {
 	var node yaml.Node
-	if err := node.Encode(m); err != nil {
+	if err := node.Encode(m); err != nil || node.Kind != yaml.MappingNode || len(node.Content) == 0 {
 		return nil
 	}
-	var marked []string
-	var walk func(n *yaml.Node)
-	walk = func(n *yaml.Node) {
-		if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && (strings.Contains(n.Value, "<") || beyondBMP(n.Value)) {
-			marked = append(marked, n.Value)
-			n.Value = fmt.Sprintf("WXARCHIVE-ESCAPED-%d", len(marked)-1)
-			n.Style = yaml.DoubleQuotedStyle
+	repairUTF8(&node)
+	var b bytes.Buffer
+	emitMapping(&b, &node, 0)
+	return b.Bytes()
+}
+
+// repairUTF8 turns the !!binary scalars the encoder makes of invalid UTF-8
+// strings back into strings, with U+FFFD for each bad byte.
+func repairUTF8(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode {
+		if n.Tag == "!!binary" {
+			if raw, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(n.Value), "")); err == nil {
+				n.Value = string(raw)
+			}
+			n.Tag, n.Style = "!!str", 0
 		}
-		for _, c := range n.Content {
-			walk(c)
+		if !utf8.ValidString(n.Value) {
+			n.Value = strings.ToValidUTF8(n.Value, "\uFFFD")
 		}
 	}
-	walk(&node)
-	var y bytes.Buffer
-	enc := yaml.NewEncoder(&y)
-	enc.SetIndent(2)
-	if err := enc.Encode(&node); err != nil || enc.Close() != nil {
-		return nil
+	for _, c := range n.Content {
+		repairUTF8(c)
 	}
-	out := y.Bytes()
-	if bytes.Equal(out, []byte("{}\n")) {
-		return nil
+}
+
+func emitMapping(b *bytes.Buffer, n *yaml.Node, indent int) {
+	pad := strings.Repeat(" ", indent)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if i > 0 {
+			b.WriteString(pad)
+		}
+		emitPair(b, n.Content[i].Value, n.Content[i+1], indent)
 	}
-	for i := len(marked) - 1; i >= 0; i-- {
-		ph := fmt.Sprintf(`"WXARCHIVE-ESCAPED-%d"`, i)
-		out = bytes.Replace(out, []byte(ph), []byte(yamlQuote(marked[i])), 1)
+}
+
+// emitPair writes "key: value" (the caller has written the indentation).
+func emitPair(b *bytes.Buffer, key string, v *yaml.Node, indent int) {
+	b.WriteString(key)
+	b.WriteByte(':')
+	switch v.Kind {
+	case yaml.MappingNode:
+		b.WriteByte('\n')
+		b.WriteString(strings.Repeat(" ", indent+2))
+		emitMapping(b, v, indent+2)
+	case yaml.SequenceNode:
+		b.WriteByte('\n')
+		for _, item := range v.Content {
+			b.WriteString(strings.Repeat(" ", indent+2))
+			b.WriteString("- ")
+			if item.Kind == yaml.MappingNode {
+				emitMapping(b, item, indent+4)
+			} else {
+				b.WriteString(scalar(item, indent+4))
+				b.WriteByte('\n')
+			}
+		}
+	default:
+		b.WriteByte(' ')
+		b.WriteString(scalar(v, indent+2))
+		b.WriteByte('\n')
 	}
-	return out
+}
+
+// scalar writes a scalar value; indent is where a block's lines start.
+func scalar(n *yaml.Node, indent int) string {
+	if n.Tag != "!!str" {
+		return n.Value // bool, int: the encoder's canonical text
+	}
+	s := n.Value
+	if strings.ContainsRune(s, '\n') && literalSafe(s) {
+		pad := strings.Repeat(" ", indent)
+		return "|-\n" + pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+	}
+	if !strings.Contains(s, "<") && !beyondBMP(s) && plainSafe(s) {
+		return s
+	}
+	return yamlQuote(s)
+}
+
+// plainSafe reports a string the YAML library writes plain, so that it
+// reads back as the same string.
+func plainSafe(s string) bool {
+	if s == "" || strings.ContainsAny(s, "\n\r\t") {
+		return false
+	}
+	if quickPlain(s) {
+		return true
+	}
+	out, err := yaml.Marshal(s)
+	return err == nil && string(out) == s+"\n"
+}
+
+// quickPlain is the quick answer of plainSafe for most titles and names:
+// text with some non-ASCII letter and none of YAML's indicators, no edge
+// space. It says false when unsure.
+func quickPlain(s string) bool {
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	wide := false
+	for _, r := range s {
+		switch {
+		case r >= 0x80:
+			if !unicode.IsLetter(r) && !unicode.IsPunct(r) && !unicode.IsNumber(r) && r != ' ' && r != 0x3000 {
+				return false
+			}
+			wide = wide || unicode.IsLetter(r)
+		case r < 0x20 || r == 0x7f:
+			return false
+		case strings.ContainsRune("#:'\"{}[],&*!|>%@`\\-?~=", r):
+			return false
+		}
+	}
+	return wide
+}
+
+// literalSafe reports a multi-line string a literal block keeps exactly:
+// printable lines without trailing blanks, no leading blank on the first.
+func literalSafe(s string) bool {
+	if strings.HasSuffix(s, "\n") || strings.HasPrefix(s, " ") || strings.HasPrefix(s, "\n") || strings.Contains(s, "<") || beyondBMP(s) {
+		return false
+	}
+	for _, line := range strings.Split(s, "\n") {
+		if strings.TrimRight(line, " \t") != line {
+			return false
+		}
+		for _, r := range line {
+			if r < 0x20 || r == 0x7f || r == utf8.RuneError || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xFEFF {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // beyondBMP reports whether s has a character above U+FFFF (emoji).

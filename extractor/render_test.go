@@ -58,7 +58,7 @@ func TestRenderRoundTrip(t *testing.T) {
 
 func TestRenderShape(t *testing.T) {
 	a := &model.Article{Meta: model.Meta{Title: "T", Type: "article"}, Body: "Hello"}
-	want := "---\ntitle: T\ntype: article\n---\n\n# T\n\nHello\n"
+	want := "---\ntitle: T\nformat: article\n---\n\n# T\n\nHello\n"
 	if got := string(Render(a)); got != want {
 		t.Errorf("Render =\n%q\nwant\n%q", got, want)
 	}
@@ -76,7 +76,7 @@ func TestRelated(t *testing.T) {
 	}
 	got := related(links, self)
 	want := []model.Related{
-		{URL: "https://mp.weixin.qq.com/s?__biz=MzA%3D&mid=2&idx=1&sn=a", Title: "第二篇"},
+		{URL: "https://mp.weixin.qq.com/s?__biz=MzA=&mid=2&idx=1&sn=a", Title: "第二篇"},
 		{URL: "https://mp.weixin.qq.com/s/AbC", Title: "短链"},
 	}
 	if !reflect.DeepEqual(got, want) {

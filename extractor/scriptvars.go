@@ -48,6 +48,7 @@ var wantedVars = map[string]bool{
 	"msg_cdn_url": true, "cdn_url": true, "msg_source_url": true, "source_url": true, "msg_link": true, "link": true,
 	"copyright_stat": true, "_copyright_stat": true, "item_show_type": true,
 	"provinceName": true, "cityName": true, "countryName": true,
+	"source_encode_biz": true, "source_mid": true, "source_idx": true, "source_username": true, "vid": true,
 }
 
 // parseScriptVars scans the given script texts.

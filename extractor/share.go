@@ -2,7 +2,78 @@ package extractor
 
 import (
 	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
+
+// shareText turns the text of a share page, which may hold markup (music
+// cards, hashtag links, entities), into plain text: a music card becomes a
+// line "【音乐：name - singer】", a hashtag its text; it returns the hashtags
+// too.
+func shareText(s string) (string, []string) {
+	if !strings.ContainsAny(s, "<&") {
+		return s, nil
+	}
+	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(s), ctx)
+	if err != nil {
+		return s, nil
+	}
+	var b strings.Builder
+	var tags []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			b.WriteString(n.Data)
+			return
+		case n.Type != html.ElementNode:
+			return
+		case n.DataAtom == atom.Br:
+			b.WriteByte('\n')
+			return
+		case n.DataAtom == atom.Script || n.DataAtom == atom.Style:
+			return
+		case hasClass(n, "js_plain-music_entry") || hasClass(n, "wx_plain-music_link"):
+			b.WriteString(musicLabel(n))
+			return
+		case hasClass(n, "wx_topic_link"):
+			t := normalizeText(nodeText(n))
+			if tag := strings.TrimSpace(strings.TrimPrefix(t, "#")); tag != "" {
+				tags = append(tags, tag)
+			}
+			b.WriteString(t)
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if isBlock(n) {
+			b.WriteByte('\n')
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	return b.String(), tags
+}
+
+// musicLabel is the line standing for a music card.
+func musicLabel(n *html.Node) string {
+	name := normalizeText(firstAttr(n, "data-music_name", "music_name", "data-musicname"))
+	if name == "" {
+		name = normalizeText(nodeText(n))
+	}
+	label := "音乐"
+	if name != "" {
+		label += "：" + name
+	}
+	if singer := normalizeText(firstAttr(n, "data-singer", "singer")); singer != "" {
+		label += " - " + singer
+	}
+	return "【" + label + "】"
+}
 
 // shareBody builds the body of an image-share (item_show_type 8) or
 // text-share (10) page. These pages have no article DOM: the text and the
@@ -18,6 +89,7 @@ func (p *page) shareBody() bodyResult {
 		text = firstNonEmpty(p.cgiKey("content_noencode"), p.vars.get("msg_desc"), p.cgiKey("desc"))
 	}
 	var br bodyResult
+	text, br.Tags = shareText(text)
 	br.Markdown = plainToMarkdown(text)
 	if s := p.findScript("picture_page_info_list:"); s != "" {
 		seen := map[string]bool{}

@@ -50,6 +50,12 @@ const (
 	// KindTailLinks removes a run of at least two blocks at the very end that
 	// are nothing but links to other articles.
 	KindTailLinks RuleKind = "tail-links"
+	// KindSegment scores the blocks at the end and at the start of the body
+	// on promotional signals (contact details, group and course pitches,
+	// prices, calls to scan or share, links to shops and forms) and cuts the
+	// run where promotion starts, stopping at the article's own content (see
+	// strip_segment.go). Every cut is recorded with its score and signals.
+	KindSegment RuleKind = "segment"
 	// KindTailMarker removes the last block that is only an end marker
 	// matching Pattern ("- END -") and everything after it.
 	KindTailMarker RuleKind = "tail-marker"
@@ -113,7 +119,7 @@ func (r Rule) compile() (Rule, error) {
 		if r.Pattern == "" {
 			return fail(fmt.Errorf("%s rule needs a pattern", r.Kind))
 		}
-	case KindTailLinks:
+	case KindTailLinks, KindSegment:
 	default:
 		return fail(fmt.Errorf("unknown kind %q", r.Kind))
 	}
@@ -175,6 +181,7 @@ var builtinRules = []Rule{
 	{Name: "signature", Kind: KindBlock, Position: PositionTail, MaxRunes: 30,
 		Pattern: `^\PL*(?i:powered\s+by)\b`},
 	{Name: "tail-links", Kind: KindTailLinks},
+	{Name: "promo-segment", Kind: KindSegment},
 }
 
 // compiledDefaults compiles the built-in rules once.
@@ -293,6 +300,8 @@ func strip(root *html.Node, rules []Rule, account string) ([]model.StrippedBlock
 			s.markers(r)
 		case KindFollowPitch:
 			s.followPitch(r)
+		case KindSegment:
+			s.segment(r)
 		}
 	}
 	return s.stripped, nil
@@ -411,7 +420,8 @@ func (s *stripper) qrCodes(r Rule) {
 			caption = append(caption, i)
 		}
 		above, pointed := s.qrCaption(r, i, -1)
-		below, _ := s.qrCaption(r, i, 1)
+		below, pointedUp := s.qrCaption(r, i, 1)
+		pointed = pointed || pointedUp
 		caption = append(append(caption, above...), below...)
 		slices.Sort(caption)
 		urlHit := r.match(u.imgURLs)
@@ -441,8 +451,43 @@ func (s *stripper) qrCodes(r Rule) {
 		if len(texts) == 0 {
 			texts = append(texts, "[QR image]")
 		}
+		if j := s.orphanLabel(i); j >= 0 {
+			texts = append([]string{s.units[j].text}, texts...)
+			s.remove(j)
+		}
 		s.record(r.Name, strings.Join(texts, " "))
 	}
+}
+
+// orphanLabel returns the section label ("【福利】") left above a removed
+// block at i with nothing of its own: the next thing after it is another
+// label or the end of the body. It returns -1 when there is none.
+func (s *stripper) orphanLabel(i int) int {
+	prev := -1
+	for j := i - 1; j >= 0; j-- {
+		if v := s.units[j]; !v.gone && (v.runes > 0 || v.imgs > 0) {
+			prev = j
+			break
+		}
+	}
+	if prev < 0 || !isLabel(s.units[prev]) {
+		return -1
+	}
+	next := s.nextContent(i)
+	if next >= 0 && !isLabel(s.units[next]) {
+		return -1
+	}
+	return prev
+}
+
+// isLabel reports a short section label: bracketed ("【福 利】") or a
+// heading of a few words.
+func isLabel(u unit) bool {
+	if u.runes == 0 || u.runes > 12 || u.imgs > 0 || u.links > 0 {
+		return false
+	}
+	t := u.text
+	return u.heading || strings.HasPrefix(t, "【") && strings.HasSuffix(t, "】") || strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]")
 }
 
 // tailMarker cuts the body at its last end marker.

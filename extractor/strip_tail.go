@@ -158,7 +158,7 @@ func (s *stripper) qrCaption(r Rule, i, d int) (take []int, pointed bool) {
 			return nil, false
 		}
 		if r.match(v.text) {
-			pointed = pointed || d < 0 && isArrow(lastRune(v.text))
+			pointed = pointed || d < 0 && isArrow(lastRune(v.text)) || d > 0 && pointsUp.MatchString(v.text)
 			if gap {
 				return []int{j}, false
 			}
@@ -175,6 +175,9 @@ func (s *stripper) qrCaption(r Rule, i, d int) (take []int, pointed bool) {
 	}
 	return nil, false
 }
+
+// pointsUp is a caption below an image that points at it.
+var pointsUp = regexp.MustCompile(`上方|上面|上图|[↑▲⬆👆]`)
 
 func isArrow(c rune) bool {
 	switch c {

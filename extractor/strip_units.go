@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -24,6 +25,10 @@ type unit struct {
 	card      bool   // holds a card: mini program, product, article card
 	links     int    // links to WeChat articles
 	linkRunes int    // runes of text inside those links
+	anyLink   bool   // holds a link to anywhere
+	formLink  bool   // holds a link to a shop or a form site
+	media     bool   // holds an embedded player (video, audio, music)
+	heading   bool   // is a heading
 	gone      bool   // removed by a rule
 }
 
@@ -55,11 +60,11 @@ func collectUnits(root *html.Node) []unit {
 			switch {
 			case c.Type == html.TextNode:
 				if strings.TrimSpace(c.Data) != "" {
-					units = append(units, makeUnit(c))
+					units = append(units, makeUnit(c, root))
 				}
 			case c.Type != html.ElementNode:
-			case leafy[c] || c.DataAtom == atom.Img:
-				units = append(units, makeUnit(c))
+			case leafy[c] || c.DataAtom == atom.Img || isMedia(c):
+				units = append(units, makeUnit(c, root))
 			default:
 				walk(c)
 			}
@@ -69,7 +74,7 @@ func collectUnits(root *html.Node) []unit {
 	return units
 }
 
-func makeUnit(n *html.Node) unit {
+func makeUnit(n, root *html.Node) unit {
 	u := unit{node: n, text: nodeText(n)}
 	u.runes = utf8.RuneCountInString(u.text)
 	var urls []string
@@ -91,10 +96,16 @@ func makeUnit(n *html.Node) unit {
 				u.links++
 				u.linkRunes += utf8.RuneCountInString(nodeText(c))
 			}
+			unitLinks(&u, c)
+		case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+			u.heading = true
 		case 0:
 			if c.Data == "mp-miniprogram" || strings.HasPrefix(c.Data, "mp-common-") {
 				u.card = true
 			}
+		}
+		if isMedia(c) {
+			u.media = true
 		}
 		if cls := attr(c, "class"); cls != "" && strings.Contains(cls, "_card") &&
 			(strings.Contains(cls, "weapp_card") || strings.Contains(cls, "appmsg_card")) {
@@ -113,9 +124,53 @@ func makeUnit(n *html.Node) unit {
 		visit(n)
 		walk(n)
 	}
+	if n.Type == html.ElementNode || n.Type == html.TextNode {
+		// a block standing in a link: a banner or a card
+		for p := n.Parent; p != nil && p != root; p = p.Parent {
+			if p.DataAtom == atom.A {
+				visit(p)
+				break
+			}
+		}
+	}
 	u.imgURLs = strings.Join(urls, " ")
 	u.decorImg = u.imgs > 0 && decor
 	return u
+}
+
+// isBold reports a unit whose text is all set in bold.
+func isBold(u unit) bool {
+	if u.runes == 0 {
+		return false
+	}
+	plain, bold := textRunes(u.node, false)
+	return plain == 0 && bold > 0
+}
+
+// textRunes counts the visible runes of text under n outside and inside
+// bold.
+func textRunes(n *html.Node, inBold bool) (plain, bold int) {
+	if n.Type == html.TextNode {
+		for _, r := range n.Data {
+			if !unicode.IsSpace(r) && !isZeroWidth(r) {
+				if inBold {
+					bold++
+				} else {
+					plain++
+				}
+			}
+		}
+		return plain, bold
+	}
+	if n.Type == html.ElementNode && (n.DataAtom == atom.Strong || n.DataAtom == atom.B || styleBold(attr(n, "style"))) {
+		inBold = true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		p, b := textRunes(c, inBold)
+		plain += p
+		bold += b
+	}
+	return plain, bold
 }
 
 // decorative reports an image that is page furniture rather than a picture:

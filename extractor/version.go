@@ -5,4 +5,21 @@ package extractor
 // a page that changed from a page rendered anew by a newer extractor.
 //
 // 1: the extractor of the first landing (commit 1a4800b).
-const Version = 1
+//
+// 2: issue 8 §1-3, issue 10 §9-12, issue 11 (front matter):
+//   - promotion found as a segmentation of the body's ends (promo-segment),
+//     QR captions pointing up, orphaned section labels;
+//   - Markdown that renders in GFM: emphasis around whole bracket and quote
+//     pairs, adjacent runs merged, bare URLs with escapes as autolinks, no
+//     needless "\[", body h1 demoted, empty and sentence-long headings fixed,
+//     list numbers not doubled, image display parameters dropped, WeChat
+//     emoji as text codes, share-page markup and hashtags as text;
+//   - canonical links keep "__biz=…==", body links canonical; noscript
+//     videos and the video page as v.qq.com lines; reprint, paid; 阅读原文
+//     only off the account's own pages; related titles cleaned; slogan
+//     authors dropped; published: the shown date wins over ct;
+//   - title escaped in the heading; links only http, https, mailto; images
+//     only from WeChat's CDN (or inline data:image), others as links;
+//   - front matter written by our own emitter from the yaml node tree;
+//     keys url → source, source_url → read_original, type → format.
+const Version = 2

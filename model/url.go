@@ -56,12 +56,15 @@ func (id ID) Key() Key {
 	return Key(b + "_" + id.Mid + "_" + id.Idx)
 }
 
-// URL is the canonical article URL: https, only __biz, mid, idx and sn.
+// URL is the canonical article URL: https, only __biz, mid, idx and sn. The
+// biz is written as WeChat writes it in its own links (msg_link, og:url):
+// "__biz=MzA3MDM3NjE5NQ==", padding unescaped; only "+" (a space in a query)
+// is escaped. One article has one spelling.
 func (id ID) URL() string {
 	if !id.Complete() {
 		return ""
 	}
-	v := "https://" + Host + "/s?__biz=" + url.QueryEscape(id.Biz) + "&mid=" + id.Mid + "&idx=" + id.Idx
+	v := "https://" + Host + "/s?__biz=" + bizEscape(id.Biz) + "&mid=" + id.Mid + "&idx=" + id.Idx
 	if id.Sn != "" {
 		v += "&sn=" + url.QueryEscape(id.Sn)
 	}
@@ -165,10 +168,19 @@ func ParseLink(raw string) (Link, error) {
 			return Link{}, fmt.Errorf("model: url %q: album link without __biz and album_id", raw)
 		}
 		l.Kind, l.Album, l.ID = KindAlbum, album, ID{Biz: biz}
-		l.Canon = "https://" + Host + "/mp/appmsgalbum?__biz=" + url.QueryEscape(biz) + "&action=getalbum&album_id=" + url.QueryEscape(album)
+		l.Canon = "https://" + Host + "/mp/appmsgalbum?__biz=" + bizEscape(biz) + "&action=getalbum&album_id=" + url.QueryEscape(album)
 		return l, nil
 	}
 	return Link{}, fmt.Errorf("model: url %q: path %q is not an article or album", raw, u.Path)
+}
+
+// bizEscape writes a biz for a query: base64 as it is but "+" (which a
+// query reads as a space); anything else escaped.
+func bizEscape(biz string) string {
+	if allIn(biz, isBase64) {
+		return strings.ReplaceAll(biz, "+", "%2B")
+	}
+	return url.QueryEscape(biz)
 }
 
 func first(q url.Values, names ...string) string {

@@ -7,7 +7,7 @@ import (
 
 func TestParseLink(t *testing.T) {
 	const biz = "MzA3MDM3NjE5NQ=="
-	canon := "https://mp.weixin.qq.com/s?__biz=MzA3MDM3NjE5NQ%3D%3D&mid=2650000001&idx=2&sn=abc123"
+	canon := "https://mp.weixin.qq.com/s?__biz=MzA3MDM3NjE5NQ==&mid=2650000001&idx=2&sn=abc123"
 	tests := []struct {
 		name, in string
 		kind     Kind
@@ -29,7 +29,7 @@ func TestParseLink(t *testing.T) {
 		{"short", "https://mp.weixin.qq.com/s/KDWh_qGpFN5Vu1TR9t30Mw?scene=1#x",
 			KindShort, "s_KDWh_qGpFN5Vu1TR9t30Mw", "https://mp.weixin.qq.com/s/KDWh_qGpFN5Vu1TR9t30Mw"},
 		{"album", "https://mp.weixin.qq.com/mp/appmsgalbum?__biz=" + biz + "&action=getalbum&album_id=4180740440766726147&scene=173#wechat_redirect",
-			KindAlbum, "", "https://mp.weixin.qq.com/mp/appmsgalbum?__biz=MzA3MDM3NjE5NQ%3D%3D&action=getalbum&album_id=4180740440766726147"},
+			KindAlbum, "", "https://mp.weixin.qq.com/mp/appmsgalbum?__biz=MzA3MDM3NjE5NQ==&action=getalbum&album_id=4180740440766726147"},
 		{"sogou temporary", "http://mp.weixin.qq.com/s?src=11&timestamp=1581&ver=2&signature=abc",
 			KindTemp, "", "http://mp.weixin.qq.com/s?src=11&timestamp=1581&ver=2&signature=abc"},
 	}
@@ -60,6 +60,18 @@ func TestParseLinkRejects(t *testing.T) {
 	}
 	if _, err := ParseLink("https://example.com/s/abc"); !errors.Is(err, ErrNotWeChat) {
 		t.Errorf("foreign host: err = %v, want ErrNotWeChat", err)
+	}
+}
+
+func TestURLKeepsBizPadding(t *testing.T) {
+	id := ID{Biz: "Mz+A/B==", Mid: "1", Idx: "2", Sn: "x"}
+	want := "https://mp.weixin.qq.com/s?__biz=Mz%2BA/B==&mid=1&idx=2&sn=x"
+	if got := id.URL(); got != want {
+		t.Errorf("URL = %q, want %q", got, want)
+	}
+	l, err := ParseLink(want)
+	if err != nil || l.ID.Biz != id.Biz || l.Canon != want {
+		t.Errorf("ParseLink(%q) = %+v, %v", want, l, err)
 	}
 }
 

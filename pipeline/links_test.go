@@ -60,7 +60,7 @@ func TestAlbumLinks(t *testing.T) {
 	if len(got) != 6 {
 		t.Fatalf("got %d links %q, want the album's 6 articles", len(got), keys(got))
 	}
-	if got[0].Key() != "MzA4ODA2ODMzNA_2650993592_1" || got[0].Canon != "https://mp.weixin.qq.com/s?__biz=MzA4ODA2ODMzNA%3D%3D&mid=2650993592&idx=1&sn=1efb5da41aa8cf60346c1feef4a8d8c0" {
+	if got[0].Key() != "MzA4ODA2ODMzNA_2650993592_1" || got[0].Canon != "https://mp.weixin.qq.com/s?__biz=MzA4ODA2ODMzNA==&mid=2650993592&idx=1&sn=1efb5da41aa8cf60346c1feef4a8d8c0" {
 		t.Errorf("first = %+v", got[0])
 	}
 	// The full fixture, when present, lists the same articles.

@@ -74,16 +74,48 @@ Exit status: 0 success, 1 something failed, 2 bad usage or configuration.`,
 		return usageError(suggestFlag(c, err))
 	})
 	root.AddGroup(&cobra.Group{ID: "archive", Title: "Archiving:"}, &cobra.Group{ID: "read", Title: "Reading the archive:"})
-	for _, c := range []*cobra.Command{newIngestCmd(e), newRunCmd(e), newConvertCmd(e), newReextractCmd(e), newLoginCmd(e), newRestoreCmd(e), newReindexCmd(e)} {
+	for _, c := range []*cobra.Command{newInitCmd(e), newIngestCmd(e), newRunCmd(e), newConvertCmd(e), newReextractCmd(e), newLoginCmd(e), newRestoreCmd(e), newReindexCmd(e)} {
 		c.GroupID = "archive"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newListCmd(e), newShowCmd(e), newLogCmd(e), newDiffCmd(e), newChangesCmd(e), newVerifyCmd(e), newAccountsCmd(e)} {
+	for _, c := range []*cobra.Command{newListCmd(e), newShowCmd(e), newLogCmd(e), newDiffCmd(e), newChangesCmd(e), newVerifyCmd(e), newAccountsCmd(e), newSearchCmd(e), newServeCmd(e)} {
 		c.GroupID = "read"
 		root.AddCommand(c)
 	}
 	root.AddCommand(newVersionCmd(e))
+	root.SetHelpCommand(newHelpCmd())
 	return root
+}
+
+// newHelpCmd is cobra's help command, but an unknown topic is a usage
+// error (exit 2) with a suggestion instead of the root's help and exit 0.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "Help about any command",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			var names []cobra.Completion
+			for _, sub := range c.Root().Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || target == nil || len(rest) > 0 || (len(args) > 0 && target == c.Root()) {
+				topic := strings.Join(args, " ")
+				msg := fmt.Sprintf("unknown help topic %q", topic)
+				if s := c.Root().SuggestionsFor(args[len(args)-1]); len(s) > 0 {
+					msg += "; did you mean " + strings.Join(s, " or ") + "?"
+				}
+				return usageError(errors.New(msg))
+			}
+			target.InitDefaultHelpFlag()
+			return target.Help()
+		},
+	}
 }
 
 // exitError carries an exit code; the error (if any) has not been printed.

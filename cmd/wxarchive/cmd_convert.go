@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -53,6 +54,9 @@ in DIR by an earlier run is replaced.`,
 		RunE: action(func(cmd *cobra.Command, files []string) error {
 			if len(files) == 0 {
 				return usageErrorf("give at least one FILE or -")
+			}
+			if i := slices.Index(files, "-"); i >= 0 && slices.Contains(files[i+1:], "-") {
+				return usageErrorf("- (stdin) given twice: standard input can be read once")
 			}
 			return e.runConvertAll(cmd.Context(), o, files)
 		}),
@@ -155,7 +159,11 @@ func convertOne(e *env, o convertOptions, file, outName string) (r convertResult
 	}
 	if o.explain {
 		for _, s := range doc.Article.Stripped {
-			fmt.Fprintf(&r.notes, "%s: stripped [%s] %s\n", file, s.Rule, s.Text)
+			if s.Reason != "" {
+				fmt.Fprintf(&r.notes, "%s: stripped [%s] (%s) %s\n", file, s.Rule, s.Reason, s.Text)
+			} else {
+				fmt.Fprintf(&r.notes, "%s: stripped [%s] %s\n", file, s.Rule, s.Text)
+			}
 		}
 		if len(doc.Article.Stripped) == 0 {
 			fmt.Fprintf(&r.notes, "%s: nothing stripped\n", file)

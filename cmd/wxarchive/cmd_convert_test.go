@@ -35,7 +35,7 @@ func TestConvertStdinAndURL(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if !strings.Contains(out, "url: https://mp.weixin.qq.com/s?__biz=MzA%3D&mid=5&idx=1&sn=ab\n") {
+	if !strings.Contains(out, "source: https://mp.weixin.qq.com/s?__biz=MzA=&mid=5&idx=1&sn=ab\n") {
 		t.Errorf("url missing:\n%s", out)
 	}
 }

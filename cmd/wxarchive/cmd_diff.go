@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"wxarchive/archive"
+	"wxarchive/model"
 )
 
 type diffOptions struct {
@@ -171,9 +172,7 @@ func writeDiff(w io.Writer, oldName, newName, old, cur string, o diffOptions) er
 // frontMatterChanges lists changed fields: `title: "old" → "new"`,
 // `+ field: value`, `- field: value`.
 func frontMatterChanges(oldFM, newFM string) []string {
-	var o, n map[string]any
-	_ = yaml.Unmarshal([]byte(oldFM), &o)
-	_ = yaml.Unmarshal([]byte(newFM), &n)
+	o, n := frontMatterFields(oldFM), frontMatterFields(newFM)
 	keys := map[string]bool{}
 	for k := range o {
 		keys[k] = true
@@ -199,6 +198,19 @@ func frontMatterChanges(oldFM, newFM string) []string {
 		case os1 != ns:
 			out = append(out, fmt.Sprintf("%s: %s → %s", k, os1, ns))
 		}
+	}
+	return out
+}
+
+// frontMatterFields reads front matter as a map under today's key names, so
+// a version written before a rename (url → source, type → format) compares
+// field by field with one written after.
+func frontMatterFields(fm string) map[string]any {
+	var raw map[string]any
+	_ = yaml.Unmarshal([]byte(fm), &raw)
+	out := make(map[string]any, len(raw))
+	for k, v := range raw {
+		out[model.CurrentKey(k)] = v
 	}
 	return out
 }

@@ -255,3 +255,52 @@ func TestBadVersionAndDamagedFiles(t *testing.T) {
 		t.Errorf("verify: %d\n%s", code, out)
 	}
 }
+
+// A hostile title reaches no terminal as escape sequences or bidi
+// overrides: not in list, log, or the closest matches of a "not found".
+func TestHostileTitleIsInert(t *testing.T) {
+	dir := t.TempDir()
+	a, err := archive.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := a.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := "EVIL\x1b]0;pwned\a\x1b[31mRED\u202egnp.exe\ttab\nline"
+	in := archive.Input{Link: arID.URL(), Capture: model.Capture{SourceURL: arID.URL(), HTTPStatus: 200,
+		FetchedAt: time.Now(), Raw: []byte("<html>x</html>")},
+		Doc:      &model.Document{State: model.StateArticle, ID: arID, Article: &model.Article{Meta: model.Meta{Title: title, Account: "坏\x1b[2J号"}}},
+		Markdown: arMarkdown("EVIL", "正文")}
+	if _, err := a.Record(in); err != nil {
+		t.Fatal(err)
+	}
+	l.Unlock()
+	for _, args := range [][]string{{"list"}, {"log", string(arID.Key())}, {"show", "EVIL"}, {"log", "Mz"}} {
+		_, out, errs := arRun(append(args, "--archive", dir)...)
+		if strings.ContainsAny(out+errs, "\x1b\a\u202e") {
+			t.Errorf("%v prints control characters:\n%q\n%q", args, out, errs)
+		}
+	}
+	if code, _, errs := arRun("convert", "-", "-"); code != exitUsage || !strings.Contains(errs, "stdin") {
+		t.Errorf("convert - -: %d %q", code, errs)
+	}
+	if code, out, errs := arRun("help", "nosuch"); code != exitUsage || out != "" || !strings.Contains(errs, "unknown help topic") {
+		t.Errorf("help nosuch: %d %q %q", code, out, errs)
+	}
+}
+
+// A diff across the front-matter rename (url → source, type → format)
+// shows no field change.
+func TestDiffAcrossKeyRename(t *testing.T) {
+	old := "---\ntitle: 标题\nurl: https://mp.weixin.qq.com/s?__biz=MzA=&mid=1&idx=1\ntype: picture\n---\n\n正文\n"
+	cur := "---\ntitle: 标题\nsource: https://mp.weixin.qq.com/s?__biz=MzA=&mid=1&idx=1\nformat: picture\n---\n\n正文\n"
+	var b strings.Builder
+	if err := writeDiff(&b, "a", "b", old, cur, diffOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "no difference\n" {
+		t.Errorf("diff across the rename:\n%s", b.String())
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"wxarchive/archive"
 	"wxarchive/internal/fuzzy"
+	"wxarchive/internal/textsafe"
 )
 
 // plural writes "1 article", "2 articles"; word is the singular, and the
@@ -89,6 +90,11 @@ func printClosest(w io.Writer, nf *archive.NotFoundError) {
 	}
 	if nf.Ambiguous {
 		fmt.Fprintln(w, "  it could be:")
+		defer func() {
+			if more := nf.Matches - len(nf.Closest); more > 0 {
+				fmt.Fprintf(w, "    … and %d more: type more of the key\n", more)
+			}
+		}()
 	} else {
 		fmt.Fprintln(w, "  closest matches:")
 	}
@@ -97,10 +103,9 @@ func printClosest(w io.Writer, nf *archive.NotFoundError) {
 	}
 }
 
-// oneLine folds tabs and newlines, so a hostile title cannot break a table.
-func oneLine(s string) string {
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' || r == '\t' }), " ")
-}
+// oneLine makes page text safe for one line of a terminal: a hostile title
+// can neither break a table nor send escape sequences to the terminal.
+func oneLine(s string) string { return textsafe.Line(s) }
 
 // suggestFlag adds "did you mean --x?" to pflag's unknown-flag errors.
 func suggestFlag(c *cobra.Command, err error) error {
