@@ -160,9 +160,15 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 			local = scanLocalImages(in.Capture.Raw, dir)
 		}
 		// The cover too: WeChat refuses hotlinks, the readable copy shows it
-		// from assets/.
+		// from assets/. A saved page's cover only when saved with it: a
+		// saved page is read offline.
 		urls, cover := doc.Article.Images, doc.Article.Meta.Cover
 		extra := cover != "" && !slices.Contains(urls, cover)
+		if extra && local != nil {
+			if _, err := local.load(cover); err != nil {
+				extra = false
+			}
+		}
 		if extra {
 			urls = append(slices.Clip(urls), cover)
 		}
