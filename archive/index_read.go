@@ -3,6 +3,7 @@ package archive
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -312,19 +313,32 @@ func (a *Archive) readIndex() (map[model.Key]indexEntry, int, error) {
 	return m, lines + s.bad, nil
 }
 
-// indexBodies returns the body (the line without its CRC) of the latest
-// line of every key: what Verify compares with the line a head gives.
-func (a *Archive) indexBodies() (map[model.Key]string, error) {
+// lineSum stands for an index line's body (the line without its CRC) in
+// Verify: its hash, and whether it is a line of the layout before (one
+// field fewer). The zero value: no line.
+type lineSum struct {
+	sum    [sha256.Size]byte
+	legacy bool
+	ok     bool
+}
+
+func sumOfBody(body string) lineSum {
+	return lineSum{sum: sha256.Sum256([]byte(body)), legacy: strings.Count(body, "\t") == indexFields-2, ok: true}
+}
+
+// indexBodies returns the sum of the latest line of every key: what Verify
+// compares with the line a head gives (small whatever the lines' size).
+func (a *Archive) indexBodies() (map[model.Key]lineSum, error) {
 	rc, _, err := a.openIndex()
 	if errors.Is(err, fs.ErrNotExist) {
-		return map[model.Key]string{}, nil
+		return map[model.Key]lineSum{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
 	s := newIndexScan(rc)
-	m := map[model.Key]string{}
+	m := map[model.Key]lineSum{}
 	for {
 		e, ok, err := s.next()
 		if err != nil {
@@ -333,7 +347,7 @@ func (a *Archive) indexBodies() (map[model.Key]string, error) {
 		if !ok {
 			return m, nil
 		}
-		m[e.Key] = e.body
+		m[e.Key] = sumOfBody(e.body)
 	}
 }
 

@@ -356,7 +356,7 @@ func (v *verifier) stateFiles() {
 // checkKey checks one head: damage to write-once files is reported at once;
 // what a writer may be changing is returned as suspect. It also returns the
 // head's line of the root.
-func (v *verifier) checkKey(k model.Key, idxBody string, anchors map[model.Key]anchorLine) (suspect []Problem, line string) {
+func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]anchorLine) (suspect []Problem, line string) {
 	a := v.a
 	hn := a.headName(k)
 	h, raw, err := a.loadHeadRaw(k)
@@ -445,7 +445,7 @@ func (v *verifier) references(h *head) {
 
 // consistency compares h with its capture records and with what a writer
 // rewrites after it: the readable file, the alias heads and the index line.
-func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody string) []Problem {
+func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody lineSum) []Problem {
 	a := v.a
 	var probs []Problem
 	bad := func(p, format string, args ...any) {
@@ -504,13 +504,13 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody string) []
 	}
 	want := indexLine(h)
 	wantBody := string(want[1 : len(want)-10])
-	if strings.Count(idxBody, "\t") == indexFields-2 { // a line of the layout before
+	if idxBody.legacy { // a line of the layout before
 		wantBody = wantBody[:strings.LastIndexByte(wantBody, '\t')]
 	}
 	switch {
-	case idxBody == "":
+	case !idxBody.ok:
 		bad(a.n.index, "no line for %s (run reindex)", k)
-	case idxBody != wantBody:
+	case idxBody != sumOfBody(wantBody):
 		bad(a.n.index, "line for %s differs from its head (run reindex)", k)
 	}
 	return probs
