@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
@@ -33,7 +35,9 @@ const (
 	KindQRCode RuleKind = "qr-code"
 	// KindBlock removes a short block (at most MaxRunes) whose text matches
 	// Pattern. With PositionTail it must lie in the tail and everything from
-	// it to the end goes, with the footer just above it (see cutTail).
+	// it to the end goes, with the footer just above it (see cutTail). A
+	// CallLine rule's match counts only on a call line, and a tail cut only
+	// in the tail segment, after the article's last content (see blocks).
 	KindBlock RuleKind = "block"
 	// KindMarker removes a short block matching Pattern ("广告") together with
 	// what it labels: the next block, when that is an image, a card or a link
@@ -80,6 +84,12 @@ type Rule struct {
 	Pattern  string   // regular expression on a block's text (or image URL for KindQRCode)
 	Position Position // "" means anywhere
 	MaxRunes int      // longest block text the pattern may match; 0 means 60
+	// CallLine (KindBlock) marks a pattern that names a call to the reader
+	// (follow, star, like, share, contact us): words an ordinary sentence
+	// can hold too. Its match counts only on a call line, or in the tail
+	// segment after the article's last content (see callLine, blocks).
+	// Built-in rules set it; user rules match as written.
+	CallLine bool
 
 	sel   cascadia.Selector
 	re    *regexp.Regexp
@@ -170,15 +180,15 @@ var builtinRules = []Rule{
 	{Name: "tail-list", Kind: KindTailList, Position: PositionTail, MaxRunes: 24,
 		Pattern: `^` + decor + `(往期|往年|精彩|推荐|相关|延伸|更多|热门|近期|历史|猜你|精选|热文|好文|今日)` +
 			`.{0,6}(回顾|推荐|阅读|文章|精选|热文|喜欢|好文)`},
-	{Name: "follow-call", Kind: KindBlock, MaxRunes: 45,
-		Pattern: `(点击|点|戳).{0,6}(上方|下方|蓝字|上面|下面|这里).{0,8}关注|关注.{0,8}(公众号|我们|本号)|(设为|设置|加个?|标为|标).{0,3}星标|星标.{0,8}(公众号|我们|本号)|置顶.{0,4}公众号|星标.{0,6}(一下|不迷路)|更新不迷路|(扫码|长按|识别|扫描).{0,8}关注|^\PL*(请|欢迎)?(加)?关注(我们)?\PL*$`},
-	{Name: "share-call", Kind: KindBlock, MaxRunes: 45,
+	{Name: "follow-call", Kind: KindBlock, MaxRunes: 45, CallLine: true,
+		Pattern: `(点击|点|戳).{0,6}(上方|下方|蓝字|上面|下面|这里).{0,8}关注|关注.{0,8}(公众号|本号)|关注我们(\PL|$)|(设为|设置|加个?|标为|标).{0,3}星标|星标.{0,8}(公众号|我们|本号)|置顶.{0,4}公众号|星标.{0,6}(一下|不迷路)|更新不迷路|(扫码|长按|识别|扫描).{0,8}关注|^\PL*(请|欢迎)?(加)?关注(我们)?\PL*$`},
+	{Name: "share-call", Kind: KindBlock, MaxRunes: 45, CallLine: true,
 		Pattern: `(点赞|在看|分享|转发|收藏|留言).{0,6}(点赞|在看|分享|转发|收藏|留言)|(点|戳|点击).{0,3}阅读原文|点个?.{0,2}在看|(给|帮).{0,6}(点赞|在看)|(好文|文章).{0,4}在看|分享给.{0,4}(更多|朋友|身边)`},
 	{Name: "follow-pitch", Kind: KindFollowPitch, Position: PositionTail, MaxRunes: 120,
 		Pattern: `^\PL{0,3}(欢迎|请|记得)?(关注|星标|置顶|订阅)(一下)?`},
-	{Name: "contact", Kind: KindBlock, Position: PositionTail, MaxRunes: 80,
+	{Name: "contact", Kind: KindBlock, Position: PositionTail, MaxRunes: 80, CallLine: true,
 		Pattern: `联系负责人|商务合作|广告合作|商务联系|合作(请)?联系|投稿.{0,6}(邮箱|微信|联系)|转载.{0,6}(联系|授权|后台)|广告投放`},
-	{Name: "signature", Kind: KindBlock, Position: PositionTail, MaxRunes: 30,
+	{Name: "signature", Kind: KindBlock, Position: PositionTail, MaxRunes: 30, CallLine: true,
 		Pattern: `^\PL*(?i:powered\s+by)\b`},
 	{Name: "tail-links", Kind: KindTailLinks},
 	{Name: "promo-segment", Kind: KindSegment},
@@ -362,9 +372,9 @@ func (s *stripper) remove(i int) {
 }
 
 // cutFrom removes unit i and everything after it in the body, but for
-// credit lines (see isCredit), and returns the removed text.
-func (s *stripper) cutFrom(i int) string {
-	var texts []string
+// credit lines (see isCredit), and returns the removed units, in order.
+func (s *stripper) cutFrom(i int) []int {
+	var cut []int
 	last := -1 // the last credit line
 	for j := len(s.units) - 1; j > i; j-- {
 		if v := s.units[j]; !v.gone && isCredit(v) {
@@ -376,25 +386,21 @@ func (s *stripper) cutFrom(i int) string {
 		// the blocks up to the last credit go one by one, the rest at once
 		for j := i; j < last; j++ {
 			if v := s.units[j]; !v.gone && !isCredit(v) {
-				if v.text != "" {
-					texts = append(texts, v.text)
-				}
+				cut = append(cut, j)
 				s.remove(j)
 			}
 		}
 		for j := last + 1; j < len(s.units); j++ {
 			if !s.units[j].gone {
-				if rest := s.cutFrom(j); rest != "" {
-					texts = append(texts, rest)
-				}
+				cut = append(cut, s.cutFrom(j)...)
 				break
 			}
 		}
-		return strings.Join(texts, " ")
+		return cut
 	}
 	for j := i; j < len(s.units); j++ {
-		if !s.units[j].gone && s.units[j].text != "" {
-			texts = append(texts, s.units[j].text)
+		if !s.units[j].gone {
+			cut = append(cut, j)
 		}
 		s.units[j].gone = true
 	}
@@ -405,7 +411,33 @@ func (s *stripper) cutFrom(i int) string {
 		}
 	}
 	removeNode(n)
-	return strings.Join(texts, " ")
+	return cut
+}
+
+// recordUnits records each removed unit that a reader could see (text, an
+// image, a card or a player) as an entry of its own, so that --explain
+// lists every block a cut took. reason, when set, gives each unit's reason.
+func (s *stripper) recordUnits(rule string, cut []int, reason func(j int) string) {
+	for _, j := range cut {
+		u := s.units[j]
+		text := u.text
+		switch {
+		case text != "":
+		case u.imgs > 0:
+			text = "[image]"
+		case u.media:
+			text = "[player]"
+		case u.card:
+			text = "[card]"
+		default:
+			continue
+		}
+		b := model.StrippedBlock{Rule: rule, Text: shorten(text, 80)}
+		if reason != nil {
+			b.Reason = reason(j)
+		}
+		s.stripped = append(s.stripped, b)
+	}
 }
 
 // qrCodes removes QR images and their captions.
@@ -508,7 +540,7 @@ func (s *stripper) tailMarker(r Rule) {
 				return
 			}
 		}
-		s.record(r.Name, s.cutFrom(i))
+		s.recordUnits(r.Name, s.cutFrom(i), nil)
 		return
 	}
 }
@@ -548,14 +580,14 @@ func (s *stripper) tailList(r Rule) {
 		if links == 0 {
 			continue
 		}
-		var texts []string
+		var cut []int
 		for j := i; j < end; j++ {
 			if !s.units[j].gone {
-				texts = append(texts, s.units[j].text)
+				cut = append(cut, j)
 				s.remove(j)
 			}
 		}
-		s.record(r.Name, strings.Join(texts, " "))
+		s.recordUnits(r.Name, cut, nil)
 	}
 }
 
@@ -580,35 +612,117 @@ func (s *stripper) tailLinks(r Rule) {
 	if links < 2 || !s.inTail(start) {
 		return
 	}
-	var texts []string
+	var cut []int
 	for j := start; j < len(s.units); j++ {
 		if !s.units[j].gone {
-			texts = append(texts, s.units[j].text)
+			cut = append(cut, j)
 			s.remove(j)
 		}
 	}
-	text := strings.TrimSpace(strings.Join(texts, " "))
-	if text == "" {
-		text = fmt.Sprintf("[%d linked images]", links)
-	}
-	s.record(r.Name, text)
+	s.recordUnits(r.Name, cut, nil)
 }
 
-// blocks removes short blocks matching a pattern.
+// blocks removes short blocks matching a pattern. A call-line rule's match
+// counts only on a call line (see callLine), or, for a tail rule, in the
+// tail segment: nothing of the article is ever cut with it.
 func (s *stripper) blocks(r Rule) {
+	seg := -1 // the tail segment's start, found when first needed
+	inSegment := func(i int) bool {
+		if seg < 0 {
+			seg = s.tailSegment()
+		}
+		return i >= seg
+	}
 	for i := range s.units {
 		u := s.units[i]
 		if u.gone || u.runes == 0 || u.runes > r.MaxRunes || !r.match(u.text) {
 			continue
 		}
 		if r.Position == PositionTail {
-			if !s.inTail(i) {
+			if !s.inTail(i) || r.CallLine && !inSegment(i) {
 				continue
 			}
-			s.record(r.Name, s.cutTail(i))
+			s.recordUnits(r.Name, s.cutTail(i), nil)
 			return
+		}
+		if r.CallLine && !callLine(u.text, r.re.FindStringIndex(u.text), inSegment(i)) {
+			continue
 		}
 		s.remove(i)
 		s.record(r.Name, u.text)
 	}
+}
+
+// callLine reports whether the call that loc locates in text makes a line
+// of furniture rather than a sentence of the article that mentions 关注 or
+// 点赞 in passing. The call must end its clause (a few letters may follow:
+// "长按关注小号“军度”", not "点赞和转发最多的帖子"), and either open
+// it, with at most an imperative or a beneficiary before it ("请", "记得",
+// "给前端大全加星标"), after clauses that are calls or conditions themselves
+// ("觉得有用的话，点赞"); or stand after the article's last content
+// (inSegment) in a line that does not end as a statement ("。").
+func callLine(text string, loc []int, inSegment bool) bool {
+	if loc == nil {
+		return false
+	}
+	before, after := text[:loc[0]], text[loc[1]:]
+	rest := after
+	if k := strings.IndexFunc(after, isClauseStop); k >= 0 {
+		rest = after[:k]
+	}
+	if letters(rest) > 8 {
+		return false
+	}
+	lead, prefix := "", before
+	if k := strings.LastIndexFunc(before, isClauseStop); k >= 0 {
+		_, size := utf8.DecodeRuneInString(before[k:])
+		lead, prefix = before[:k], before[k+size:]
+	}
+	shaped := true
+	if p := trimDecor(prefix); p != "" && !callOpener.MatchString(p) && !callLead.MatchString(p) {
+		shaped = false
+	}
+	for _, c := range strings.FieldsFunc(lead, isClauseStop) {
+		if c = trimDecor(c); c != "" && !callLead.MatchString(c) {
+			shaped = false
+		}
+	}
+	if shaped {
+		return true
+	}
+	return inSegment && !strings.ContainsRune("。．.", lastRune(strings.TrimSpace(text)))
+}
+
+// callOpener is what may stand before a call in its clause: an imperative,
+// or the account the reader is asked to star ("给前端大全加星标"); so may
+// another call ("关注「前端大全」加星标", see callLead).
+var callOpener = regexp.MustCompile(`^(请|欢迎|记得|别忘了?|大家|各位|亲们?|一定要?|快|赶紧|顺手|随手|动动手指|给|帮)`)
+
+// callLead is a clause that may precede a call's clause: another call, or a
+// condition ("觉得有用的话").
+var callLead = regexp.MustCompile(`^(关注|点击|点|戳|长按|扫码|扫描|识别|星标|设为|置顶|转发|分享|收藏|点赞|在看|请|欢迎|记得|别忘|觉得|喜欢|如果|若)|的话$`)
+
+// isClauseStop reports punctuation that ends a clause.
+func isClauseStop(r rune) bool {
+	switch r {
+	case '，', ',', '。', '．', '！', '!', '？', '?', '；', ';', '：', ':', '\n':
+		return true
+	}
+	return false
+}
+
+// letters counts the letters and digits of s.
+func letters(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// trimDecor trims what is neither a letter nor a digit from both ends.
+func trimDecor(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }

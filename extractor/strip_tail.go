@@ -11,8 +11,11 @@ import (
 // and how a QR image finds its caption.
 
 // creditLine is a credit of the article (who wrote, edited, checked it, or
-// where it comes from): metadata, kept even after an end marker.
-var creditLine = regexp.MustCompile(`^\PL{0,2}(撰稿|撰文|文字|文|作者|审稿|审核|审校|初审|复审|终审|编辑|责编|责任编辑|校对|排版|美编|摄影|图片|图|供稿|来源|主编|监制|统筹|策划|出品)\s*[:：|丨/]`)
+// where it comes from): metadata, kept even after an end marker. The label
+// is followed by a colon or a bar, in any of the forms pages use: ASCII,
+// full width (｜／：), box drawing (│┃), vertical forms (︱︲), the
+// mathematical ∣ and the CJK stroke 丨.
+var creditLine = regexp.MustCompile(`^\PL{0,2}(撰稿|撰文|文字|文|作者|审稿|审核|审校|初审|复审|终审|编辑|责编|责任编辑|校对|排版|美编|摄影|图片|图|供稿|来源|主编|监制|统筹|策划|出品)\s*[:：|｜丨│┃︱︲∣ǀ/／]`)
 
 // isCredit reports a short credit line.
 func isCredit(u unit) bool {
@@ -58,8 +61,8 @@ func (s *stripper) footerStart(i int) int {
 }
 
 // cutTail cuts the body at unit i, taking the footer just above it along
-// (see footerStart), and returns the removed text.
-func (s *stripper) cutTail(i int) string {
+// (see footerStart), and returns the removed units.
+func (s *stripper) cutTail(i int) []int {
 	return s.cutFrom(s.footerStart(i))
 }
 
@@ -132,7 +135,7 @@ func (s *stripper) followPitch(r Rule) {
 		if !strings.HasPrefix(rest, s.account) {
 			continue
 		}
-		s.record(r.Name, s.cutTail(i))
+		s.recordUnits(r.Name, s.cutTail(i), nil)
 		return
 	}
 }
