@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
@@ -201,7 +202,8 @@ func (p *page) meta(id model.ID) model.Meta {
 	m.Description = firstNonEmpty(v.get("msg_desc"), p.cgiKey("desc"), p.metaContent("og:description", "description"))
 	m.Description, _ = shareText(m.Description)
 	m.Description = strings.TrimSpace(m.Description)
-	m.Cover = firstNonEmpty(v.get("msg_cdn_url"), p.cgiKey("cdn_url"), p.metaContent("og:image", "twitter:image"))
+	m.Cover = firstNonEmpty(coverURL(v.get("msg_cdn_url")), coverURL(p.cgiKey("cdn_url")),
+		coverURL(p.metaContent("og:image")), coverURL(p.metaContent("twitter:image")))
 	m.Original = firstNonEmpty(v.get("copyright_stat", "_copyright_stat"), v.getKey("copyright_stat")) == "1" ||
 		(len(p.scripts) == 0 && strings.Contains(p.text("#copyright_logo"), "原创"))
 	m.SourceURL = readOriginal(p.value("msg_source_url", "source_url"))
@@ -423,4 +425,25 @@ func (p *page) tags() []string {
 		add(topKey(jsBlock(s, "appmsgalbuminfo:"), "title"))
 	}
 	return tags
+}
+
+// coverURL returns raw when it is an image on WeChat's CDN, the same
+// allow-list as body images (see isCDNImage), or "": a page's script names
+// its cover, and a hostile one could name javascript:, a data: URI or an
+// internal address (169.254.169.254) that ingest would fetch and a reader
+// would follow.
+func coverURL(raw string) string {
+	v := strings.TrimSpace(raw)
+	if strings.HasPrefix(v, "//") {
+		v = "https:" + v
+	}
+	l := strings.ToLower(v)
+	if !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") ||
+		strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f || unicode.IsSpace(r) }) || !isCDNImage(v) {
+		return ""
+	}
+	if u, err := url.Parse(v); err != nil || u.User != nil || u.Port() != "" {
+		return ""
+	}
+	return v
 }
