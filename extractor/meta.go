@@ -3,6 +3,7 @@ package extractor
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"wxarchive/internal/textsafe"
 	"wxarchive/model"
 )
 
@@ -230,6 +232,7 @@ func (p *page) meta(id model.ID) model.Meta {
 		}
 	}
 	m.Tags = p.tags()
+	cleanMeta(&m)
 	return m
 }
 
@@ -446,4 +449,77 @@ func coverURL(raw string) string {
 		return ""
 	}
 	return v
+}
+
+// hiddenRune reports a character that hides or reorders what a reader sees
+// of a title or a name: C0 and C1 controls and DEL, bidirectional controls
+// (textsafe.Unsafe), the zero-width characters (isZeroWidth), invisible
+// operators (U+2061–U+2064) and interlinear annotation marks
+// (U+FFF9–U+FFFB).
+func hiddenRune(r rune) bool {
+	return textsafe.Unsafe(r) || isZeroWidth(r) || r >= 0x2061 && r <= 0x2064 || r >= 0xfff9 && r <= 0xfffb
+}
+
+// metaText cleans a one-line field (a title, a name): hidden characters
+// (hiddenRune) go, runs of white space (line breaks, tabs, U+2028 included)
+// become one space, invalid UTF-8 becomes U+FFFD.
+func metaText(s string) string {
+	return strings.Join(strings.Fields(cleanHidden(s, false)), " ")
+}
+
+// metaLines cleans a field of several lines (a description): as metaText,
+// but line breaks and tabs stay ("\r\n" becomes "\n").
+func metaLines(s string) string {
+	return strings.TrimSpace(cleanHidden(strings.ReplaceAll(s, "\r\n", "\n"), true))
+}
+
+func cleanHidden(s string, lines bool) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if !strings.ContainsFunc(s, func(r rune) bool { return hiddenRune(r) || r == 0x2028 || r == 0x2029 }) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case (r == '\n' || r == '\t') && lines:
+			return r
+		case (r == 0x2028 || r == 0x2029 || r == 0x85) && lines:
+			return '\n'
+		case r == '\n', r == '\r', r == '\t', r == '\v', r == '\f', r == 0x85, r == 0x2028, r == 0x2029:
+			return ' '
+		case hiddenRune(r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// cleanMeta cleans the page's text fields of m (see metaText, metaLines).
+// A text share's title keeps its lines: its first line is the title (see
+// textTitle, which cleans it).
+func cleanMeta(m *model.Meta) {
+	for _, f := range []*string{&m.Author, &m.Account, &m.Location} {
+		*f = metaText(*f)
+	}
+	if m.Type == showTypes["10"] {
+		m.Title = metaLines(m.Title)
+	} else {
+		m.Title = metaText(m.Title)
+	}
+	m.Description = metaLines(m.Description)
+	for i := range m.Tags {
+		m.Tags[i] = metaText(m.Tags[i])
+	}
+	m.Tags = slices.DeleteFunc(m.Tags, func(t string) bool { return t == "" })
+	if r := m.Reprint; r != nil {
+		r.Account, r.Author = metaText(r.Account), metaText(r.Author)
+	}
+	for i := range m.Related {
+		m.Related[i].Title = metaText(m.Related[i].Title)
+	}
+	for i := range m.Timelines {
+		m.Timelines[i].Title = metaText(m.Timelines[i].Title)
+		for j := range m.Timelines[i].Entries {
+			m.Timelines[i].Entries[j].Label = metaText(m.Timelines[i].Entries[j].Label)
+		}
+	}
 }

@@ -57,7 +57,7 @@ func related(links []model.Related, self model.ID) []model.Related {
 		if pl.Kind == model.KindArticle && self.Biz != "" && pl.ID.Biz == self.Biz && pl.ID.Mid == self.Mid && pl.ID.Idx == self.Idx {
 			continue
 		}
-		title := relatedTitle(l.Title)
+		title := metaText(relatedTitle(l.Title))
 		if i, ok := index[k]; ok {
 			if out[i].Title == "" {
 				out[i].Title = title

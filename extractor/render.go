@@ -29,7 +29,7 @@ func Render(a *model.Article) []byte {
 	b.WriteString("---\n")
 	b.Write(frontMatter(&a.Meta))
 	b.WriteString("---\n\n")
-	if t := strings.Join(strings.Fields(strings.ToValidUTF8(a.Meta.Title, "\uFFFD")), " "); t != "" {
+	if t := strings.Join(strings.Fields(metaText(a.Meta.Title)), " "); t != "" {
 		b.WriteString("# ")
 		b.WriteString(escapeInline(t))
 		b.WriteString("\n\n")
@@ -69,7 +69,9 @@ func escapeInline(s string) string {
 // Multilingual Plane (an emoji, which the library escapes as \U0001F30F) or
 // anything needing quotes is double-quoted by yamlQuote ("<" as \x3C, so
 // the file never carries a raw tag); a multi-line one is a literal block.
-// Invalid UTF-8 is repaired to U+FFFD first, so nothing is ever !!binary.
+// Invalid UTF-8 is repaired to U+FFFD first, so nothing is ever !!binary;
+// control, bidirectional and invisible format characters are dropped
+// (line breaks stay), whatever built the article.
 func frontMatter(m *model.Meta) []byte {
 	var node yaml.Node
 	if err := node.Encode(m); err != nil || node.Kind != yaml.MappingNode || len(node.Content) == 0 {
@@ -82,7 +84,8 @@ func frontMatter(m *model.Meta) []byte {
 }
 
 // repairUTF8 turns the !!binary scalars the encoder makes of invalid UTF-8
-// strings back into strings, with U+FFFD for each bad byte.
+// strings back into strings, with U+FFFD for each bad byte, and drops
+// hidden characters from every scalar.
 func repairUTF8(n *yaml.Node) {
 	if n.Kind == yaml.ScalarNode {
 		if n.Tag == "!!binary" {
@@ -91,9 +94,8 @@ func repairUTF8(n *yaml.Node) {
 			}
 			n.Tag, n.Style = "!!str", 0
 		}
-		if !utf8.ValidString(n.Value) {
-			n.Value = strings.ToValidUTF8(n.Value, "\uFFFD")
-		}
+		// and no value carries what hides or reorders text (see hiddenRune)
+		n.Value = cleanHidden(n.Value, true)
 	}
 	for _, c := range n.Content {
 		repairUTF8(c)

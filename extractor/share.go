@@ -130,7 +130,7 @@ func textTitle(title, body string) string {
 	}
 	title = strings.ReplaceAll(title, `\n`, "\n")
 	for _, l := range strings.Split(title, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
+		if l = metaText(l); l != "" {
 			return firstLine(l, 64)
 		}
 	}
