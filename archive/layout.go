@@ -20,6 +20,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"wxarchive/internal/dataurl"
 	"wxarchive/model"
 )
 
@@ -400,7 +401,9 @@ func normalise(md []byte) []byte {
 //
 //	![alt](https://mmbiz…)  ->  ![alt](../../objects/blob/ab/<sha>.jpg "https://mmbiz…")
 //
-// An image that already had a title keeps it after the URL.
+// An image that already had a title keeps it after the URL. An inline
+// image (a data: URI, or its content name dataurl.Ref) gets no title: it
+// has no address to keep, and a data: URI would copy megabytes of base64.
 func rewriteImages(md []byte, images map[string]string, file string) []byte {
 	if len(images) == 0 {
 		return md
@@ -412,6 +415,11 @@ func rewriteImages(md []byte, images map[string]string, file string) []byte {
 			continue
 		}
 		rel := relPath(dir, ref)
+		if strings.HasPrefix(orig, "data:") || dataurl.IsRef(orig) {
+			s = strings.ReplaceAll(s, "]("+orig+")", "]("+rel+")")
+			s = strings.ReplaceAll(s, "]("+orig+` "`, "]("+rel+` "`)
+			continue
+		}
 		s = strings.ReplaceAll(s, "]("+orig+")", "]("+rel+` "`+orig+`")`)
 		s = strings.ReplaceAll(s, "]("+orig+` "`, "]("+rel+` "`+orig+` `)
 	}

@@ -1,6 +1,11 @@
 package extractor
 
 import (
+	"bytes"
+	"image"
+	_ "image/gif" // image.DecodeConfig of inline images (placeholders are no pictures)
+	_ "image/jpeg"
+	_ "image/png"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -11,6 +16,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"wxarchive/internal/dataurl"
 	"wxarchive/model"
 )
 
@@ -262,9 +268,12 @@ func firstAttr(n *html.Node, keys ...string) string {
 // placeholder src), drops placeholders and tracking pixels, turns WeChat's
 // emoji images into their text code ("[微笑]"), and keeps alt text only when
 // it says something. Only images on WeChat's CDN, and images a saved page
-// holds inline (data:image/…, which ingest stores as local blobs), stay
-// images: any other image URL becomes a plain link, so a Markdown viewer
-// never requests an internal or tracking address.
+// holds inline, stay images: any other image URL becomes a plain link, so a
+// Markdown viewer never requests an internal or tracking address. An
+// inline image (data:image/…) is named by its content (dataurl.Ref), which
+// ingest resolves to the blob it stores: the Markdown never carries the
+// base64. One whose bytes are no raster image (SVG, HTML, whatever it
+// declares) is dropped, its alt text kept.
 func rewriteImages(root *html.Node) {
 	for _, img := range elements(root, func(n *html.Node) bool { return n.DataAtom == atom.Img }) {
 		if isEmoji(img) {
@@ -285,7 +294,18 @@ func rewriteImages(root *html.Node) {
 		if !meaningfulAlt(alt) {
 			alt = ""
 		}
-		if !isDataImage(src) && !isCDNImage(src) {
+		if isDataImage(src) {
+			ref := inlineRef(src)
+			if ref == "" {
+				if alt != "" {
+					replaceNode(img, newText(alt))
+				} else {
+					removeNode(img)
+				}
+				continue
+			}
+			src = ref
+		} else if !isCDNImage(src) {
 			label := alt
 			if label == "" {
 				label = "图片"
@@ -343,6 +363,20 @@ func imageURL(img *html.Node) string {
 		return markdownURL(cleanImageURL(v))
 	}
 	return inline
+}
+
+// inlineRef returns the content name (dataurl.Ref) of an inline image, or
+// "" when its data: URI does not decode to a raster image of more than
+// 2×2 pixels (a lazy-loading placeholder is no picture).
+func inlineRef(uri string) string {
+	data, err := dataurl.Decode(uri)
+	if err != nil || !dataurl.IsRaster(data) {
+		return ""
+	}
+	if c, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil && c.Width <= 2 && c.Height <= 2 {
+		return ""
+	}
+	return dataurl.Ref(data)
 }
 
 // isDataImage reports an inline raster image (base64 PNG, JPEG, GIF or

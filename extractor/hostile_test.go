@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"wxarchive/internal/dataurl"
 	"wxarchive/model"
 )
 
@@ -49,7 +50,8 @@ func TestLinkSchemesAllowList(t *testing.T) {
 	}
 }
 
-// Issue 10 §11: only WeChat's CDN and inline data: images are images.
+// Issue 10 §11: only WeChat's CDN and inline data: images are images; an
+// inline image is named by its content (review item 8), never carried.
 func TestOnlyCDNImagesAreImages(t *testing.T) {
 	png := "data:image/png;base64," + strings.Repeat("iVBORw0KGgo", 40)
 	page := `<p><img data-src="https://mmbiz.qpic.cn/mmbiz_png/a/640?wx_fmt=png&amp;wxfrom=5&amp;wx_lazy=1&amp;tp=webp#imgIndex=3"></p>
@@ -59,16 +61,21 @@ func TestOnlyCDNImagesAreImages(t *testing.T) {
 <p><img src="data:image/svg+xml;base64,` + strings.Repeat("PHN2Zz4", 60) + `"></p>
 <p><img class="we-emoji" alt="[微笑]" src="https://res.wx.qq.com/mpres/htmledition/images/icon/emotion/0.gif"></p>`
 	res := convertHTML(t, page)
-	want := []string{"https://mmbiz.qpic.cn/mmbiz_png/a/640?wx_fmt=png", png}
+	raw, err := dataurl.Decode(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := dataurl.Ref(raw) // the inline image, named by its content
+	want := []string{"https://mmbiz.qpic.cn/mmbiz_png/a/640?wx_fmt=png", ref}
 	if !reflect.DeepEqual(res.Images, want) {
 		t.Errorf("Images = %q, want %q", res.Images, want)
 	}
-	for _, s := range []string{"[internal](http://169.254.169.254/latest/meta-data)", "[图片](https://tracker.example/pixel.gif?id=1)", "[微笑]", "![](" + png + ")"} {
+	for _, s := range []string{"[internal](http://169.254.169.254/latest/meta-data)", "[图片](https://tracker.example/pixel.gif?id=1)", "[微笑]", "![](" + ref + ")"} {
 		if !strings.Contains(res.Markdown, s) {
 			t.Errorf("want %q in:\n%s", s, res.Markdown)
 		}
 	}
-	for _, s := range []string{"![](http", "svg", "wxfrom", "imgIndex", "![internal]"} {
+	for _, s := range []string{"![](http", "svg", "wxfrom", "imgIndex", "![internal]", "data:image", "base64"} {
 		if strings.Contains(res.Markdown, s) && !strings.HasPrefix(s, "![](http") || strings.Contains(res.Markdown, "![](http://") {
 			t.Errorf("unwanted %q in:\n%s", s, res.Markdown)
 		}

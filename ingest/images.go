@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"wxarchive/fetcher"
+	"wxarchive/internal/dataurl"
 	"wxarchive/model"
 )
 
@@ -109,8 +110,8 @@ func (s *Service) images(ctx context.Context, target string, key model.Key, urls
 		if !errors.Is(err, errNotLocal) {
 			s.log().Debug("local copy of image unusable", "url", shortURL(u), "err", err)
 		}
-		if strings.HasPrefix(u, "data:") {
-			fail(u, err.Error())
+		if strings.HasPrefix(u, "data:") || dataurl.IsRef(u) {
+			fail(u, err.Error()) // an inline image: nothing to fetch
 			continue
 		}
 		if !s.Images || s.Fetcher == nil {

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"image"
@@ -19,10 +18,12 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"wxarchive/internal/dataurl"
 )
 
 // maxImage caps one local image (a file of a saved page, a data: URI).
-const maxImage = 32 << 20
+const maxImage = dataurl.MaxBytes
 
 // localImages are the copies of body images a saved page carries: the
 // files of a "Save page, complete" (<name>_files/, next to the page) and
@@ -31,6 +32,12 @@ const maxImage = 32 << 20
 type localImages struct {
 	dir   string            // folder of the saved page; "" (stdin): no files
 	bySrc map[string]string // imageKey(CDN URL) → relative file path or data: URI
+	// inline are the data: URIs of <img> tags, where the extractor finds
+	// an image a page has only inline: it names each by its content
+	// (dataurl.Ref), which byRef resolves on first need.
+	inline []string
+	byRef  map[string]string // dataurl.Ref → data: URI, of inline decoded so far
+	next   int               // inline[:next] are decoded
 }
 
 // scanLocalImages reads the <img> tags of a saved page. dir is the folder
@@ -62,6 +69,11 @@ func scanLocalImages(raw []byte, dir string) *localImages {
 			var k, v []byte
 			k, v, more = z.TagAttr()
 			attrs[string(k)] = string(v)
+		}
+		for _, k := range []string{"data-src", "data-original", "data-backsrc", "src"} {
+			if v := strings.TrimSpace(attrs[k]); strings.HasPrefix(v, "data:image/") && len(v) >= 256 {
+				l.inline = append(l.inline, v)
+			}
 		}
 		remote := ""
 		for _, k := range []string{"data-src", "data-original", "data-backsrc"} {
@@ -156,6 +168,9 @@ func (l *localImages) load(u string) ([]byte, error) {
 	if l == nil {
 		return nil, errNotLocal
 	}
+	if dataurl.IsRef(u) {
+		return l.inlineImage(u)
+	}
 	src, ok := l.bySrc[imageKey(u)]
 	if !ok {
 		return nil, errNotLocal
@@ -171,6 +186,34 @@ func (l *localImages) load(u string) ([]byte, error) {
 		return nil, errNotLocal
 	}
 	return data, err
+}
+
+// inlineImage returns the inline image of the page named ref (see
+// dataurl.Ref), errNotLocal when none of its data: URIs decodes to it.
+// The URIs are decoded once each, in order, as far as needed.
+func (l *localImages) inlineImage(ref string) ([]byte, error) {
+	if l.byRef == nil {
+		l.byRef = map[string]string{}
+	}
+	if u, ok := l.byRef[ref]; ok {
+		return decodeDataImage(u)
+	}
+	for l.next < len(l.inline) {
+		u := l.inline[l.next]
+		l.next++
+		data, err := decodeDataImage(u)
+		if err != nil {
+			continue
+		}
+		r := dataurl.Ref(data)
+		if _, seen := l.byRef[r]; !seen {
+			l.byRef[r] = u
+		}
+		if r == ref {
+			return data, nil
+		}
+	}
+	return nil, errNotLocal
 }
 
 // readLocalImage reads a regular file (not a link) of at most maxImage
@@ -202,39 +245,12 @@ func readLocalImage(name string) ([]byte, error) {
 }
 
 // decodeDataImage decodes a data: URI of an image (base64 or
-// percent-encoded), refusing what is not a raster image.
+// percent-encoded, see dataurl.Decode), refusing what is not a raster
+// image.
 func decodeDataImage(u string) ([]byte, error) {
-	meta, payload, ok := strings.Cut(strings.TrimPrefix(u, "data:"), ",")
-	if !ok {
-		return nil, errors.New("data: URI without a comma")
-	}
-	if len(payload) > maxImage*4/3+4 {
-		return nil, fmt.Errorf("data: URI larger than %d MiB", maxImage>>20)
-	}
-	var data []byte
-	var err error
-	if strings.HasSuffix(strings.ToLower(meta), ";base64") {
-		clean := strings.Map(func(r rune) rune {
-			if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
-				return -1
-			}
-			return r
-		}, payload)
-		if s, uerr := url.PathUnescape(clean); uerr == nil {
-			clean = s
-		}
-		clean = strings.TrimRight(clean, "=")
-		data, err = base64.RawStdEncoding.DecodeString(clean)
-		if err != nil {
-			data, err = base64.RawURLEncoding.DecodeString(clean)
-		}
-	} else {
-		var s string
-		s, err = url.PathUnescape(payload)
-		data = []byte(s)
-	}
+	data, err := dataurl.Decode(u)
 	if err != nil {
-		return nil, fmt.Errorf("data: URI: %w", err)
+		return nil, err
 	}
 	if !isImage(data) {
 		return nil, fmt.Errorf("data: URI is not an image (%s)", http.DetectContentType(data))
