@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"regexp"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -423,8 +424,28 @@ func rewriteImages(md []byte, images map[string]string, file string) []byte {
 		s = strings.ReplaceAll(s, "]("+orig+")", "]("+rel+` "`+orig+`")`)
 		s = strings.ReplaceAll(s, "]("+orig+` "`, "]("+rel+` "`+orig+` `)
 	}
+	if strings.Contains(s, "]("+dataurl.RefPrefix) {
+		// A content name the map lacks (a version re-extracted from a page
+		// whose images were recorded under their data: URIs) is the name
+		// of the blob: blobs are named by the SHA-256 of their bytes.
+		bySum := map[string]string{}
+		for _, ref := range images {
+			stem, _, _ := strings.Cut(path.Base(ref), ".")
+			bySum[stem] = ref
+		}
+		s = inlineRef.ReplaceAllStringFunc(s, func(m string) string {
+			ref := bySum[strings.TrimPrefix(m[2:], dataurl.RefPrefix)]
+			if ref == "" {
+				return m
+			}
+			return "](" + relPath(dir, ref)
+		})
+	}
 	return []byte(s)
 }
+
+// inlineRef finds a content name (dataurl.Ref) as a Markdown link target.
+var inlineRef = regexp.MustCompile(`\]\(` + regexp.QuoteMeta(dataurl.RefPrefix) + `[0-9a-f]{64}`)
 
 // relPath is target relative to folder dir (both relative to the root).
 func relPath(dir, target string) string {
