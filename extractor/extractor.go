@@ -67,13 +67,17 @@ func extract(raw []byte, opts Options, parse func([]byte) (*html.Node, error)) (
 		if st == model.StateNotArticle && strings.HasPrefix(reason, "album") {
 			id = model.ID{Biz: id.Biz} // the ids found belong to listed articles
 		}
-		return &model.Document{State: st, Reason: reason, ID: id}, nil
+		doc = &model.Document{State: st, Reason: reason, ID: id}
+		detach(doc, raw)
+		return doc, nil
 	}
 	a, err := p.article(id)
 	if err != nil {
 		return nil, err
 	}
-	return &model.Document{State: model.StateArticle, ID: id, Article: a, ShortLink: p.shortLink()}, nil
+	doc = &model.Document{State: model.StateArticle, ID: id, Article: a, ShortLink: p.shortLink()}
+	detach(doc, raw)
+	return doc, nil
 }
 
 // payPreface converts the free preface of a paid article (.pay__summary,

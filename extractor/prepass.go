@@ -95,9 +95,8 @@ func prepass(raw []byte) (small []byte, blocks []rawBlock, ok bool) {
 // child of an HTML <script> or <style> of the recorded kind: anything else
 // means the parser did not read the page as the scanner did.
 func restoreBlocks(root *html.Node, raw []byte, blocks []rawBlock) bool {
-	// One copy of the page backs every block text: one allocation instead
-	// of hundreds, most of them large.
-	src := string(raw)
+	// The block texts are views of raw, not copies (see detach).
+	src := bytesView(raw)
 	found := make([]bool, len(blocks))
 	n := 0
 	okAll := true
