@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 )
 
 // sharedFixtures is where the real WeChat pages live in the work tree; the
@@ -31,13 +32,16 @@ func TestFixturesBody(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := convertFixtureBody(t, raw)
+			root, err := parsePage(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Converting twice gives the same bytes: TestPrepassFixtures
+			// compares two extractions of every page, and TestDeterministic
+			// two conversions of a body.
+			res := convertFixtureBody(t, root)
 			if res == nil {
 				t.Skip("no #js_content")
-			}
-			again := convertFixtureBody(t, raw)
-			if again.Markdown != res.Markdown {
-				t.Errorf("not deterministic")
 			}
 			checkHygiene(t, res.Markdown)
 			for _, img := range res.Images {
@@ -75,12 +79,9 @@ func TestFixturesBody(t *testing.T) {
 
 var mdImage = regexp.MustCompile(`!\[[^\]]*\]\(([^)\s]+)\)`)
 
-func convertFixtureBody(t *testing.T, raw []byte) *bodyResult {
+func convertFixtureBody(t *testing.T, root *html.Node) *bodyResult {
 	t.Helper()
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := goquery.NewDocumentFromNode(root)
 	content := doc.Find("#js_content").First()
 	if content.Length() == 0 {
 		return nil

@@ -80,7 +80,7 @@ func TestScriptMarkers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		root, err := parseFull(raw)
+		root, err := parsePage(raw) // the same tree as parseFull (TestPrepassFixtures)
 		if err != nil {
 			t.Fatal(err)
 		}

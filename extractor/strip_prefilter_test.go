@@ -73,6 +73,10 @@ func TestPrefilterSound(t *testing.T) {
 		}
 		texts = append(texts, strings.Split(string(b), "\n")...)
 	}
+	// Half the lines repeat (front matter, blank lines, shared tails):
+	// each distinct line is checked once.
+	slices.Sort(texts)
+	texts = slices.Compact(texts)
 	checkPrefilter(t, prefilterPatterns(), texts)
 }
 
