@@ -3,9 +3,9 @@ package extractor
 import (
 	"bytes"
 	"fmt"
-	"reflect"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
