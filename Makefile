@@ -11,7 +11,7 @@ LDFLAGS ?= -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 .PHONY: help build test lint bench bench-go run fuzz clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
 build: ## build bin/wxarchive
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/wxarchive
