@@ -99,6 +99,9 @@ var prepassCases = []string{
 	`<frameset><script>f()</script></frameset>`,
 	`<template><script>t()</script></template><script>u()</script>`,
 	`<script></script><style></style><script>` + placeholderPrefix + `0</script>`,
+	`<p>` + placeholderPrefix + `0</p><script>x()</script>`,
+	`<script>x()</script><p title="` + placeholderPrefix + `0">` + placeholderPrefix + `</p>`,
+	`<p>` + placeholderPrefix[:5] + `<script>x()</script>` + placeholderPrefix[5:] + `0</p>`,
 	`</><?php x ?><!doctype html><script>a()</script></ x><script>b()</script>`,
 	`<p>a < b <3 <script>c()</script>`,
 	`<select><script>s()</script><svg><style>x</style></svg></select><script>z()</script>`,
@@ -108,6 +111,14 @@ var prepassCases = []string{
 func TestPrepassSameTree(t *testing.T) {
 	for _, c := range prepassCases {
 		checkSameTree(t, []byte(c))
+	}
+	// The page's own placeholder text outside the blocks makes the
+	// pre-pass decline.
+	for _, c := range []string{`<p>` + placeholderPrefix + `0</p><script>x()</script>`,
+		`<script>x()</script><p title="` + placeholderPrefix + `0">`} {
+		if _, _, ok := prepass([]byte(c)); ok {
+			t.Errorf("pre-pass accepted %q", c)
+		}
 	}
 }
 
