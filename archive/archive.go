@@ -53,6 +53,10 @@ type Input struct {
 	Stripped    []model.StrippedBlock
 	Err         error  // failure (fetch error, truncated, garbage) => outcome failed
 	Link        string // the URL the user asked for (may be a short link); identity fallback
+	// Hint is what a listing said of the article (title, time, cover,
+	// digest): kept in the capture record, and shown for an article never
+	// read (applyHint). nil: none.
+	Hint *model.Hint
 }
 
 // Result is what Record did.
@@ -96,6 +100,7 @@ type CaptureRecord struct {
 	Reason      string                `json:"reason,omitempty"`
 	HTTPStatus  int                   `json:"http_status,omitempty"`
 	ContentHash string                `json:"content_hash,omitempty"`
+	Hint        *model.Hint           `json:"hint,omitempty"` // what a listing said of the article (Input.Hint)
 	RawSHA      string                `json:"raw_sha,omitempty"`
 	Version     int                   `json:"version,omitempty"`
 	Stripped    []model.StrippedBlock `json:"stripped,omitempty"`

@@ -63,6 +63,7 @@ func (a *Archive) Record(in Input) (Result, error) {
 		Key: key, Time: at.UTC(), Target: in.Capture.Target, Link: in.Link,
 		SourceURL: in.Capture.SourceURL, FinalURL: in.Capture.FinalURL,
 		HTTPStatus: in.Capture.HTTPStatus, Stripped: in.Stripped, ImageErrors: in.ImageErrors,
+		Hint: in.Hint,
 	}
 	if len(in.Capture.Raw) > 0 {
 		if rec.RawSHA, err = a.putRaw(in.Capture.Raw); err != nil {
@@ -127,6 +128,7 @@ func (a *Archive) Record(in Input) (Result, error) {
 	if rec.Outcome != model.OutcomeFailed && rec.Outcome != model.OutcomeBlocked {
 		h.State = in.Doc.State
 	}
+	applyHint(h, in.Hint)
 	h.LastCapture, h.LastOutcome = rec.Time, rec.Outcome
 	h.Captures++
 

@@ -73,7 +73,7 @@ func (a *Account) UnmarshalYAML(n *yaml.Node) error {
 // ParseDay reads a day (2024-01-01, China time) or an RFC 3339 time.
 func ParseDay(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if t, err := time.ParseInLocation("2006-01-02", s, chinaTime); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", s, model.ChinaTime); err == nil {
 		return t, nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
@@ -81,9 +81,6 @@ func ParseDay(s string) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("bad date %q (want e.g. 2024-01-01)", s)
 }
-
-// chinaTime is the time zone WeChat dates are in.
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // AccountRef is what an accounts entry names: the account's __biz, or only
 // its name (resolved against the archive when the pipeline runs).
@@ -139,6 +136,10 @@ func (r AccountRef) Key() string {
 
 func (c *Config) validateAccounts() []error {
 	var errs []error
+	if n := c.Sources.AccountsPerPass; n < 0 || n > 20 {
+		f := "sources.accounts_per_pass"
+		errs = append(errs, &Error{Line: c.lines[f], Field: f, Msg: fmt.Sprintf("want 1 to 20 new accounts a pass, got %d (adding accounts quickly gets a WeRead login blocked for a day)", n)})
+	}
 	seen := map[string]int{}
 	for i, a := range c.Sources.Accounts {
 		f := fmt.Sprintf("sources.accounts[%d]", i)

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"wxarchive/model"
 )
 
 func TestAccounts(t *testing.T) {
@@ -30,7 +32,7 @@ func TestAccounts(t *testing.T) {
 			t.Errorf("[%d] %+v → %+v %v, want %+v", i, a, r, err, want[i])
 		}
 	}
-	if s := c.Sources.Accounts[4].Since; !s.Equal(time.Date(2024, 3, 1, 0, 0, 0, 0, chinaTime)) {
+	if s := c.Sources.Accounts[4].Since; !s.Equal(time.Date(2024, 3, 1, 0, 0, 0, 0, model.ChinaTime)) {
 		t.Errorf("since = %v", s)
 	}
 	if c.Sources.Accounts[5].DoBackfill() || !c.Sources.Accounts[0].DoBackfill() {
@@ -51,6 +53,7 @@ func TestAccountErrors(t *testing.T) {
 		{"bad book", "sources:\n  accounts:\n    - MP_WXS_abc\n", `not a WeRead account book id`},
 		{"since without backfill", "sources:\n  accounts:\n    - {account: x, since: 2024-01-01, backfill: false}\n", `backfill, which is off`},
 		{"daily cap", "fetch:\n  hosts:\n    weread.qq.com: {daily_cap: -1}\n", `fetch.hosts.weread.qq.com.daily_cap: must not be negative`},
+		{"accounts per pass", "sources:\n  accounts_per_pass: 50\n", `line 2: sources.accounts_per_pass: want 1 to 20`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

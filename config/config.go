@@ -48,8 +48,8 @@ type Schedule struct {
 type Fetch struct {
 	UserAgent string            `yaml:"user_agent"`
 	Timeout   Duration          `yaml:"timeout"`
-	MaxBody   int64             `yaml:"max_body"`
-	Hosts     map[string]Polite `yaml:"hosts"` // per host; "default" applies to the rest
+	MaxBody   int64             `yaml:"max_body"` // bytes; 0: the page size limit, model.MaxPageSize (also the most)
+	Hosts     map[string]Polite `yaml:"hosts"`    // per host; "default" applies to the rest
 }
 
 // Polite is the politeness rule for one host. Fields left out (zero) take
@@ -70,9 +70,28 @@ type Sources struct {
 	URLFiles []string `yaml:"url_files"`
 	Feeds    []string `yaml:"feeds"`
 	Albums   []string `yaml:"albums"`
+	// Saved are inbox folders of pages saved from a browser, ingested
+	// each pass (see pipeline's inbox).
+	Saved []string `yaml:"saved"`
 	// Accounts are followed through the user's WeRead login: backfilled
 	// and checked for new posts (see Account).
 	Accounts []Account `yaml:"accounts"`
+	// AccountsPerPass is how many newly followed accounts start in one
+	// pass (the others wait for the next passes): adding accounts quickly
+	// gets a WeRead login blocked for a day. 0: DefaultAccountsPerPass.
+	AccountsPerPass int `yaml:"accounts_per_pass"`
+}
+
+// DefaultAccountsPerPass is how many newly followed accounts start in one
+// pass unless sources.accounts_per_pass says otherwise.
+const DefaultAccountsPerPass = 2
+
+// NewAccountsPerPass is sources.accounts_per_pass, or its default.
+func (s Sources) NewAccountsPerPass() int {
+	if s.AccountsPerPass > 0 {
+		return s.AccountsPerPass
+	}
+	return DefaultAccountsPerPass
 }
 
 // Follow is following linked posts (related) of archived articles.

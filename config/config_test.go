@@ -31,6 +31,7 @@ func TestParseErrors(t *testing.T) {
 		{"mapping for a duration", "fetch:\n  timeout: {a: 1}\n", `line 2: fetch.timeout:`},
 		{"negative retries", "fetch:\n  hosts:\n    default:\n      retries: -1\n", `line 4: fetch.hosts.default.retries: must not be negative`},
 		{"negative max body", "fetch:\n  max_body: -1\n", `line 2: fetch.max_body: must not be negative`},
+		{"max body over the page limit", "fetch:\n  max_body: 67108865\n", `line 2: fetch.max_body: at most 67108864 (64 MiB, the page size limit)`},
 		{"bad host", "fetch:\n  hosts:\n    https://x/:\n      interval: 1s\n", `fetch.hosts.https://x/: want a host name`},
 		{"not wechat", "sources:\n  urls:\n    - https://example.com/s?x=1\n", `line 3: sources.urls[0]: not a WeChat article link`},
 		{"album in urls", "sources:\n  urls:\n    - https://mp.weixin.qq.com/mp/appmsgalbum?__biz=QQ==&album_id=1\n", `sources.urls[0]: "https://mp.weixin.qq.com/mp/appmsgalbum?__biz=QQ==&album_id=1" is an album`},
@@ -158,5 +159,17 @@ func TestPoliteZeroIsNotUnset(t *testing.T) {
 	}
 	if p.Jitter != nil || p.Concurrency != nil {
 		t.Errorf("fields left out are set: %+v", p)
+	}
+}
+
+// TestTemplate: what `wxarchive init` writes is a valid configuration
+// with an inbox.
+func TestTemplate(t *testing.T) {
+	c, err := Parse(Template())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Sources.Saved) != 1 || c.Sources.Saved[0] != TemplateInbox || c.Archive.Dir != "./archive" || len(c.Sources.URLs) != 0 {
+		t.Errorf("%+v", c.Sources)
 	}
 }

@@ -38,6 +38,10 @@ type Exec struct {
 	Command []string `yaml:"command"` // program and arguments, run without a shell
 	Events  []string `yaml:"events"`  // kinds to send; empty: all
 	Timeout Duration `yaml:"timeout"` // per run; 0: 30s
+	// Env names environment variables passed on to the command besides
+	// PATH, HOME, USER, LOGNAME, LANG, LANGUAGE, LC_*, TZ and TMPDIR
+	// (nothing else is: not the WeRead login, not the webhooks' secrets).
+	Env []string `yaml:"env"`
 }
 
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -94,6 +98,11 @@ func (c *Config) validateNotify(bad func(field, format string, a ...any)) {
 			bad(f+".command", "must name a program, as a list: [/usr/local/bin/notify-me, --flag]")
 		}
 		kinds(f+".events", x.Events)
+		for j, name := range x.Env {
+			if !envName.MatchString(name) {
+				bad(fmt.Sprintf("%s.env[%d]", f, j), "want an environment variable name such as NTFY_TOKEN")
+			}
+		}
 		if x.Timeout < 0 {
 			bad(f+".timeout", "must not be negative, got %v", time.Duration(x.Timeout))
 		}

@@ -241,6 +241,9 @@ func (c *Config) Validate() error {
 
 	nonNegDur("fetch.timeout", c.Fetch.Timeout)
 	nonNeg("fetch.max_body", c.Fetch.MaxBody)
+	if c.Fetch.MaxBody > model.MaxPageSize {
+		bad("fetch.max_body", "at most %d (%d MiB, the page size limit), got %d", model.MaxPageSize, model.MaxPageSize>>20, c.Fetch.MaxBody)
+	}
 	hosts := make([]string, 0, len(c.Fetch.Hosts))
 	for h := range c.Fetch.Hosts {
 		hosts = append(hosts, h)
@@ -284,6 +287,11 @@ func (c *Config) Validate() error {
 	for i, p := range c.Sources.URLFiles {
 		if strings.TrimSpace(p) == "" {
 			bad(fmt.Sprintf("sources.url_files[%d]", i), "must not be empty")
+		}
+	}
+	for i, d := range c.Sources.Saved {
+		if strings.TrimSpace(d) == "" {
+			bad(fmt.Sprintf("sources.saved[%d]", i), "must not be empty")
 		}
 	}
 	for i, fd := range c.Sources.Feeds {

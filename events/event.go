@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
+	"wxarchive/internal/textsafe"
 	"wxarchive/model"
 )
 
@@ -121,32 +121,17 @@ func summarise(ev *Event) {
 	ev.Summary = cleanLine(s, 300)
 }
 
-// cleanLine folds whitespace and drops control and bidi-override
-// characters, so a hostile title cannot break a line, a table or a
-// terminal; then caps it at max runes.
+// cleanLine is s as one terminal-safe line (textsafe.Line: controls and
+// bidi overrides dropped, white space folded, so a hostile title cannot
+// break a line, a table or a terminal), cut at max runes with "…".
 func cleanLine(s string, max int) string {
-	var b strings.Builder
-	space := false
+	s = textsafe.Line(s)
 	n := 0
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r), r == '\uFFFD', r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
-			continue
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
 		}
-		if n >= max {
-			b.WriteString("…")
-			break
-		}
-		if space {
-			b.WriteByte(' ')
-			n++
-			space = false
-		}
-		b.WriteRune(r)
 		n++
 	}
-	return b.String()
+	return s
 }

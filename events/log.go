@@ -38,6 +38,13 @@ type Store interface {
 
 var _ Store = (*archive.Archive)(nil)
 
+// LogStore is what recording an operational event needs of the archive
+// (Record): a pipeline's store without the rest of the archive will do.
+type LogStore interface {
+	ReadLog(name string) ([]byte, error) // fs.ErrNotExist when missing
+	AppendLog(name string, line []byte) error
+}
+
 // syncState is how far the log has been synced with the captures.
 type syncState struct {
 	// Offset is the size of the log at the end of the last sync: events
@@ -77,7 +84,9 @@ func writeState(st Store, s *syncState) error {
 	return nil
 }
 
-func readLog(st Reader) ([]byte, error) {
+func readLog(st interface {
+	ReadLog(name string) ([]byte, error)
+}) ([]byte, error) {
 	b, err := st.ReadLog(LogName)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -302,7 +311,7 @@ func Operational(op Op) Event {
 // Record appends an operational event to the log, unless one with the same
 // id is there already; it is delivered after the pass by Sync. The caller
 // holds the archive lock.
-func Record(st Store, op Op) (Event, bool, error) {
+func Record(st LogStore, op Op) (Event, bool, error) {
 	if !op.Kind.Operational() {
 		return Event{}, false, fmt.Errorf("events: record %q: not an operational kind (blocked, login_expired)", op.Kind)
 	}

@@ -15,8 +15,10 @@ import (
 	"wxarchive/model"
 )
 
-// MaxSize is the largest page Extract accepts. Real pages are under 4 MiB.
-const MaxSize = 32 << 20
+// MaxSize is the largest page Extract accepts: the one page size limit of
+// the tool (model.MaxPageSize). Real pages are under 4 MiB; saved pages with
+// inline images reach tens.
+const MaxSize = model.MaxPageSize
 
 // Errors for input that is not a page at all.
 var (
@@ -32,6 +34,9 @@ type Options struct {
 	SourceURL string
 	// Rules are the promotional-block rules; nil means DefaultRules().
 	Rules []Rule
+	// ContentType is the Content-Type header the page was served with,
+	// for its charset; "" for a file (a BOM or <meta> charset then decides).
+	ContentType string
 }
 
 // Extract turns one page into a Document: an Article, or a page state.
@@ -48,6 +53,12 @@ func parseFull(raw []byte) (*html.Node, error) {
 
 // extract is Extract with the parser as a parameter.
 func extract(raw []byte, opts Options, parse func([]byte) (*html.Node, error)) (doc *model.Document, err error) {
+	if len(raw) > MaxSize {
+		return nil, fmt.Errorf("%w (got %d bytes)", ErrTooLarge, len(raw))
+	}
+	if raw, err = toUTF8(raw, opts.ContentType); err != nil {
+		return nil, err
+	}
 	if err := checkInput(raw); err != nil {
 		return nil, err
 	}

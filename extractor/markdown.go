@@ -2,6 +2,7 @@ package extractor
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode"
@@ -134,7 +135,7 @@ func tidyMarkdown(s string) string {
 		if f := fenceOf(trimmed); f != "" {
 			fence = f
 		}
-		line = tidyInline(unescapeAngles(line))
+		line = tidyInline(unescapeAngles(bizPadding(line)))
 		hasBreak := strings.ContainsRune(line, markBreak)
 		line = strings.ReplaceAll(line, string(markBreak), "")
 		line = strings.TrimRight(line, " \t")
@@ -156,6 +157,23 @@ func tidyMarkdown(s string) string {
 		return ""
 	}
 	return strings.Join(out, "\n") + "\n"
+}
+
+// bizPaddingRE finds the "=" padding of an article link's __biz that the
+// converter percent-encoded as %3D.
+var bizPaddingRE = regexp.MustCompile(`(mp\.weixin\.qq\.com/s\?__biz=[A-Za-z0-9+/]+)((?:%3D){1,2})([&)\s]|$)`)
+
+// bizPadding writes an article link's __biz as WeChat does (…==, as in its
+// own msg_link), the same spelling as the front matter: the converter
+// re-encodes link queries, and one article must never appear under two
+// spellings.
+func bizPadding(line string) string {
+	if !strings.Contains(line, "__biz=") || !strings.Contains(line, "%3D") {
+		return line
+	}
+	return bizPaddingRE.ReplaceAllStringFunc(line, func(m string) string {
+		return strings.ReplaceAll(m, "%3D", "=")
+	})
 }
 
 // unescapeAngles undoes the converter's "&gt;" and "&lt;" where the bare

@@ -53,6 +53,7 @@ func withoutFrontMatter(md []byte) []byte {
 
 var (
 	// displayParams are the parameters a page appends to image URLs.
+	bizEscaped    = regexp.MustCompile(`__biz=[^&]*%3[Dd]`)
 	displayParams = regexp.MustCompile(`[?&](wxfrom|wx_lazy|wx_co|tp)=|#imgIndex`)
 	htmlInText    = regexp.MustCompile(`<[A-Za-z!/][^>]*>|&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);`)
 	doubledNumber = regexp.MustCompile(`^\s*[0-9]{1,3}\s*[.、．)）]([^0-9]|$)`)
@@ -116,6 +117,10 @@ func markdownDefects(t testing.TB, md []byte) []string {
 			case atom.Li:
 				if n.Parent != nil && n.Parent.DataAtom == atom.Ol && doubledNumber.MatchString(nodeText(n)) {
 					add("doubled list number in %q", shorten(nodeText(n), 40))
+				}
+			case atom.A:
+				if href := attr(n, "href"); strings.Contains(href, "mp.weixin.qq.com") && bizEscaped.MatchString(href) {
+					add("article link spells __biz with %%3D, not as WeChat and the front matter do: %s", href)
 				}
 			case atom.Img:
 				src := attr(n, "src")
@@ -203,6 +208,7 @@ func TestMarkdownDefectsCatches(t *testing.T) {
 		{"# T\n\n**独立的“虚拟员工**”是\n", "splits a pair"},
 		{"# T\n\n**Workspace (工作区**)\n", "splits a pair"},
 		{"# T\n\n**恐怖****怪谈**\n", "unrendered **"},
+		{"# T\n\n[x](https://mp.weixin.qq.com/s?__biz=MzA%3D&mid=1&idx=1)\n", "spells __biz"},
 	}
 	for _, tc := range tests {
 		got := strings.Join(markdownDefects(t, []byte(tc.md)), "\n")

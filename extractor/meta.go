@@ -13,9 +13,6 @@ import (
 	"wxarchive/model"
 )
 
-// chinaTime is the zone WeChat publishes in (UTC+08:00, no DST).
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // showTypes maps item_show_type to the front-matter type.
 var showTypes = map[string]string{
 	"0": "article", "5": "video", "6": "music", "7": "audio",
@@ -382,7 +379,7 @@ func unixTime(v string) string {
 	if err != nil || n <= 0 {
 		return ""
 	}
-	return time.Unix(n, 0).In(chinaTime).Format(time.RFC3339)
+	return time.Unix(n, 0).In(model.ChinaTime).Format(time.RFC3339)
 }
 
 var dateRe = regexp.MustCompile(`(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?(?:\s+(\d{1,2}):(\d{2}))?`)
@@ -394,7 +391,7 @@ func parseDate(s string) string {
 		return ""
 	}
 	num := func(x string) int { n, _ := strconv.Atoi(x); return n }
-	t := time.Date(num(m[1]), time.Month(num(m[2])), num(m[3]), num(m[4]), num(m[5]), 0, 0, chinaTime)
+	t := time.Date(num(m[1]), time.Month(num(m[2])), num(m[3]), num(m[4]), num(m[5]), 0, 0, model.ChinaTime)
 	if t.Year() < 2000 || t.Month() != time.Month(num(m[2])) {
 		return ""
 	}

@@ -3,7 +3,6 @@ package fetcher
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -53,11 +52,19 @@ func pagePath(p string) bool {
 // captchaPath reports whether p is WeChat's verification page.
 func captchaPath(p string) bool { return strings.HasPrefix(p, "/mp/wappoc_appmsgcaptcha") }
 
-// checkURL parses raw and checks it against the allow-list for t.
+// checkURL parses raw, upgrades http:// to https:// (WeChat serves every
+// page and image over TLS; plain HTTP would let anyone on the path change
+// what is archived) and checks the result against the allow-list for t.
 func checkURL(raw string, t target) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
 		return nil, fmt.Errorf("bad url: %w", err)
+	}
+	if u.Scheme == "http" && t != targetWeRead { // a WeRead request (a cookie) is never typed by hand
+		u.Scheme = "https"
+		if u.Port() == "80" {
+			u.Host = strings.TrimSuffix(u.Host, ":80")
+		}
 	}
 	if err := allowed(u, t); err != nil {
 		return nil, err
@@ -67,13 +74,13 @@ func checkURL(raw string, t target) (*url.URL, error) {
 }
 
 func allowed(u *url.URL, t target) error {
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("scheme %q %w (http or https only)", u.Scheme, ErrNotAllowed)
+	if u.Scheme != "https" {
+		return fmt.Errorf("scheme %q %w (https only)", u.Scheme, ErrNotAllowed)
 	}
 	if u.User != nil {
 		return fmt.Errorf("user info in url %w", ErrNotAllowed)
 	}
-	if p := u.Port(); p != "" && p != "80" && p != "443" {
+	if p := u.Port(); p != "" && p != "443" {
 		return fmt.Errorf("port %q %w", p, ErrNotAllowed)
 	}
 	host := normHost(u.Hostname())
@@ -104,14 +111,4 @@ func allowed(u *url.URL, t target) error {
 func allowedHost(host string) bool {
 	host = normHost(host)
 	return host == PageHost || host == WeReadHost || slices.Contains(ImageHosts, host)
-}
-
-// publicAddr reports whether an address an allow-listed host resolved to is
-// a public unicast one (not loopback, private, link-local, …): a defence
-// against DNS answers pointing a WeChat name at an internal service.
-func publicAddr(a netip.Addr) bool {
-	a = a.Unmap()
-	return a.IsValid() && a.IsGlobalUnicast() && !a.IsPrivate() &&
-		!a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsUnspecified() &&
-		!netip.MustParsePrefix("100.64.0.0/10").Contains(a) // carrier-grade NAT
 }

@@ -56,6 +56,40 @@ func newCooldowns(store CooldownStore, clock Clock, log *slog.Logger) (*cooldown
 	return c, nil
 }
 
+// syncLocked reads the store again: other processes (ingest, login
+// --status, a second run) record cool-downs too. The store wins, except
+// for a cool-down of ours that is still running and ends later (one whose
+// save failed). Every change is written through at once, so the store
+// holds what this process did.
+func (c *cooldowns) syncLocked() {
+	if c.store == nil {
+		return
+	}
+	m, err := c.store.LoadCooldowns()
+	if err != nil {
+		c.log.Error("fetcher: read cool-downs again", "err", err)
+		return
+	}
+	now := c.clock.Now()
+	next := make(map[string]Cooldown, len(m))
+	for h, cd := range m {
+		next[normHost(h)] = cd
+	}
+	for h, mine := range c.m {
+		if theirs, ok := next[h]; (!ok || mine.Until.After(theirs.Until)) && now.Before(mine.Until) {
+			next[h] = mine
+		}
+	}
+	c.m = next
+}
+
+// reload reads the store again (at the start of a pass).
+func (c *cooldowns) reload() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.syncLocked()
+}
+
 // normHost lower-cases a host name; a URL is reduced to its host name.
 func normHost(h string) string {
 	if strings.Contains(h, "://") {
@@ -84,6 +118,7 @@ func (c *cooldowns) block(host, reason string) time.Time {
 	host = normHost(host)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.syncLocked()
 	now := c.clock.Now()
 	cd := c.m[host]
 	if now.Before(cd.Until) {
@@ -112,6 +147,10 @@ func (c *cooldowns) success(host string) {
 	if !ok || c.clock.Now().Before(cd.Until) {
 		return
 	}
+	c.syncLocked() // another process may have started a new one
+	if cd, ok = c.m[host]; !ok || c.clock.Now().Before(cd.Until) {
+		return
+	}
 	delete(c.m, host)
 	c.log.Info("host recovered from cool-down", "host", host)
 	c.saveLocked()
@@ -130,6 +169,14 @@ func (c *cooldowns) saveLocked() {
 // verification or rate-limit page in a 200 response. host may also be given
 // as a URL.
 func (c *Client) ReportBlocked(host string, reason string) { c.cool.block(host, reason) }
+
+// Reload reads the cool-downs and daily counts again from their stores:
+// what other processes (a manual ingest, login --status) recorded since
+// this client was made. A daemon calls it at the start of each pass.
+func (c *Client) Reload() {
+	c.cool.reload()
+	c.daily.reload()
+}
 
 // CoolingDown reports whether host is cooling down, and until when.
 func (c *Client) CoolingDown(host string) (until time.Time, ok bool) { return c.cool.active(host) }

@@ -7,6 +7,8 @@ import (
 	"maps"
 	"sync"
 	"time"
+
+	"wxarchive/model"
 )
 
 // ErrDailyCap is the cause of a KindCoolingDown error for a host whose
@@ -28,14 +30,11 @@ type DayCount struct {
 	N   int    `json:"n"`
 }
 
-// chinaTime is the zone WeChat's and WeRead's days are counted in.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // NextDay is the start of the day after t, China time: when a daily cap or
 // a day-long block ends.
 func NextDay(t time.Time) time.Time {
-	c := t.In(chinaTime)
-	return time.Date(c.Year(), c.Month(), c.Day()+1, 0, 0, 0, 0, chinaTime)
+	c := t.In(model.ChinaTime)
+	return time.Date(c.Year(), c.Month(), c.Day()+1, 0, 0, 0, 0, model.ChinaTime)
 }
 
 // daily counts requests to capped hosts, written through to the store.
@@ -62,6 +61,37 @@ func newDaily(store DailyStore, clock Clock, log *slog.Logger) (*daily, error) {
 	return d, nil
 }
 
+// syncLocked reads the store again and keeps, per host and day, the larger
+// count: other processes count their requests too, and each of ours is
+// written through at once.
+func (d *daily) syncLocked() {
+	if d.store == nil {
+		return
+	}
+	m, err := d.store.LoadDaily()
+	if err != nil {
+		d.log.Error("fetcher: read daily counts again", "err", err)
+		return
+	}
+	for h, theirs := range m {
+		h = normHost(h)
+		mine, ok := d.m[h]
+		if !ok || theirs.Day > mine.Day || (theirs.Day == mine.Day && theirs.N > mine.N) {
+			d.m[h] = theirs
+		}
+	}
+}
+
+// reload reads the store again (at the start of a pass).
+func (d *daily) reload() {
+	if d == nil {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.syncLocked()
+}
+
 // take counts one request to host against cap. When the cap is used up it
 // counts nothing and returns the start of the next day and false. A cap of
 // 0 counts nothing and always allows.
@@ -71,8 +101,9 @@ func (d *daily) take(host string, cap int) (time.Time, bool) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.syncLocked()
 	now := d.clock.Now()
-	day := now.In(chinaTime).Format(time.DateOnly)
+	day := now.In(model.ChinaTime).Format(time.DateOnly)
 	c := d.m[host]
 	if c.Day != day {
 		c = DayCount{Day: day}
@@ -99,7 +130,7 @@ func (c *Client) Today(host string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	cnt := d.m[normHost(host)]
-	if cnt.Day != c.clock.Now().In(chinaTime).Format(time.DateOnly) {
+	if cnt.Day != c.clock.Now().In(model.ChinaTime).Format(time.DateOnly) {
 		return 0
 	}
 	return cnt.N

@@ -11,6 +11,8 @@
 //   - Allow-list: the hosts, schemes and paths the client will request; any
 //     other URL, including a redirect target, is refused (KindRefused), so a
 //     link inside a page can never make the tool reach an internal address.
+//     Requests go over HTTPS only: an http:// URL is upgraded before it is
+//     requested, and a redirect to http:// is refused.
 //   - Politeness: per-host rules (Polite: interval with jitter, concurrency,
 //     retries with exponential backoff, a daily cap counted in China time
 //     and persisted through a DailyStore) applied by an http.RoundTripper

@@ -21,7 +21,7 @@ const (
 	DefaultUserAgent      = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 	DefaultConnectTimeout = 10 * time.Second
 	DefaultTimeout        = 60 * time.Second
-	DefaultMaxBody        = 16 << 20
+	DefaultMaxBody        = model.MaxPageSize
 	MaxRedirects          = 5
 )
 
@@ -30,7 +30,7 @@ type Config struct {
 	UserAgent      string            // default: a current desktop Chrome UA
 	ConnectTimeout time.Duration     // default 10s (dial and TLS handshake)
 	Timeout        time.Duration     // total per request attempt, body included; default 60s
-	MaxBody        int64             // default 16 MiB; larger → KindFailed, never truncated silently
+	MaxBody        int64             // default and most model.MaxPageSize (64 MiB); larger → KindFailed, never truncated silently
 	Hosts          map[string]Polite // per host politeness, over DefaultHosts; key "default" for hosts not listed
 	Cooldown       CooldownStore     // where cool-downs persist (the archive); may be nil
 	Daily          DailyStore        // where requests counted against a daily cap persist; may be nil
@@ -91,7 +91,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	if cfg.MaxBody <= 0 {
+	if cfg.MaxBody <= 0 || cfg.MaxBody > model.MaxPageSize {
 		cfg.MaxBody = DefaultMaxBody
 	}
 	if cfg.Clock == nil {
@@ -177,12 +177,13 @@ func (c *Client) Page(ctx context.Context, rawURL string) (*model.Capture, error
 	}
 	c.cool.success(u.Hostname())
 	return &model.Capture{
-		Target:     rawURL,
-		SourceURL:  u.String(),
-		FinalURL:   resp.Request.URL.String(),
-		HTTPStatus: resp.StatusCode,
-		FetchedAt:  c.clock.Now(),
-		Raw:        body,
+		Target:      rawURL,
+		SourceURL:   u.String(),
+		FinalURL:    resp.Request.URL.String(),
+		HTTPStatus:  resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		FetchedAt:   c.clock.Now(),
+		Raw:         body,
 	}, nil
 }
 
@@ -211,6 +212,12 @@ func (c *Client) Image(ctx context.Context, rawURL string) ([]byte, string, erro
 // get sends one GET through the polite transport and checks the outcome.
 func (c *Client) get(ctx context.Context, hc *http.Client, u *url.URL, accept string) (*http.Response, []byte, error) {
 	host := u.Hostname()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, &Error{Kind: KindCanceled, URL: u.String(), Err: err}
+	}
+	if Stopping(ctx) {
+		return nil, nil, &Error{Kind: KindCanceled, URL: u.String(), Err: ErrStopping}
+	}
 	if until, ok := c.cool.active(host); ok {
 		return nil, nil, &Error{Kind: KindCoolingDown, URL: u.String(), Until: until, Err: fmt.Errorf("host %s is cooling down", normHost(host))}
 	}
@@ -240,6 +247,9 @@ func (c *Client) get(ctx context.Context, hc *http.Client, u *url.URL, accept st
 func (c *Client) classify(ctx context.Context, u *url.URL, err error) error {
 	if ctx.Err() != nil {
 		return &Error{Kind: KindCanceled, URL: u.String(), Err: ctx.Err()}
+	}
+	if errors.Is(err, ErrStopping) {
+		return &Error{Kind: KindCanceled, URL: u.String(), Err: ErrStopping}
 	}
 	var uerr *url.Error
 	if errors.As(err, &uerr) {

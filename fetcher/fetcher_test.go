@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 
 const article = `<!DOCTYPE html><html><head><title>t</title></head><body><div id="js_article"><div id="js_content">正文</div></div></body></html>`
 
+// TestPage: an http:// link is upgraded and read over TLS (issue 10 §13).
 func TestPage(t *testing.T) {
 	for _, scheme := range []string{"https", "http"} {
 		t.Run(scheme, func(t *testing.T) {
@@ -29,7 +29,7 @@ func TestPage(t *testing.T) {
 			if string(capt.Raw) != article {
 				t.Errorf("Raw = %q", capt.Raw)
 			}
-			want := scheme + "://mp.weixin.qq.com/s/abc"
+			want := "https://mp.weixin.qq.com/s/abc"
 			if capt.Target != raw || capt.SourceURL != want || capt.FinalURL != want || capt.HTTPStatus != 200 || !capt.FetchedAt.Equal(clock.Now()) {
 				t.Errorf("capture = %+v", capt)
 			}
@@ -38,8 +38,8 @@ func TestPage(t *testing.T) {
 				t.Fatalf("requests = %d", len(reqs))
 			}
 			r := reqs[0]
-			if r.Host != "mp.weixin.qq.com" || r.TLS != (scheme == "https") {
-				t.Errorf("request = %+v", r)
+			if r.Host != "mp.weixin.qq.com" || !r.TLS {
+				t.Errorf("request = %+v: not over TLS", r)
 			}
 			if ua := r.Header.Get("User-Agent"); !strings.Contains(ua, "Chrome/") {
 				t.Errorf("User-Agent = %q", ua)
@@ -48,6 +48,35 @@ func TestPage(t *testing.T) {
 				t.Errorf("Accept-Encoding = %q: compression not offered", ae)
 			}
 		})
+	}
+}
+
+// TestRedirectToPlainHTTP: a redirect that leaves TLS is refused, for pages
+// and images alike, and nothing is requested in clear text (issue 10 §13).
+func TestRedirectToPlainHTTP(t *testing.T) {
+	srv, c, _ := setup(t, nil)
+	srv.Page("/s/plain", article)
+	srv.Redirect("/s/down", "http://mp.weixin.qq.com/s/plain")
+	srv.Redirect("/s/down80", "http://mp.weixin.qq.com:80/s/plain")
+	for _, p := range []string{"/s/down", "/s/down80"} {
+		_, err := c.Page(context.Background(), srv.URL(p))
+		fe := wantKind(t, err, fetcher.KindRefused)
+		if !strings.Contains(fe.Error(), "redirect to http://") || !strings.Contains(fe.Error(), "https only") {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	png := []byte("\x89PNG\r\n\x1a\nfake")
+	srv.Image("/mmbiz_png/plain/0", "image/png", png)
+	srv.Redirect("/mmbiz_png/down/0", "http://mmbiz.qpic.cn/mmbiz_png/plain/0")
+	_, _, err := c.Image(context.Background(), srv.ImageURL("/mmbiz_png/down/0"))
+	wantKind(t, err, fetcher.KindRefused)
+	for _, r := range srv.Requests() {
+		if !r.TLS {
+			t.Errorf("%s requested in clear text", r.URI)
+		}
+	}
+	if n := srv.Count("/s/plain") + srv.Count("/mmbiz_png/plain/0"); n != 0 {
+		t.Errorf("redirect targets requested %d times", n)
 	}
 }
 
@@ -229,20 +258,20 @@ func TestImage(t *testing.T) {
 	wantKind(t, err, fetcher.KindRefused)
 }
 
+// TestProxy: pages go through a proxy on loopback (HTTPS_PROXY from the
+// environment, or Config.Proxy) as a CONNECT tunnel, TLS end to end.
 func TestProxy(t *testing.T) {
 	for _, how := range []string{"env", "config"} {
 		t.Run(how, func(t *testing.T) {
-			var got []string
-			proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				got = append(got, r.RequestURI)
-				w.Write([]byte(article))
-			}))
-			defer proxy.Close()
-			cfg := fetcher.Config{Clock: newClock(), Hosts: politeHosts(fetcher.Polite{})}
+			srv := fakewx.New(t)
+			srv.Page("/s/abc", article)
+			proxy := newConnectProxy(t, srv.Addr())
+			cfg := fetcher.Config{Clock: newClock(), Hosts: politeHosts(fetcher.Polite{}), RootCAs: srv.CertPool()}
 			switch how {
 			case "env":
-				t.Setenv("HTTP_PROXY", proxy.URL)
-				t.Setenv("http_proxy", proxy.URL)
+				for _, k := range []string{"HTTPS_PROXY", "https_proxy"} {
+					t.Setenv(k, proxy.URL)
+				}
 				t.Setenv("NO_PROXY", "")
 				t.Setenv("no_proxy", "")
 			case "config":
@@ -257,8 +286,11 @@ func TestProxy(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if string(capt.Raw) != article || len(got) != 1 || got[0] != "http://mp.weixin.qq.com/s/abc?scene=1" {
-				t.Errorf("proxy saw %q", got)
+			if string(capt.Raw) != article || proxy.Tunnels() != 1 || proxy.Targets()[0] != "mp.weixin.qq.com:443" {
+				t.Errorf("proxy saw %q", proxy.Targets())
+			}
+			if r := srv.Requests(); len(r) != 1 || !r[0].TLS {
+				t.Errorf("requests %+v", r)
 			}
 		})
 	}

@@ -3,7 +3,11 @@ package fetcher_test
 import (
 	"context"
 	"errors"
+	"io"
 	"maps"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -120,4 +124,54 @@ func wantKind(t *testing.T, err error, want fetcher.Kind) *fetcher.Error {
 
 func politeHosts(p fetcher.Polite) map[string]fetcher.Polite {
 	return map[string]fetcher.Polite{fetcher.PageHost: p, "default": p}
+}
+
+// connectProxy is an HTTPS proxy on loopback: it tunnels every CONNECT to
+// one address (the fake), recording the target the client asked for.
+type connectProxy struct {
+	*httptest.Server
+	mu      sync.Mutex
+	targets []string
+}
+
+func newConnectProxy(t *testing.T, to string) *connectProxy {
+	t.Helper()
+	p := &connectProxy{}
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodConnect {
+			http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
+			return
+		}
+		p.mu.Lock()
+		p.targets = append(p.targets, r.Host)
+		p.mu.Unlock()
+		up, err := net.Dial("tcp", to)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			up.Close()
+			return
+		}
+		conn.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\n"))
+		go func() { io.Copy(up, conn); up.Close() }()
+		io.Copy(conn, up)
+		conn.Close()
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
+func (p *connectProxy) Tunnels() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.targets)
+}
+
+func (p *connectProxy) Targets() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.targets...)
 }

@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -43,12 +47,24 @@ func TestPublicAddr(t *testing.T) {
 	tests := map[string]bool{
 		"127.0.0.1": false, "10.1.2.3": false, "192.168.1.1": false, "172.16.0.1": false,
 		"169.254.169.254": false, "0.0.0.0": false, "::1": false, "fe80::1": false, "fd00::1": false,
-		"100.64.0.1": false, "::ffff:127.0.0.1": false, "224.0.0.1": false,
-		"203.0.113.7": true, "101.226.0.1": true, "2400:da00::1": true,
+		"100.64.0.1": false, "::ffff:127.0.0.1": false, "224.0.0.1": false, "::": false,
+		// issue 10 §15: "this network", benchmarking, reserved, NAT64,
+		// 6to4, mapped and compatible forms (even of a public address).
+		"0.1.2.3": false, "100.127.255.254": false, "198.18.0.1": false, "198.19.255.1": false,
+		"240.0.0.1": false, "255.255.255.255": false, "64:ff9b::7f00:1": false, "64:ff9b::808:808": false,
+		"2002:7f00:1::1": false, "2002:808:808::1": false, "::ffff:8.8.8.8": false, "::7f00:1": false,
+		"::808:808": false, "2001:0:4136:e378::1": false, "2001:db8::1": false, "ff02::1": false,
+		"fec0::1": false, "203.0.113.7": false, "fe80::1%eth0": false,
+		"1.1.1.1": true, "101.226.0.1": true, "2400:da00::1": true, "100.128.0.1": true, "198.20.0.1": true,
 	}
 	for s, want := range tests {
-		if got := publicAddr(netip.MustParseAddr(s)); got != want {
-			t.Errorf("publicAddr(%s) = %v, want %v", s, got, want)
+		if got := PublicAddr(netip.MustParseAddr(s)); got != want {
+			t.Errorf("PublicAddr(%s) = %v, want %v", s, got, want)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:443", "[::ffff:127.0.0.1]:443", "[64:ff9b::a00:1]:443", "0.0.0.0:443", "[2002:a00:1::]:443"} {
+		if err := guardControl("tcp", addr, nil); !errors.Is(err, ErrNotAllowed) {
+			t.Errorf("guard let %s through: %v", addr, err)
 		}
 	}
 	// The dial guard used for WeChat hosts reached directly (no Resolve).
@@ -163,6 +179,30 @@ func TestNormHost(t *testing.T) {
 	} {
 		if got := normHost(in); got != want {
 			t.Errorf("normHost(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestUnreachableClassified: a name that does not resolve and a refused
+// connection are not retried; a reset or a timeout is (issue 12).
+func TestUnreachableClassified(t *testing.T) {
+	notFound := &url.Error{Op: "Get", URL: "https://mmbiz.qpic.cn/a", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "mmbiz.qpic.cn", IsNotFound: true}}}
+	refused := &net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	reset := &net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
+	p := &polite{rand: func() float64 { return 0 }}
+	for _, tc := range []struct {
+		err    error
+		retry  bool
+		reason string
+	}{
+		{notFound, false, "host not found (offline?)"},
+		{refused, false, "connection refused"},
+		{reset, true, "connection reset"},
+		{context.DeadlineExceeded, true, "timed out"},
+	} {
+		_, retry := p.retry(context.Background(), nil, tc.err, 0, Polite{Backoff: time.Second})
+		if retry != tc.retry || NetReason(tc.err) != tc.reason {
+			t.Errorf("%v: retry %v, reason %q", tc.err, retry, NetReason(tc.err))
 		}
 	}
 }

@@ -28,8 +28,9 @@ var ErrTruncated = errors.New("truncated body")
 
 // polite is an http.RoundTripper applying the per-host rules: a concurrency
 // cap, an interval with jitter between request starts, retries with
-// exponential backoff (or Retry-After) on timeouts, connection errors,
-// truncated bodies, 5xx and 429. It reads each body whole (at most maxBody
+// exponential backoff (or Retry-After) on timeouts, dropped connections,
+// truncated bodies, 5xx and 429 (not on a name that does not resolve or a
+// refused connection: offline, a retry would only make the user wait). It reads each body whole (at most maxBody
 // bytes) within the attempt's timeout, so that a body cut short is retried
 // like any connection error.
 type polite struct {
@@ -98,19 +99,25 @@ func (g *gate) reserve(now time.Time, r Polite, rnd func() float64) time.Duratio
 
 // RoundTrip sends req politely. A returned response's body is in memory.
 func (p *polite) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
+	// Waits end at a stop; the request itself runs on req's context, so
+	// one in flight at a stop may finish (see Finish).
+	ctx, done := waitContext(req.Context())
+	defer done()
 	host := normHost(req.URL.Hostname())
 	r := p.rule(host)
 	g := p.gate(host, r)
 	select {
 	case g.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, waitErr(ctx)
 	}
 	defer func() { <-g.sem }()
 	for attempt := 0; ; attempt++ {
 		if err := p.clock.Sleep(ctx, g.reserve(p.clock.Now(), r, p.rand)); err != nil {
-			return nil, err
+			return nil, waitErr(ctx)
+		}
+		if Stopping(req.Context()) {
+			return nil, ErrStopping
 		}
 		if until, ok := p.cooling(host); ok {
 			return nil, &Error{Kind: KindCoolingDown, URL: req.URL.String(), Until: until, Err: fmt.Errorf("host %s is cooling down", host)}
@@ -127,11 +134,19 @@ func (p *polite) RoundTrip(req *http.Request) (*http.Response, error) {
 		if resp != nil {
 			resp.Body.Close()
 		}
-		p.log.Warn("fetch: retrying", "url", req.URL.String(), "attempt", attempt+1, "status", status(resp), "err", err, "wait", wait)
+		p.log.Debug("fetch: retrying", "url", req.URL.String(), "attempt", attempt+1, "status", status(resp), "err", err, "wait", wait)
 		if err := p.clock.Sleep(ctx, wait); err != nil {
-			return nil, err
+			return nil, waitErr(ctx)
 		}
 	}
+}
+
+// waitErr is why a wait on ctx ended: ErrStopping for a stop, else ctx.Err().
+func waitErr(ctx context.Context) error {
+	if c := context.Cause(ctx); errors.Is(c, ErrStopping) {
+		return ErrStopping
+	}
+	return ctx.Err()
 }
 
 func status(resp *http.Response) int {
@@ -176,7 +191,7 @@ func (p *polite) once(req *http.Request) (*http.Response, error) {
 func (p *polite) retry(ctx context.Context, resp *http.Response, err error, attempt int, r Polite) (time.Duration, bool) {
 	if err != nil {
 		var cerr *tls.CertificateVerificationError
-		if ctx.Err() != nil || errors.Is(err, ErrNotAllowed) || errors.Is(err, ErrTooLarge) || errors.As(err, &cerr) {
+		if ctx.Err() != nil || errors.Is(err, ErrNotAllowed) || errors.Is(err, ErrTooLarge) || errors.As(err, &cerr) || unreachable(err) {
 			return 0, false
 		}
 		return p.backoff(attempt, r), true

@@ -3,13 +3,10 @@ package fetcher
 import (
 	"context"
 	"crypto/tls"
-	"fmt"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/net/http/httpproxy"
@@ -59,16 +56,4 @@ func newTransport(cfg *Config) *http.Transport {
 		IdleConnTimeout:       90 * time.Second,
 		ExpectContinueTimeout: time.Second,
 	}
-}
-
-// guardControl refuses to connect an allow-listed host to a non-public address.
-func guardControl(network, address string, _ syscall.RawConn) error {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return fmt.Errorf("address %q: %w", address, ErrNotAllowed)
-	}
-	if !publicAddr(ap.Addr()) {
-		return fmt.Errorf("address %s is not public: %w", ap.Addr(), ErrNotAllowed)
-	}
-	return nil
 }

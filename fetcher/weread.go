@@ -76,6 +76,7 @@ func (c *cooldowns) blockFor(host, reason string, first, max time.Duration) time
 	host = normHost(host)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.syncLocked()
 	now := c.clock.Now()
 	cd := c.m[host]
 	if now.Before(cd.Until) {
@@ -99,6 +100,7 @@ func (c *cooldowns) blockUntil(host, reason string, t time.Time) time.Time {
 	host = normHost(host)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.syncLocked()
 	cd := c.m[host]
 	if !t.After(cd.Until) {
 		return cd.Until

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,8 +19,9 @@ import (
 	"wxarchive/model"
 )
 
-// MaxFileSize caps a saved page read from a file or stdin.
-const MaxFileSize = 64 << 20
+// MaxFileSize caps a saved page read from a file or stdin: the one page
+// size limit, model.MaxPageSize.
+const MaxFileSize = model.MaxPageSize
 
 // Service captures targets into an archive. The caller holds the archive's
 // writer lock for as long as it calls Ingest.
@@ -30,11 +33,24 @@ type Service struct {
 	Stdin   io.Reader // for the target "-"
 	Log     *slog.Logger
 	Now     func() time.Time // nil: time.Now
+	// Grace bounds how long a capture goes on after its context is
+	// cancelled (a stop): the request in flight may finish, no new one
+	// starts, and what was read is recorded. 0: fetcher.DefaultGrace.
+	Grace time.Duration
+	// Progress, when set, hears what a capture is doing (a terminal
+	// display); it must return quickly.
+	Progress func(Progress)
+
+	health hostHealth
 }
 
 // Options name the article behind a saved page that lacks its identity.
 type Options struct {
 	URL string
+	// Hint is what a listing said of the article (title, time…): recorded
+	// with the capture, shown for an article that turns out deleted or
+	// unavailable.
+	Hint *model.Hint
 }
 
 // Result is what became of one target.
@@ -49,6 +65,11 @@ type Result struct {
 	Biz         string
 	Err         error
 	CoolingDown bool // not fetched: the host is cooling down after a block
+	NotPage     bool // the input is not a WeChat article page at all (a saved file of something else)
+	Images      int  // body images of the article
+	// ImagesMissing are images not saved (pending: the next ingest or
+	// recheck fetches them).
+	ImagesMissing int
 }
 
 // IsURL reports whether a target names a page on the web rather than a file.
@@ -61,8 +82,13 @@ func IsURL(target string) bool {
 // Ingest captures one target: a URL, a file path or "-". It never panics on
 // bad input; every outcome, failures included, comes back in the Result.
 func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result {
+	ctx, finish := fetcher.Finish(ctx, s.Grace)
+	defer finish()
 	res := Result{Target: target}
 	in, err := s.read(ctx, target, opt)
+	if in != nil {
+		in.Hint = opt.Hint
+	}
 	if err != nil {
 		res.Err = err
 		res.Outcome = model.OutcomeFailed
@@ -89,9 +115,11 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 		return s.record(in, res)
 	}
 
-	doc, err := extractor.Extract(in.Capture.Raw, extractor.Options{SourceURL: firstNonEmpty(opt.URL, in.Capture.FinalURL, in.Capture.SourceURL), Rules: s.Rules})
+	doc, err := extractor.Extract(in.Capture.Raw, extractor.Options{SourceURL: firstNonEmpty(opt.URL, in.Capture.FinalURL, in.Capture.SourceURL),
+		Rules: s.Rules, ContentType: in.Capture.ContentType})
 	if err != nil {
 		res.Err, res.Outcome = err, model.OutcomeFailed
+		res.NotPage = errors.Is(err, extractor.ErrNotHTML) || errors.Is(err, extractor.ErrEmpty)
 		in.Err = err
 		if !s.recordable(in) {
 			return res
@@ -110,8 +138,19 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 		in.Markdown = extractor.Render(doc.Article)
 		in.Stripped = doc.Article.Stripped
 		res.Related = doc.Article.Meta.Related
-		if s.Images && s.Fetcher != nil {
-			in.Images, in.ImageErrors = s.images(ctx, articleKey(in), doc.Article.Images)
+		var local *localImages
+		if !IsURL(target) {
+			dir := ""
+			if target != "-" {
+				dir = filepath.Dir(target)
+			}
+			local = scanLocalImages(in.Capture.Raw, dir)
+		}
+		imgs := s.images(ctx, target, articleKey(in), doc.Article.Images, local)
+		in.Images, in.ImageErrors = imgs.refs, imgs.errs
+		res.Images, res.ImagesMissing = imgs.total, len(imgs.errs)
+		if line := imgs.summary(); line != "" {
+			s.log().Warn(line, "target", target)
 		}
 	}
 	res.Biz = doc.ID.Biz
@@ -129,12 +168,16 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 			return nil, fmt.Errorf("ingest: %s: fetching is not enabled", target)
 		}
 		link := firstNonEmpty(opt.URL, target)
-		if _, err := model.ParseLink(target); err != nil {
+		l, err := model.ParseLink(target)
+		if err != nil {
 			return nil, fmt.Errorf("ingest: %w", err)
 		}
-		capt, err := s.Fetcher.Page(ctx, target)
+		// The canonical link, not the argument: it has a scheme (https),
+		// no tracking parameters and no fragment.
+		s.progress(Progress{Target: target, Stage: "page", URL: l.Canon})
+		capt, err := s.Fetcher.Page(ctx, l.Canon)
 		if err != nil {
-			return &archive.Input{Capture: model.Capture{Target: target, SourceURL: target, FetchedAt: now()}, Link: link}, err
+			return &archive.Input{Capture: model.Capture{Target: target, SourceURL: l.Canon, FetchedAt: now()}, Link: link}, err
 		}
 		capt.Target = target
 		return &archive.Input{Capture: *capt, Link: link}, nil
@@ -154,17 +197,36 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 		defer f.Close()
 		r = f
 	}
-	raw, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	raw, err := ReadPage(r, name)
 	if err != nil {
-		return nil, fmt.Errorf("ingest: read %s: %w", name, err)
-	}
-	if len(raw) > MaxFileSize {
-		return nil, fmt.Errorf("ingest: %s: larger than %d MiB, not a saved page", name, MaxFileSize>>20)
+		return nil, err
 	}
 	return &archive.Input{
 		Capture: model.Capture{Target: target, SourceURL: opt.URL, FetchedAt: now(), Raw: raw},
 		Link:    opt.URL,
 	}, nil
+}
+
+// ReadPage reads a saved page of at most MaxFileSize bytes from r (a file
+// or stdin, named name in errors); a larger one is refused without being
+// read whole.
+func ReadPage(r io.Reader, name string) ([]byte, error) {
+	var buf bytes.Buffer
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			if fi.Size() > MaxFileSize {
+				return nil, fmt.Errorf("ingest: %s: larger than %d MiB, not a saved page", name, MaxFileSize>>20)
+			}
+			buf.Grow(int(fi.Size()) + bytes.MinRead)
+		}
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, MaxFileSize+1)); err != nil {
+		return nil, fmt.Errorf("ingest: read %s: %w", name, err)
+	}
+	if buf.Len() > MaxFileSize {
+		return nil, fmt.Errorf("ingest: %s: larger than %d MiB, not a saved page", name, MaxFileSize>>20)
+	}
+	return buf.Bytes(), nil
 }
 
 // recordable reports whether a failed capture can be attributed to an
@@ -174,6 +236,7 @@ func (s *Service) recordable(in *archive.Input) bool { return articleKey(in) != 
 func (s *Service) record(in *archive.Input, res Result) Result {
 	r, err := s.Archive.Record(*in)
 	if errors.Is(err, archive.ErrNoIdentity) {
+		res.NotPage = true
 		err = fmt.Errorf("%w; name the article with --url", err)
 	}
 	if err != nil {
@@ -193,41 +256,6 @@ func (s *Service) record(in *archive.Input, res Result) Result {
 		res.Err = &StateError{State: in.Doc.State, Reason: in.Doc.Reason}
 	}
 	return res
-}
-
-// images downloads each image of an article into the archive, once: images
-// an earlier capture stored are not requested again. A failed image is
-// recorded, never fatal.
-func (s *Service) images(ctx context.Context, key model.Key, urls []string) (map[string]string, map[string]string) {
-	known, err := s.Archive.ImageRefs(key)
-	if err != nil {
-		s.log().Warn("stored images unknown; downloading all", "key", key, "err", err)
-	}
-	refs := map[string]string{}
-	var errs map[string]string
-	for _, u := range urls {
-		if ref, ok := known[u]; ok {
-			refs[u] = ref
-			continue
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		data, _, err := s.Fetcher.Image(ctx, u)
-		if err == nil {
-			var ref string
-			if ref, err = s.Archive.PutBlob(data); err == nil {
-				refs[u] = ref
-				continue
-			}
-		}
-		if errs == nil {
-			errs = map[string]string{}
-		}
-		errs[u] = err.Error()
-		s.log().Warn("image not saved", "url", u, "err", err)
-	}
-	return refs, errs
 }
 
 func (s *Service) log() *slog.Logger {

@@ -91,3 +91,23 @@ func TestIngestWithoutFetcher(t *testing.T) {
 		t.Fatalf("missing file: %+v", r)
 	}
 }
+
+// TestIngestHint: a page that turns out deleted, ingested with a
+// listing's hint, is archived under the hint's title (ingest.Options.Hint
+// reaches the archive).
+func TestIngestHint(t *testing.T) {
+	s := newService(t)
+	gone := filepath.Join(t.TempDir(), "gone.html")
+	if err := os.WriteFile(gone, readPage(t, "exporter-deleted-zh.html"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hint := &model.Hint{Title: "列表里的标题"}
+	r := s.Ingest(context.Background(), gone, Options{URL: "https://mp.weixin.qq.com/s/AbC-123_x", Hint: hint})
+	if r.Outcome != model.OutcomeDeleted {
+		t.Fatalf("%+v", r)
+	}
+	info, err := s.Archive.Info(r.Key)
+	if err != nil || info.Title != "列表里的标题" {
+		t.Errorf("deleted article: %+v %v", info, err)
+	}
+}

@@ -87,10 +87,13 @@ type StrippedBlock struct {
 
 // Capture is one raw page handed from the fetcher (or a file) to the archive.
 type Capture struct {
-	Target     string    // what the user asked for (URL, file name, "-")
-	SourceURL  string    // the URL the page was requested from, or --url
-	FinalURL   string    // after redirects, when fetched
-	HTTPStatus int       // 0 when read from a file
-	FetchedAt  time.Time // when the page was read
-	Raw        []byte    // the page as served
+	Target     string // what the user asked for (URL, file name, "-")
+	SourceURL  string // the URL the page was requested from, or --url
+	FinalURL   string // after redirects, when fetched
+	HTTPStatus int    // 0 when read from a file
+	// ContentType is the Content-Type header served with the page ("" for
+	// a file): the extractor reads its charset.
+	ContentType string
+	FetchedAt   time.Time // when the page was read
+	Raw         []byte    // the page as served
 }

@@ -42,20 +42,37 @@ func New(c config.Notify, st StateStore, getenv func(string) string, log *slog.L
 			}
 		}
 	}
-	// Exec hooks inherit the environment, but not the webhooks' secrets.
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if !slices.ContainsFunc(c.Webhooks, func(w config.Webhook) bool { return w.SecretEnv != "" && w.SecretEnv == name }) {
-			env = append(env, kv)
-		}
-	}
 	for i, x := range c.Exec {
-		hook, err := NewExec(x.Command, ExecOptions{Name: x.Name, Events: x.Events, Timeout: time.Duration(x.Timeout), Env: env})
+		hook, err := NewExec(x.Command, ExecOptions{Name: x.Name, Events: x.Events, Timeout: time.Duration(x.Timeout),
+			Env: ExecEnv(os.Environ(), x.Env)})
 		if err != nil {
 			return nil, fmt.Errorf("notify: notify.exec[%d]: %w", i, err)
 		}
 		n.Dests = append(n.Dests, hook)
 	}
 	return n, nil
+}
+
+// execBaseEnv are the variables every exec hook gets, when set: what a
+// program needs to run and to speak the user's language, nothing that
+// could hold a secret.
+var execBaseEnv = []string{"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR"}
+
+// ExecEnv is the environment of an exec hook: from environ, only the
+// variables of execBaseEnv, LC_*, and those the hook's configuration names
+// (env:). Nothing else reaches the hook — not WXARCHIVE_WEREAD_COOKIE, not
+// a webhook's secret_env, not a proxy URL with its password — unless
+// named.
+func ExecEnv(environ []string, named []string) []string {
+	var env []string
+	for _, kv := range environ {
+		name, _, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			continue
+		}
+		if slices.Contains(execBaseEnv, name) || strings.HasPrefix(name, "LC_") || slices.Contains(named, name) {
+			env = append(env, kv)
+		}
+	}
+	return env
 }

@@ -13,6 +13,10 @@
 //     its id for receivers to drop a duplicate.
 //   - temporary failure: the destination is down, slow or overloaded
 //     (network error, 5xx, 408, 429, a failing command): its events wait for
-//     the next pass, in order. Permanent: it refused one event (other 4xx):
-//     that event is tried on three passes, then dropped with a warning.
+//     the next pass, in order. An event that fails on three passes while
+//     the next one goes through is the event's fault: dropped as refused.
+//   - refused (permanent): the destination refused one event (other 4xx,
+//     an exec hook's exit status 65): that event is tried on three passes,
+//     then dropped with a warning and remembered in the outbox; the events
+//     after it are delivered meanwhile.
 package notify

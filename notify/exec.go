@@ -19,8 +19,11 @@ import (
 
 // Exec runs a command once per event, without a shell: the event's JSON
 // (one line) on its stdin, WXARCHIVE_EVENT_ID and WXARCHIVE_EVENT_KIND in
-// its environment. Exit status 0 is delivered; anything else, or the
-// timeout, is a temporary failure (the event waits for the next pass).
+// its environment, which holds only an allow-list of the caller's
+// (ExecEnv). Exit status 0 is delivered; ExitRefused (65) means the hook
+// refuses this event (it is dropped after three passes, the next ones go
+// on); anything else, or the timeout, is a temporary failure (the event
+// waits for the next pass).
 type Exec struct {
 	name    string
 	argv    []string
@@ -29,12 +32,18 @@ type Exec struct {
 	env     []string
 }
 
+// ExitRefused is the exit status by which an exec hook refuses an event it
+// can never take (EX_DATAERR of sysexits.h): like a webhook's 4xx, the
+// event is offered on three passes, then dropped; the events after it are
+// delivered meanwhile.
+const ExitRefused = 65
+
 // ExecOptions configure an Exec hook.
 type ExecOptions struct {
 	Name    string // label in logs; default "exec <program's base name>"
 	Events  []string
 	Timeout time.Duration // per run; 0: 30s
-	Env     []string      // the environment; nil: os.Environ()
+	Env     []string      // the environment; nil: ExecEnv(os.Environ(), nil)
 }
 
 // NewExec builds an exec hook for argv.
@@ -46,7 +55,7 @@ func NewExec(argv []string, o ExecOptions) (*Exec, error) {
 		o.Timeout = 30 * time.Second
 	}
 	if o.Env == nil {
-		o.Env = os.Environ()
+		o.Env = ExecEnv(os.Environ(), nil)
 	}
 	return &Exec{name: o.Name, argv: append([]string(nil), argv...), kinds: newKindSet(o.Events), timeout: o.Timeout, env: o.Env}, nil
 }
@@ -99,6 +108,9 @@ func (x *Exec) Send(ctx context.Context, ev events.Event, body []byte) error {
 	}
 	if tail := strings.TrimSpace(stderr.String()); tail != "" {
 		msg += ": " + tail
+	}
+	if ee.ExitCode() == ExitRefused {
+		return &SendError{Permanent: true, Msg: "refused: " + msg}
 	}
 	return &SendError{Msg: msg}
 }

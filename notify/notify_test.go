@@ -384,20 +384,215 @@ func TestExecTimeout(t *testing.T) {
 	}
 }
 
-// TestExecDoesNotInheritWebhookSecrets: the variable holding a webhook's
-// secret is not passed to exec hooks.
-func TestExecDoesNotInheritWebhookSecrets(t *testing.T) {
+// TestExecEnvironmentIsAllowListed: exec hooks get PATH, HOME, LANG,
+// LC_*, … and what their configuration names; never the WeRead login nor
+// a webhook's secret nor anything else of the caller's environment. The
+// hook is run, and what it sees is checked.
+func TestExecEnvironmentIsAllowListed(t *testing.T) {
+	sh, err := execLookPath("sh")
+	if err != nil {
+		t.Skip("no sh on this system: " + err.Error())
+	}
+	t.Setenv("WXARCHIVE_WEREAD_COOKIE", "wr_vid=1; wr_skey=SKEY-leak")
 	t.Setenv("WX_TEST_HOOK_SECRET_ENV", "s3cret")
-	t.Setenv("WX_TEST_OTHER", "kept")
+	t.Setenv("WX_TEST_OTHER", "not-named")
+	t.Setenv("NTFY_TOKEN", "named-token")
+	t.Setenv("LC_TIME", "zh_CN.UTF-8")
+	t.Setenv("LANG", "C.UTF-8")
+	out := filepath.Join(t.TempDir(), "env")
 	n, err := New(config.Notify{
 		Webhooks: []config.Webhook{{URL: "https://h/x", SecretEnv: "WX_TEST_HOOK_SECRET_ENV"}},
-		Exec:     []config.Exec{{Command: []string{"true"}}},
+		Exec:     []config.Exec{{Command: []string{sh, "-c", "env > " + out}, Env: []string{"NTFY_TOKEN"}}},
 	}, nil, os.Getenv, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := strings.Join(n.Dests[1].(*Exec).env, "\n")
-	if strings.Contains(env, "WX_TEST_HOOK_SECRET_ENV") || !strings.Contains(env, "WX_TEST_OTHER=kept") {
-		t.Errorf("exec environment:\n%s", env)
+	if err := n.Dests[1].Send(context.Background(), events.Event{ID: "i", Kind: "new"}, []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := string(b)
+	for _, bad := range []string{"SKEY-leak", "WXARCHIVE_WEREAD_COOKIE", "s3cret", "WX_TEST_HOOK_SECRET_ENV", "not-named"} {
+		if strings.Contains(env, bad) {
+			t.Errorf("the hook's environment holds %q:\n%s", bad, env)
+		}
+	}
+	for _, want := range []string{"NTFY_TOKEN=named-token", "LC_TIME=zh_CN.UTF-8", "LANG=C.UTF-8", "PATH=", "WXARCHIVE_EVENT_ID=i"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("the hook's environment lacks %q:\n%s", want, env)
+		}
+	}
+	// An exec hook built without an environment gets the allow-list too.
+	x, _ := NewExec([]string{"true"}, ExecOptions{})
+	if e := strings.Join(x.env, "\n"); strings.Contains(e, "SKEY-leak") || !strings.Contains(e, "LANG=") {
+		t.Errorf("default environment:\n%s", e)
+	}
+}
+
+// TestEventTheHookChokesOnIsDropped: a receiver that answers 500 to one
+// event only (it chokes on it) while taking others: after three passes
+// failing on it, the event is dropped as refused and remembered, and the
+// ones after it are delivered. A destination that is down for all events
+// loses none, however many passes.
+func TestEventTheHookChokesOnIsDropped(t *testing.T) {
+	var mu sync.Mutex
+	down := false
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if down || r.Header.Get(HeaderEventID) == "choke" {
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		got = append(got, r.Header.Get(HeaderEventID))
+	}))
+	defer srv.Close()
+	a := eventtest.New(t)
+	hook, _ := NewWebhook(srv.URL, WebhookOptions{Retries: 1})
+	n := &Notifier{Store: a, Dests: []Destination{hook}, Sleep: noSleep}
+	mk := func(id string) events.Event { return events.Event{ID: id, Kind: model.EventNew} }
+
+	// Down for every event: nothing is dropped, however many passes.
+	down = true
+	if err := n.Enqueue([]events.Event{mk("a"), mk("b")}); err != nil {
+		t.Fatal(err)
+	}
+	for range 6 {
+		if rep, err := n.Deliver(context.Background()); err != nil || rep.Pending != 2 {
+			t.Fatalf("down: %+v %v", rep, err)
+		}
+	}
+	mu.Lock()
+	down = false
+	mu.Unlock()
+	if rep, err := n.Deliver(context.Background()); err != nil || rep.Delivered != 2 || rep.Pending != 0 {
+		t.Fatalf("back up: %+v %v", rep, err)
+	}
+
+	// Up, but it chokes on one event.
+	if err := n.Enqueue([]events.Event{mk("choke"), mk("c"), mk("d")}); err != nil {
+		t.Fatal(err)
+	}
+	for pass := 1; pass <= 2; pass++ {
+		if rep, err := n.Deliver(context.Background()); err != nil || rep.Delivered != 0 || rep.Pending != 3 {
+			t.Fatalf("pass %d: %+v %v", pass, rep, err)
+		}
+	}
+	rep, err := n.Deliver(context.Background())
+	if err != nil || rep.Delivered != 2 || rep.Pending != 0 {
+		t.Fatalf("pass 3: %+v %v", rep, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(got, []string{"a", "b", "c", "d"}) {
+		t.Errorf("received %v", got)
+	}
+	o, err := n.load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := o.Queues[hook.ID()]
+	if q.Dropped != 1 || len(q.Refused) != 1 || q.Refused[0].ID != "choke" || !strings.Contains(q.Refused[0].Error, "500") {
+		t.Errorf("refusal not recorded: %+v", q)
+	}
+}
+
+// TestExecExitRefused: an exec hook exiting 65 refuses that event: it
+// does not hold up the next ones, and is dropped after three passes.
+func TestExecExitRefused(t *testing.T) {
+	sh, err := execLookPath("sh")
+	if err != nil {
+		t.Skip("no sh on this system: " + err.Error())
+	}
+	out := filepath.Join(t.TempDir(), "ids")
+	x, err := NewExec([]string{sh, "-c", `if [ "$WXARCHIVE_EVENT_ID" = bad ]; then echo "cannot format" >&2; exit 65; fi; echo "$WXARCHIVE_EVENT_ID" >> ` + out}, ExecOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := eventtest.New(t)
+	n := &Notifier{Store: a, Dests: []Destination{x}, Sleep: noSleep}
+	if err := n.Enqueue([]events.Event{{ID: "bad", Kind: "new"}, {ID: "good", Kind: "new"}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := n.Deliver(context.Background())
+	if err != nil || rep.Delivered != 1 || rep.Pending != 1 {
+		t.Fatalf("pass 1: %+v %v", rep, err)
+	}
+	for range 2 {
+		rep, err = n.Deliver(context.Background())
+	}
+	if err != nil || rep.Pending != 0 {
+		t.Fatalf("pass 3: %+v %v", rep, err)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "good\n" {
+		t.Errorf("hook ran for %q", b)
+	}
+}
+
+// TestBackoffCappedPerPass: a webhook that is down with retries: 10 would
+// wait 1+2+…+512 s; a round waits MaxBackoff (60 s) at most per
+// destination.
+func TestBackoffCappedPerPass(t *testing.T) {
+	a := eventtest.New(t)
+	rc := newReceiver(t, "")
+	rc.set("503")
+	hook, _ := NewWebhook(rc.srv.URL, WebhookOptions{Retries: 10})
+	var slept time.Duration
+	n := &Notifier{Store: a, Dests: []Destination{hook}, Sleep: func(ctx context.Context, d time.Duration) error {
+		slept += d
+		return nil
+	}}
+	if err := n.Enqueue([]events.Event{{ID: "1", Kind: "new"}, {ID: "2", Kind: "new"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Deliver(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if slept > DefaultMaxBackoff || slept < 30*time.Second {
+		t.Errorf("waited %v in one round, want at most %v (and retries up to it)", slept, DefaultMaxBackoff)
+	}
+}
+
+// TestDeliveryKeepsEventsQueuedMeanwhile: delivery runs without the
+// archive lock, so another pass may queue events while it runs; they are
+// kept, and what was delivered is removed.
+func TestDeliveryKeepsEventsQueuedMeanwhile(t *testing.T) {
+	a := eventtest.New(t)
+	var n *Notifier
+	var once sync.Once
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() {
+			// Another process's pass queues an event now.
+			other := &Notifier{Store: a, Dests: n.Dests}
+			if err := other.Enqueue([]events.Event{{ID: "late", Kind: "new"}}); err != nil {
+				t.Error(err)
+			}
+		})
+		mu.Lock()
+		got = append(got, r.Header.Get(HeaderEventID))
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	hook, _ := NewWebhook(srv.URL, WebhookOptions{})
+	n = &Notifier{Store: a, Dests: []Destination{hook}, Sleep: noSleep}
+	if err := n.Enqueue([]events.Event{{ID: "1", Kind: "new"}, {ID: "2", Kind: "new"}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := n.Deliver(context.Background())
+	if err != nil || rep.Delivered != 2 || rep.Pending != 1 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	rep, err = n.Deliver(context.Background())
+	if err != nil || rep.Delivered != 1 || rep.Pending != 0 {
+		t.Fatalf("next round: %+v %v", rep, err)
+	}
+	if !slices.Equal(got, []string{"1", "2", "late"}) {
+		t.Errorf("delivered %v", got)
 	}
 }

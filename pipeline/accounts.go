@@ -19,7 +19,9 @@ const MaxListingPages = 3
 // the user's WeRead login (see discover/weread and WeReadLister).
 //
 // Its errors tell the pass what to do through methods, checked with
-// errors.As: LoginMissing() bool (no login stored), LoginExpired() bool
+// errors.As: NotSent() bool (no request went out: not counted as a
+// listing), LoginMissing() bool (no login stored; LoginProblem() string
+// says why a stored one cannot be used), LoginExpired() bool
 // (the login was refused: stop for this pass, tell the user, record a
 // login_expired event), Blocked() (time.Time, bool) (risk control, a day
 // block, a cool-down or the daily cap: stop for this pass). Any other error
@@ -47,12 +49,21 @@ type Listed struct {
 }
 
 // Hint is what an account listing says of an article, kept in the queue
-// until the article itself is captured.
-type Hint struct {
-	Title     string    `json:"title,omitempty"`
-	Published time.Time `json:"published,omitzero"`
-	Cover     string    `json:"cover,omitempty"`
-	Digest    string    `json:"digest,omitempty"`
+// until the article itself is captured, then handed to the archive
+// (HintIngester).
+type Hint = model.Hint
+
+// earliestPublished is before any official account published.
+var earliestPublished = time.Date(2012, 1, 1, 0, 0, 0, 0, model.ChinaTime)
+
+// saneHint drops what a hostile listing could put in a hint that the
+// queue cannot keep: a publication time outside 2012 … now+2 days (a year
+// 55000 makes queue.json unwritable and would stop every pass).
+func saneHint(h Hint, now time.Time) Hint {
+	if t := h.Published; !t.IsZero() && (t.Before(earliestPublished) || t.After(now.Add(48*time.Hour))) {
+		h.Published = time.Time{}
+	}
+	return h
 }
 
 // AccountCursor is where a followed account's listing stands.
@@ -60,22 +71,44 @@ type AccountCursor struct {
 	// Offset is the entry the backfill reads next, counted from the top
 	// as it was when last read; new posts move it down.
 	Offset int `json:"offset"`
-	// Gap, when not 0, is where new posts not read yet go on (more were
-	// published between two passes than a pass reads).
+	// Gaps are runs of new posts not read yet, newest first: more were
+	// published between two passes than a pass reads. Each burst that
+	// overflows a pass opens its own gap.
+	Gaps []Gap `json:"gaps,omitempty"`
+	// Gap is the single gap offset of queues written before Gaps; read
+	// once into Gaps.
 	Gap int `json:"gap,omitempty"`
 	// Done: the backfill reached the end of the listing or since.
 	Done bool `json:"done,omitempty"`
+	// Baseline: the account was first listed for new posts only (its
+	// newest article marked, nothing queued). The backfill has not run
+	// then; it starts if backfill is turned on later.
+	Baseline bool `json:"baseline,omitempty"`
 	// Top is the key of the newest article listed: the new-post check
 	// stops there (or at any article archived or queued).
 	Top model.Key `json:"top,omitempty"`
+	// TopPublished is when Top was published, when the listing said.
+	TopPublished time.Time `json:"top_published,omitzero"`
 	// Oldest is the publication time of the oldest article listed.
 	Oldest time.Time `json:"oldest,omitzero"`
-	// Listed counts the articles the listing gave (new or not).
+	// Listed counts the distinct articles the listing gave.
 	Listed int `json:"listed"`
 	// Added is the first listing; LastListed the last one that worked.
 	Added      time.Time `json:"added"`
 	LastListed time.Time `json:"last_listed,omitzero"`
 	LastError  string    `json:"last_error,omitempty"`
+}
+
+// Gap is a run of new posts not read yet. Offsets of the listing move
+// down with every new post and a pass that cannot see the end of a burst
+// cannot tell by how much, so Offset is only a lower bound: the walk
+// starts there, passes over what is known already, and the gap closes at
+// Stop, the newest article listed before the burst (or at an article
+// published before Before, or at the end of the listing).
+type Gap struct {
+	Offset int       `json:"offset"`
+	Stop   model.Key `json:"stop,omitempty"`
+	Before time.Time `json:"before,omitzero"`
 }
 
 // LoginState is what passes learnt of the WeRead login.
@@ -111,10 +144,11 @@ func (ps *pass) followAccounts(ctx context.Context) {
 		// The same login was refused before: do not send it again.
 		ps.sum.SourceErrs++
 		ps.note(fmt.Sprintf("weread: login expired (since %s): %d followed accounts not listed; log in again with `wxarchive login weread`",
-			st.Expired.In(chinaTime).Format("2006-01-02 15:04 MST"), len(list)))
+			st.Expired.In(model.ChinaTime).Format("2006-01-02 15:04 MST"), len(list)))
 		return
 	}
 	names := ps.accountNames()
+	started, limit, waiting := 0, ps.p.Config.Sources.NewAccountsPerPass(), 0
 	for i, a := range list {
 		if ctx.Err() != nil || ps.login == loginStopped {
 			return
@@ -124,7 +158,19 @@ func (ps *pass) followAccounts(ctx context.Context) {
 			ps.sourceErr("account", a.Account, fmt.Errorf("pipeline: sources.accounts[%d]: %w", i, err))
 			continue
 		}
+		if c := ps.q.Accounts[biz]; c == nil || c.LastListed.IsZero() {
+			// Never listed: a new account for WeRead. Adding accounts
+			// quickly brings a day-long block: a few a pass.
+			if started >= limit {
+				waiting++
+				continue
+			}
+			started++
+		}
 		ps.followAccount(ctx, a, biz)
+	}
+	if waiting > 0 {
+		ps.note(fmt.Sprintf("weread: %d newly followed accounts wait for the next passes: at most %d start per pass (sources.accounts_per_pass; adding accounts quickly gets a WeRead login blocked for a day)", waiting, limit))
 	}
 }
 
@@ -171,11 +217,15 @@ func (ps *pass) followAccount(ctx context.Context, a config.Account, biz string)
 	if cur.Added.IsZero() {
 		cur.Added = ps.p.now()
 	}
+	if cur.Gap > 0 && len(cur.Gaps) == 0 { // a queue written before Gaps
+		cur.Gaps = []Gap{{Offset: cur.Gap}}
+	}
+	cur.Gap = 0
 	var err error
 	switch {
 	case cur.LastListed.IsZero() && !a.DoBackfill():
 		err = w.baseline(ctx)
-	case cur.Top == "" && !cur.Done:
+	case cur.Top == "" && !cur.Done && a.DoBackfill():
 		err = w.backfill(ctx)
 	default: // listed before (Top is empty while the account had no article)
 		err = w.newPosts(ctx)
@@ -201,7 +251,12 @@ func (ps *pass) accountErr(a config.Account, err error) {
 	case errors.As(err, &missing) && missing.LoginMissing():
 		ps.login = loginStopped
 		ps.sum.SourceErrs++
-		ps.note("weread: no WeRead login: followed accounts not listed; log in with `wxarchive login weread`")
+		what := "no WeRead login"
+		var problem interface{ LoginProblem() string }
+		if errors.As(err, &problem) && problem.LoginProblem() != "" {
+			what = problem.LoginProblem() // a stored login that cannot be used says why
+		}
+		ps.note("weread: " + what + ": followed accounts not listed; log in with `wxarchive login weread`")
 	case errors.As(err, &expired) && expired.LoginExpired():
 		ps.login = loginStopped
 		ps.sum.SourceErrs++
@@ -214,9 +269,10 @@ func (ps *pass) accountErr(a config.Account, err error) {
 		}
 		ps.login = loginStopped
 		ps.sum.Skipped++
+		ps.wereadBlocked(err, until)
 		msg := "weread: blocked or cooling down: followed accounts not listed this pass"
 		if !until.IsZero() {
-			msg = fmt.Sprintf("weread: blocked or cooling down until %s: followed accounts not listed this pass", until.In(chinaTime).Format("2006-01-02 15:04 MST"))
+			msg = fmt.Sprintf("weread: blocked or cooling down until %s: followed accounts not listed this pass", until.In(model.ChinaTime).Format("2006-01-02 15:04 MST"))
 		}
 		ps.note(msg)
 	case ps.p.CoolingDown != nil && ps.p.CoolingDown(err):
@@ -227,6 +283,21 @@ func (ps *pass) accountErr(a config.Account, err error) {
 		ps.sourceErr("account", a.Account, err)
 	}
 }
+
+// wereadBlocked records a blocked event for a block WeRead made (risk
+// control, 429): one per cool-down, its end making the event's identity,
+// however many passes find the host cooling down.
+func (ps *pass) wereadBlocked(err error, until time.Time) {
+	var by interface{ BlockedBy() string }
+	if until.IsZero() || !errors.As(err, &by) || by.BlockedBy() == "" {
+		return
+	}
+	ps.record(events.Op{Kind: model.EventBlocked, Subject: wereadHost, At: ps.p.now(),
+		Once: until.UTC().Format(time.RFC3339), Reason: by.BlockedBy() + "; followed accounts are listed again after " + until.In(model.ChinaTime).Format("2006-01-02 15:04 MST")})
+}
+
+// wereadHost is the host followed accounts are listed from.
+const wereadHost = "weread.qq.com"
 
 // loginExpired tells the user once per pass and records the event once per
 // login.
@@ -270,18 +341,22 @@ type accountWalk struct {
 	budget int // listing pages left
 }
 
-// list reads one page, counting it.
+// list reads one page, counting it once the request was sent.
 func (w *accountWalk) list(ctx context.Context, offset int) (AccountPage, error) {
 	w.budget--
-	w.ps.sum.Listings++
 	p, err := w.ps.p.Accounts.ListAccount(ctx, w.biz, offset)
+	var unsent interface{ NotSent() bool }
+	if err == nil || !errors.As(err, &unsent) || !unsent.NotSent() {
+		w.ps.sum.Listings++
+	}
 	if err != nil {
 		return AccountPage{}, err
 	}
 	w.ps.loginOK()
 	w.cur.LastListed = w.ps.p.now()
-	w.cur.Listed += len(p.Articles)
-	for _, a := range p.Articles {
+	for i := range p.Articles {
+		p.Articles[i].Hint = saneHint(p.Articles[i].Hint, w.ps.p.now())
+		a := p.Articles[i]
 		if t := a.Published; !t.IsZero() && (w.cur.Oldest.IsZero() || t.Before(w.cur.Oldest)) {
 			w.cur.Oldest = t
 		}
@@ -317,59 +392,74 @@ func (w *accountWalk) baseline(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w.cur.Done = true
-	if k := firstKey(p); k != "" {
-		w.cur.Top = k
+	w.cur.Baseline = true
+	if t := firstListed(p); t.key != "" {
+		w.cur.Top, w.cur.TopPublished = t.key, t.published
 	}
 	return nil
 }
 
-func firstKey(p AccountPage) model.Key {
+// firstListed is the first article of a page with a key.
+func firstListed(p AccountPage) listedKey {
 	for _, a := range p.Articles {
 		if l, err := model.ParseLink(a.URL); err == nil && l.Key() != "" {
-			return l.Key()
+			return listedKey{l.Key(), a.Published}
 		}
 	}
-	return ""
+	return listedKey{}
 }
 
 // newPosts reads from the top until an article already known, queueing
-// what is new; then goes on with a gap left by an earlier pass. Every new
-// entry moves the backfill's offset (and the gap) down by one.
+// what is new; then goes on with the gaps left by earlier passes, newest
+// first. Every new entry moves the backfill's offset and the gaps down.
 func (w *accountWalk) newPosts(ctx context.Context) error {
+	oldTop, oldTime := w.cur.Top, w.cur.TopPublished
 	n, next, reached, top, err := w.walkNew(ctx, 0)
 	if err != nil {
 		return err
 	}
-	if top != "" {
-		w.cur.Top = top
+	if top.key != "" {
+		w.cur.Top = top.key
+		w.cur.TopPublished = top.published
 	}
+	// n new entries at least (exactly n when a known article was reached).
 	w.cur.Offset += n
-	switch {
-	case w.cur.Gap > 0:
-		w.cur.Gap += n
-	case !reached:
-		w.cur.Gap = next
+	for i := range w.cur.Gaps {
+		w.cur.Gaps[i].Offset += n
 	}
-	if w.cur.Gap > 0 && reached && w.budget > 0 {
-		n, next, reached, _, err := w.walkNew(ctx, w.cur.Gap)
+	if !reached {
+		// The burst goes on past what this pass could read: a gap of its
+		// own, ending at the newest article listed before it.
+		w.cur.Gaps = append([]Gap{{Offset: next, Stop: oldTop, Before: oldTime}}, w.cur.Gaps...)
+		return nil
+	}
+	for len(w.cur.Gaps) > 0 && w.budget > 0 && ctx.Err() == nil {
+		closed, err := w.walkGap(ctx, &w.cur.Gaps[0])
 		if err != nil {
 			return err
 		}
-		w.cur.Offset += n
-		w.cur.Gap = next
-		if reached {
-			w.cur.Gap = 0
+		if !closed {
+			return nil
 		}
+		w.cur.Gaps = w.cur.Gaps[1:]
+	}
+	if len(w.cur.Gaps) == 0 {
+		w.cur.Gaps = nil
 	}
 	return nil
+}
+
+// listedKey is an article's key and publication time.
+type listedKey struct {
+	key       model.Key
+	published time.Time
 }
 
 // walkNew reads pages from offset while their articles are new: n is the
 // number of new entries before the first known article, next the offset
 // after the last page read, reached whether a known article (or the end)
-// was found, top the key of the first article when offset is 0.
-func (w *accountWalk) walkNew(ctx context.Context, offset int) (n, next int, reached bool, top model.Key, err error) {
+// was found, top the first article when offset is 0.
+func (w *accountWalk) walkNew(ctx context.Context, offset int) (n, next int, reached bool, top listedKey, err error) {
 	next = offset
 	for w.budget > 0 && !reached {
 		p, err := w.list(ctx, next)
@@ -380,7 +470,7 @@ func (w *accountWalk) walkNew(ctx context.Context, offset int) (n, next int, rea
 			return n, next, true, top, nil
 		}
 		if next == 0 {
-			top = firstKey(p)
+			top = firstListed(p)
 		}
 		firstKnown := p.Entries
 		for _, a := range p.Articles {
@@ -394,6 +484,7 @@ func (w *accountWalk) walkNew(ctx context.Context, offset int) (n, next int, rea
 				continue
 			}
 			if a.Entry < firstKnown {
+				w.cur.Listed++ // above everything known: listed for the first time
 				w.queue(l, a.Hint)
 			}
 		}
@@ -401,6 +492,45 @@ func (w *accountWalk) walkNew(ctx context.Context, offset int) (n, next int, rea
 		next += p.Entries
 	}
 	return n, next, reached, top, nil
+}
+
+// walkGap reads a gap from its offset, queueing what is not known and
+// passing over what is, until its stop article (closed), the end of the
+// listing (closed) or the end of the pass's pages (g.Offset moves on).
+// A gap of an older queue, without a stop, closes at the first known
+// article.
+func (w *accountWalk) walkGap(ctx context.Context, g *Gap) (closed bool, err error) {
+	for w.budget > 0 && ctx.Err() == nil {
+		p, err := w.list(ctx, g.Offset)
+		if err != nil {
+			return false, err
+		}
+		if p.Entries == 0 {
+			return true, nil
+		}
+		for _, a := range p.Articles {
+			l, err := model.ParseLink(a.URL)
+			if err != nil || l.Key() == "" {
+				continue
+			}
+			k := l.Key()
+			switch {
+			case g.Stop != "" && k == g.Stop,
+				g.Stop == "" && w.known(k),
+				!g.Before.IsZero() && !a.Published.IsZero() && a.Published.Before(g.Before),
+				w.beforeFollowing(a.Published):
+				closed = true
+			case !w.known(k):
+				w.cur.Listed++
+				w.queue(l, a.Hint)
+			}
+		}
+		g.Offset += p.Entries
+		if closed {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // beforeFollowing reports whether an article of an account followed for
@@ -421,12 +551,14 @@ func (w *accountWalk) backfill(ctx context.Context) error {
 			w.ps.log.Debug("account backfill waits for its queue", "biz", w.biz, "queued", w.queued())
 			return nil
 		}
+		oldest := w.cur.Oldest // what the backfill reached before this page
 		p, err := w.list(ctx, w.cur.Offset)
 		if err != nil {
 			return err
 		}
 		if w.cur.Offset == 0 && w.cur.Top == "" {
-			w.cur.Top = firstKey(p)
+			t := firstListed(p)
+			w.cur.Top, w.cur.TopPublished = t.key, t.published
 		}
 		if p.Entries == 0 {
 			w.cur.Done = true
@@ -441,6 +573,11 @@ func (w *accountWalk) backfill(ctx context.Context) error {
 			l, err := model.ParseLink(a.URL)
 			if err != nil || l.Key() == "" {
 				continue
+			}
+			if a.Published.IsZero() || oldest.IsZero() || a.Published.Before(oldest) {
+				// Not read before: the backfill moves to older articles; a
+				// burst of new posts can make it read a few again.
+				w.cur.Listed++
 			}
 			w.queue(l, a.Hint)
 		}
@@ -478,8 +615,6 @@ func (ps *pass) itemBiz(u string) string {
 	}
 	return ""
 }
-
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // canonBiz writes a __biz with its base64 padding.
 func canonBiz(biz string) string {

@@ -6,9 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -36,6 +38,19 @@ type accountIngester struct {
 	store *memStore
 	now   func() time.Time
 	calls []string
+	hints map[string]Hint // by URL: what the pass handed over
+}
+
+var _ HintIngester = (*accountIngester)(nil)
+
+func (f *accountIngester) IngestHint(ctx context.Context, u string, hint *Hint) Result {
+	f.mu.Lock()
+	if f.hints == nil {
+		f.hints = map[string]Hint{}
+	}
+	f.hints[u] = *hint
+	f.mu.Unlock()
+	return f.Ingest(ctx, u)
 }
 
 // longID is the long id WeChat would reveal behind a short link.
@@ -278,7 +293,7 @@ func TestAccountNewPostsDuringBackfill(t *testing.T) {
 		e.publish(i, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i)*time.Hour))
 	}
 	e.run()
-	if c := e.queue().Accounts[wrBiz]; c.Gap != 15 {
+	if c := e.queue().Accounts[wrBiz]; len(c.Gaps) != 1 || c.Gaps[0].Offset != 15 {
 		t.Fatalf("after 20 new pushes: cursor %+v, want a gap at 15", c)
 	}
 	for range 40 {
@@ -286,6 +301,60 @@ func TestAccountNewPostsDuringBackfill(t *testing.T) {
 	}
 	if n := e.archivedOf(wrBiz); n != 80 {
 		t.Errorf("%d of 80 archived; cursor %+v", n, e.queue().Accounts[wrBiz])
+	}
+}
+
+// TestAccountSecondBurstWhileGapOpen: a second burst arrives while the
+// first one's gap is still open; one gap counter cannot hold both (it
+// lost 10 posts of 120). Page size 5, max_per_account 3.
+func TestAccountSecondBurstWhileGapOpen(t *testing.T) {
+	e := newAccountEnv(t, "sources:\n  accounts: [\""+wrBiz+"\"]\nqueue: {max_per_run: 25, max_per_account: 3}\n", 20)
+	e.run()
+	at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	burst := func(from int) {
+		for i := from; i < from+20; i++ {
+			e.publish(i, at.Add(time.Duration(i)*time.Hour))
+		}
+	}
+	burst(100)
+	e.run()
+	burst(200)
+	e.run()
+	if c := e.queue().Accounts[wrBiz]; len(c.Gaps) != 2 {
+		t.Fatalf("two bursts over a pass each: cursor %+v, want two gaps", c)
+	}
+	for range 60 {
+		e.run()
+	}
+	c := e.queue().Accounts[wrBiz]
+	if n := e.archivedOf(wrBiz); n != 120 || !c.Done || len(c.Gaps) != 0 {
+		t.Errorf("%d of 120 archived; cursor %+v", n, c)
+	}
+	if c.Listed != 120 {
+		t.Errorf("listed %d, want the 120 distinct articles", c.Listed)
+	}
+	// Idle now: one listing request, nothing new.
+	before := len(e.wr.Listings())
+	if s := e.run(); len(e.wr.Listings())-before != 1 || s.Discovered != 0 {
+		t.Errorf("idle pass: %s", s)
+	}
+}
+
+// TestAccountBackfillTurnedOnLater: an account first followed with
+// backfill: false, then switched to backfill: true, is backfilled.
+func TestAccountBackfillTurnedOnLater(t *testing.T) {
+	e := newAccountEnv(t, "sources:\n  accounts:\n    - {account: \""+wrBiz+"\", backfill: false}\nqueue: {max_per_account: 0}\n", 10)
+	e.run()
+	e.run()
+	if n := e.archivedOf(wrBiz); n != 0 {
+		t.Fatalf("new posts only: %d archived", n)
+	}
+	e.p.Config = parseCfg(t, "sources:\n  accounts:\n    - {account: \""+wrBiz+"\", backfill: true}\nqueue: {max_per_account: 0}\n")
+	for range 5 {
+		e.run()
+	}
+	if n, c := e.archivedOf(wrBiz), e.queue().Accounts[wrBiz]; n != 20 || !c.Done {
+		t.Errorf("backfill turned on: %d of 20 archived; cursor %+v", n, c)
 	}
 }
 
@@ -351,8 +420,8 @@ func TestAccountRiskControlMidBackfill(t *testing.T) {
 	e.login("42", skeySecret)
 	before := len(e.wr.Listings())
 	s = e.run()
-	if len(e.wr.Listings()) != before || len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "cooling down") {
-		t.Errorf("while cooling down: %d requests, %s", len(e.wr.Listings())-before, s)
+	if len(e.wr.Listings()) != before || len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "cooling down") || s.Listings != 0 {
+		t.Errorf("while cooling down: %d requests (counted %d), %s", len(e.wr.Listings())-before, s.Listings, s)
 	}
 	if c := e.queue().Accounts[wrBiz]; c.Offset != 5 || c.Done {
 		t.Errorf("cursor after risk control: %+v", c)
@@ -413,5 +482,192 @@ func TestAccountEmptyThenFirstPost(t *testing.T) {
 				t.Errorf("after: %s", s)
 			}
 		})
+	}
+}
+
+// hostileLister lists one page of articles whose times no encoder takes.
+type hostileLister struct{ pages int }
+
+func (h *hostileLister) ListAccount(ctx context.Context, biz string, offset int) (AccountPage, error) {
+	h.pages++
+	if offset > 0 {
+		return AccountPage{}, nil
+	}
+	return AccountPage{Entries: 3, Articles: []Listed{
+		{URL: "https://mp.weixin.qq.com/s/year55000", Entry: 0, Hint: Hint{Title: "a", Published: time.Unix(1767225600000000, 0)}},
+		{URL: "https://mp.weixin.qq.com/s/yearminus", Entry: 1, Hint: Hint{Title: "b", Published: time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC)}},
+		{URL: "https://mp.weixin.qq.com/s/fine", Entry: 2, Hint: Hint{Title: "c\x00\u202e", Published: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}},
+	}}, nil
+}
+
+func (h *hostileLister) Login() string { return "x" }
+
+// TestAccountHostileTimesDoNotStopPasses: a listing time no JSON encoder
+// takes (year 55000, year -5) must not make the queue unwritable, which
+// would end every pass before it fetched anything.
+func TestAccountHostileTimesDoNotStopPasses(t *testing.T) {
+	store := newMemStore()
+	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	ing := &accountIngester{store: store, now: clk.Now}
+	p := &Pipeline{Config: parseCfg(t, accountsCfg), Store: store, Ingester: ing, Now: clk.Now, Accounts: &hostileLister{}}
+	s, err := p.RunOnce(context.Background())
+	if err != nil {
+		t.Fatalf("pass failed: %v", err)
+	}
+	if s.Created != 3 {
+		t.Errorf("%s", s)
+	}
+	q, err := loadQueue(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := q.Accounts[wrBiz]
+	if c == nil || c.LastListed.IsZero() || !c.Oldest.Equal(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("cursor not saved or oldest from a hostile time: %+v", c)
+	}
+}
+
+// TestAccountHintsReachTheArchive: the listing's title and time of each
+// article are handed to the ingester with its capture (the archive shows
+// them for an article that turns out deleted).
+func TestAccountHintsReachTheArchive(t *testing.T) {
+	e := newAccountEnv(t, accountsCfg, 2)
+	e.run()
+	h, ok := e.ing.hints["https://mp.weixin.qq.com/s/h001_x"]
+	if !ok || h.Title != "第1期 头条" || h.Published.IsZero() || h.Digest != "摘要" || h.Cover == "" {
+		t.Fatalf("hint handed over: %+v (all: %v)", h, e.ing.hints)
+	}
+	if len(e.ing.hints) != 4 {
+		t.Errorf("%d hints for 4 articles", len(e.ing.hints))
+	}
+}
+
+// TestAccountUnusableLoginSaysWhy: a stored login that cannot be used (a
+// file others can read) is named in the summary with its cause, not as
+// "no WeRead login"; no listing is counted since none was sent.
+func TestAccountUnusableLoginSaysWhy(t *testing.T) {
+	e := newAccountEnv(t, accountsCfg, 3)
+	cfg := e.srv.FetcherConfig()
+	fc, err := fetcher.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cause := errors.New("weread: login /home/u/.config/wxarchive/weread-login.json is readable by others (mode 0644): run chmod 600 on it, or log in again")
+	e.p.Accounts = WeReadLister(weread.New(fc, weread.Cookie{}, weread.Options{LoginErr: cause}))
+	s := e.run()
+	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "readable by others (mode 0644)") || strings.Contains(s.Notes[0], "no WeRead login") {
+		t.Errorf("notes %q", s.Notes)
+	}
+	if s.Listings != 0 || strings.Contains(s.String(), "listings=") || len(e.wr.Listings()) != 0 {
+		t.Errorf("listings counted with no request sent: %s", s)
+	}
+	// Without any login: the plain note, and still nothing counted.
+	e.p.Accounts = WeReadLister(weread.New(fc, weread.Cookie{}, weread.Options{}))
+	if s := e.run(); len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "no WeRead login") || s.Listings != 0 {
+		t.Errorf("no login: %s", s)
+	}
+}
+
+// blockedEvents are the blocked events of the log.
+func (e *accountEnv) blockedEvents() []events.Event {
+	e.t.Helper()
+	var out []events.Event
+	for _, l := range e.store.logs[EventLog] {
+		var ev events.Event
+		if err := json.Unmarshal([]byte(strings.TrimSpace(l)), &ev); err != nil {
+			e.t.Fatalf("event log line %q: %v", l, err)
+		}
+		if ev.Kind == model.EventBlocked {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// TestAccountBlockEvents: WeRead's risk control and its 429 each make one
+// blocked event for weread.qq.com per cool-down, however many passes find
+// the host cooling down; our own daily cap makes none.
+func TestAccountBlockEvents(t *testing.T) {
+	t.Run("risk control", func(t *testing.T) {
+		e := newAccountEnv(t, accountsCfg, 30)
+		e.wr.RiskControlAfter(1, 100)
+		e.run()
+		e.login("42", skeySecret) // the next run: a new fetcher, the cool-down from the store
+		e.run()
+		evs := e.blockedEvents()
+		if len(evs) != 1 || evs[0].Subject != "weread.qq.com" || !strings.Contains(evs[0].Reason, "-2041") {
+			t.Fatalf("blocked events %+v", evs)
+		}
+	})
+	t.Run("429", func(t *testing.T) {
+		e := newAccountEnv(t, accountsCfg, 30)
+		e.srv.RateLimit(fakewx.WeReadArticles, "", 1)
+		s := e.run()
+		e.run()
+		evs := e.blockedEvents()
+		if len(evs) != 1 || evs[0].Subject != "weread.qq.com" || !strings.Contains(evs[0].Reason, "429") {
+			t.Fatalf("blocked events %+v (%s)", evs, s)
+		}
+	})
+	t.Run("daily cap", func(t *testing.T) {
+		e := newAccountEnv(t, accountsCfg, 30)
+		cfg := e.srv.FetcherConfig()
+		cfg.Hosts[fetcher.WeReadHost] = fetcher.Polite{Concurrency: 1, DailyCap: 1}
+		fc, err := fetcher.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ck, _ := weread.ParseCookie("wr_vid=42; wr_skey=" + skeySecret)
+		e.p.Accounts = WeReadLister(weread.New(fc, ck, weread.Options{}))
+		if s := e.run(); s.Listings != 1 || len(s.Notes) != 1 {
+			t.Fatalf("%s", s)
+		}
+		if evs := e.blockedEvents(); len(evs) != 0 {
+			t.Errorf("the daily cap made blocked events %+v", evs)
+		}
+	})
+}
+
+// TestNewAccountsStartFewPerPass: five accounts followed at once start two
+// a pass (adding accounts quickly brings a day-long block), the others say
+// they wait; accounts already started are listed every pass.
+func TestNewAccountsStartFewPerPass(t *testing.T) {
+	var bizs []string
+	for i := range 5 {
+		b, err := model.BizOfNumber(fmt.Sprint(3000000001 + i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bizs = append(bizs, b)
+	}
+	e := newAccountEnv(t, "sources:\n  accounts: [\""+strings.Join(bizs, "\", \"")+"\"]\n", 0)
+	for i, b := range bizs {
+		e.wr.Publish(b, fakewx.WRArticle{OriginalID: fmt.Sprintf("acc%d", i), Title: "t", Time: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
+	}
+	books := func(from int) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range e.wr.Listings()[from:] {
+			m[l.BookID] = true
+		}
+		return m
+	}
+	for pass, want := range []struct{ listed, waiting int }{{2, 3}, {4, 1}, {5, 0}} {
+		before := len(e.wr.Listings())
+		s := e.run()
+		if got := len(books(before)); got != want.listed {
+			t.Errorf("pass %d: %d accounts listed, want %d (%s)", pass+1, got, want.listed, s)
+		}
+		note := fmt.Sprintf("weread: %d newly followed accounts wait", want.waiting)
+		if (want.waiting > 0) != slices.ContainsFunc(s.Notes, func(n string) bool { return strings.HasPrefix(n, note) }) {
+			t.Errorf("pass %d: notes %q", pass+1, s.Notes)
+		}
+	}
+	if n := len(e.queue().Accounts); n != 5 {
+		t.Errorf("%d accounts started", n)
+	}
+	// accounts_per_pass raises the limit.
+	e2 := newAccountEnv(t, "sources:\n  accounts_per_pass: 5\n  accounts: [\""+strings.Join(bizs, "\", \"")+"\"]\n", 0)
+	if s := e2.run(); s.Listings != 5 || len(s.Notes) != 0 {
+		t.Errorf("accounts_per_pass 5: %s", s)
 	}
 }

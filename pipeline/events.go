@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"wxarchive/events"
@@ -17,7 +16,12 @@ const EventLog = events.LogName
 // its captures into change events and delivers them (notify.Hook).
 type Events interface {
 	Record(op events.Op) error
-	AfterPass(ctx context.Context, started time.Time) (events.PassReport, error)
+	// Sync turns the pass's captures into events and queues them for
+	// delivery; called under the archive lock. Produced counts them.
+	Sync(started time.Time) (events.PassReport, error)
+	// Deliver sends what is queued; called after the archive lock is
+	// released. Delivered and Pending count.
+	Deliver(ctx context.Context) (events.PassReport, error)
 }
 
 // record reports an operational event of this pass (model.EventBlocked,
@@ -35,12 +39,9 @@ func (ps *pass) record(op events.Op) {
 	if ps.p.Events != nil {
 		err = ps.p.Events.Record(op)
 	} else {
-		// No hook: kept in the log all the same, handed out by the next
-		// sync.
-		var line []byte
-		if line, err = json.Marshal(events.Operational(op)); err == nil {
-			err = ps.p.Store.AppendLog(EventLog, line)
-		}
+		// No hook: kept in the log all the same (once, a torn last line
+		// ended first), handed out by the next sync.
+		_, _, err = events.Record(ps.p.Store, op)
 	}
 	if err != nil {
 		ps.sum.EventErrs++
@@ -54,15 +55,30 @@ func (ps *pass) blocked(host string) {
 	ps.record(events.Op{Kind: model.EventBlocked, Subject: host, Reason: "verification or rate-limit page"})
 }
 
-// afterPass turns the pass's captures into events and delivers them.
-func (ps *pass) afterPass(ctx context.Context, start time.Time) {
+// syncEvents turns the pass's captures into events and queues them: under
+// the lock.
+func (ps *pass) syncEvents(start time.Time) {
 	if ps.p.Events == nil {
 		return
 	}
-	rep, err := ps.p.Events.AfterPass(ctx, start)
-	ps.sum.Events, ps.sum.Delivered, ps.sum.Undelivered = rep.Produced, rep.Delivered, rep.Pending
+	rep, err := ps.p.Events.Sync(start)
+	ps.sum.Events = rep.Produced
 	if err != nil {
 		ps.sum.EventErrs++
 		ps.log.Error("pipeline: events", "err", err)
+	}
+}
+
+// deliverEvents delivers the queued events: after the lock is released, so
+// a destination that is down does not keep the archive locked.
+func (ps *pass) deliverEvents(ctx context.Context) {
+	if ps.p.Events == nil {
+		return
+	}
+	rep, err := ps.p.Events.Deliver(ctx)
+	ps.sum.Delivered, ps.sum.Undelivered = rep.Delivered, rep.Pending
+	if err != nil {
+		ps.sum.EventErrs++
+		ps.log.Error("pipeline: deliver events", "err", err)
 	}
 }

@@ -18,8 +18,11 @@ type fakeEvents struct {
 	report  events.PassReport
 	err     error
 	recErr  error
-	lockedN int // AfterPass calls made while the pass held the lock
-	locked  *bool
+	lockedN int // Sync calls made while the pass held the lock
+	// deliveredLocked counts Deliver calls made while it held it (none
+	// may be); delivers counts them all.
+	deliveredLocked, delivers int
+	locked                    *bool
 }
 
 func (f *fakeEvents) Record(op events.Op) error {
@@ -27,12 +30,20 @@ func (f *fakeEvents) Record(op events.Op) error {
 	return f.recErr
 }
 
-func (f *fakeEvents) AfterPass(ctx context.Context, start time.Time) (events.PassReport, error) {
+func (f *fakeEvents) Sync(start time.Time) (events.PassReport, error) {
 	f.passes = append(f.passes, start)
 	if f.locked != nil && *f.locked {
 		f.lockedN++
 	}
-	return f.report, f.err
+	return events.PassReport{Produced: f.report.Produced}, f.err
+}
+
+func (f *fakeEvents) Deliver(ctx context.Context) (events.PassReport, error) {
+	f.delivers++
+	if f.locked != nil && *f.locked {
+		f.deliveredLocked++
+	}
+	return events.PassReport{Delivered: f.report.Delivered, Pending: f.report.Pending}, nil
 }
 
 func TestPassEvents(t *testing.T) {
@@ -41,13 +52,27 @@ func TestPassEvents(t *testing.T) {
 	e.p.Lock = func() (func(), error) { locked = true; return func() { locked = false }, nil }
 	ev := &fakeEvents{report: events.PassReport{Produced: 2, Delivered: 1, Pending: 1}, locked: &locked}
 	e.p.Events = ev
+	reloads := 0
+	e.p.Reload = func() {
+		if !locked {
+			t.Error("Reload called without the lock")
+		}
+		reloads++
+	}
 	// The second page is a verification page: the host cools down, the
 	// third is not fetched.
 	e.ing.pages[key(bizA, 2)] = page{outcome: model.OutcomeBlocked}
 	start := e.clk.Now()
 	s := e.run(context.Background())
 	if len(ev.passes) != 1 || !ev.passes[0].Equal(start) || ev.lockedN != 1 {
-		t.Fatalf("AfterPass calls %v (under the lock: %d), want one at %s", ev.passes, ev.lockedN, start)
+		t.Fatalf("Sync calls %v (under the lock: %d), want one at %s", ev.passes, ev.lockedN, start)
+	}
+	// Delivery waits on webhooks: never under the archive lock.
+	if ev.delivers != 1 || ev.deliveredLocked != 0 {
+		t.Fatalf("Deliver calls %d, %d of them under the lock", ev.delivers, ev.deliveredLocked)
+	}
+	if reloads != 1 {
+		t.Errorf("state reloaded %d times in a pass, want once", reloads)
 	}
 	if len(ev.ops) != 1 || ev.ops[0].Kind != model.EventBlocked || ev.ops[0].Subject != "mp.weixin.qq.com" || ev.ops[0].At.IsZero() {
 		t.Fatalf("recorded %+v, want one blocked event for mp.weixin.qq.com", ev.ops)

@@ -51,6 +51,23 @@ func (s *memStore) WriteState(name string, data []byte) error {
 	return nil
 }
 
+func (s *memStore) ReadLog(name string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lines, ok := s.logs[name]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	var b []byte
+	for _, l := range lines {
+		b = append(b, l...)
+		if len(l) == 0 || l[len(l)-1] != '\n' {
+			b = append(b, '\n')
+		}
+	}
+	return b, nil
+}
+
 func (s *memStore) AppendLog(name string, line []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -151,3 +151,57 @@ func TestFeedErrorsSeen(t *testing.T) {
 		t.Errorf("doubled prefix:\n%s", logs.String())
 	}
 }
+
+// TestFeedRedirectGuard: a feed server cannot make the pass request an
+// internal address by redirecting to it, whatever the form of the address;
+// a redirect within the feed's own origin (which may well be a local
+// RSSHub) is followed (issue 10 §15).
+func TestFeedRedirectGuard(t *testing.T) {
+	var internal sync.Map
+	secret := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		internal.Store(r.URL.Path, true)
+		w.Write([]byte(`<rss version="2.0"><channel><title>secret</title></channel></rss>`))
+	}))
+	defer secret.Close()
+	_, port, _ := net.SplitHostPort(secret.Listener.Addr().String())
+	targets := map[string]string{
+		"/loopback": "http://127.0.0.1:" + port + "/loopback",
+		"/name":     "http://localhost:" + port + "/name",
+		"/mapped":   "http://[::ffff:127.0.0.1]:" + port + "/mapped",
+		"/zero":     "http://0.0.0.0:" + port + "/zero",
+		"/compat":   "http://[::7f00:1]:" + port + "/compat",
+		"/file":     "file:///etc/passwd",
+	}
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/moved" {
+			http.Redirect(w, r, "/feed", http.StatusMovedPermanently)
+			return
+		}
+		if r.URL.Path == "/feed" {
+			w.Write([]byte(`<rss version="2.0"><channel><title>t</title><item><link>https://mp.weixin.qq.com/s/tok1</link></item></channel></rss>`))
+			return
+		}
+		http.Redirect(w, r, targets[r.URL.Path], http.StatusFound)
+	}))
+	defer feed.Close()
+	var feeds []string
+	for p := range targets {
+		feeds = append(feeds, feed.URL+p)
+	}
+	feeds = append(feeds, feed.URL+"/moved")
+	var logs strings.Builder
+	cfg := loadCfg(t, t.TempDir(), "sources:\n  feeds: ["+strings.Join(feeds, ", ")+"]\n")
+	e := newEnv(t, cfg) // HTTP nil: the pipeline's own feed client
+	e.p.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	s := e.run(context.Background())
+	internal.Range(func(k, _ any) bool {
+		t.Errorf("internal address requested through a feed redirect: %s", k)
+		return true
+	})
+	if s.SourceErrs != len(targets) || s.Discovered != 1 {
+		t.Errorf("summary %s\n%s", s, logs.String())
+	}
+	if n := strings.Count(logs.String(), "not allowed"); n < len(targets)-1 {
+		t.Errorf("%d refusals logged:\n%s", n, logs.String())
+	}
+}

@@ -8,10 +8,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"wxarchive/config"
+	"wxarchive/fetcher"
 	"wxarchive/model"
 )
 
@@ -34,6 +37,7 @@ type Store interface {
 	ReadState(name string) ([]byte, error) // fs.ErrNotExist when missing
 	WriteState(name string, data []byte) error
 	AppendLog(name string, line []byte) error
+	ReadLog(name string) ([]byte, error) // fs.ErrNotExist when missing
 }
 
 // Result is the outcome of capturing one article.
@@ -44,11 +48,22 @@ type Result struct {
 	Related     []model.Related
 	CoolingDown bool // not fetched: the host is cooling down
 	Err         error
+	// NotPage: the (saved) input is not a WeChat article page at all.
+	NotPage bool
+	Path    string // readable Markdown of the article, relative to the archive
 }
 
 // Ingester captures one article URL and records it in the archive.
 type Ingester interface {
 	Ingest(ctx context.Context, url string) Result
+}
+
+// HintIngester is an Ingester that also records what a listing said of
+// the article (its title, time…), for an article never read: a followed
+// account's post that turns out deleted keeps the title the listing gave.
+type HintIngester interface {
+	Ingester
+	IngestHint(ctx context.Context, url string, hint *Hint) Result
 }
 
 // PageFetcher fetches one mp.weixin.qq.com page (albums).
@@ -61,21 +76,29 @@ type Pipeline struct {
 	Config   *config.Config
 	Store    Store
 	Ingester Ingester
-	Pages    PageFetcher // for albums; nil: albums are skipped
+	Pages    PageFetcher   // for albums; nil: albums are skipped
+	Saved    SavedIngester // for sources.saved; nil: the inbox is skipped
 	// Accounts lists followed accounts (sources.accounts) through the
 	// user's WeRead login; nil: followed accounts are skipped.
 	Accounts AccountLister
-	HTTP     *http.Client // for feeds; nil: NewFeedClient(Config)
+	HTTP     *http.Client // for feeds; nil: NewFeedClient(Config.Fetch, Config.Sources.Feeds)
 	// Lock takes the archive lock for the pass; nil: no locking.
 	Lock func() (unlock func(), err error)
+	// Reload, called at the start of each pass under the lock, reads again
+	// what other processes record outside the queue (the fetcher's
+	// cool-downs and daily counts: fetcher.Client.Reload); nil: nothing.
+	Reload func()
 	// CoolingDown reports whether a PageFetcher error means the host is
 	// cooling down or blocked; nil: never.
 	CoolingDown func(error) bool
 	Now         func() time.Time // nil: time.Now
 	Log         *slog.Logger     // nil: discard
-	// ArticleTimeout bounds one capture, which runs on a context that a
-	// stop does not cancel so it is recorded whole; 0: 5 minutes.
+	// ArticleTimeout bounds one capture; 0: 5 minutes.
 	ArticleTimeout time.Duration
+	// Grace bounds how long the capture in flight at a stop (ctx
+	// cancelled: SIGINT, SIGTERM) may go on to be recorded; it starts no
+	// new request meanwhile (see fetcher.Finish). 0: fetcher.DefaultGrace.
+	Grace time.Duration
 	// Events records operational events (blocked, login_expired) and,
 	// after the pass, derives and delivers the change events (notify.Hook);
 	// nil: operational events are appended to the archive's EventLog and
@@ -97,6 +120,7 @@ type pass struct {
 	log      *slog.Logger
 	q        *Queue
 	archived map[model.Key]Article
+	in       *inboxMemory
 	stopped  map[string]bool // hosts cooling down
 	accounts map[string]int  // pages fetched per account (__biz) this pass
 	follows  int             // follow items queued this pass
@@ -121,12 +145,18 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	start := p.now()
+	release := func() {}
 	if p.Lock != nil {
 		unlock, err := p.Lock()
 		if err != nil {
 			return Summary{}, &LockError{Err: err}
 		}
-		defer unlock()
+		var once sync.Once
+		release = func() { once.Do(unlock) }
+	}
+	defer release()
+	if p.Reload != nil {
+		p.Reload()
 	}
 	q, err := loadQueue(p.Store)
 	if err != nil {
@@ -136,7 +166,11 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("pipeline: list archive: %w", err)
 	}
-	ps := &pass{p: p, log: log, q: q, archived: map[model.Key]Article{}, stopped: map[string]bool{}, accounts: map[string]int{}}
+	in, err := loadInbox(p.Store)
+	if err != nil {
+		return Summary{}, err
+	}
+	ps := &pass{p: p, log: log, q: q, in: in, archived: map[model.Key]Article{}, stopped: map[string]bool{}, accounts: map[string]int{}}
 	ps.sum.Started = start
 	for _, a := range list {
 		ps.archived[a.Key] = a
@@ -146,6 +180,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Key < list[j].Key })
 
+	ps.inbox(ctx) // local files first: no network
 	ps.discover(ctx)
 	ps.followArchived(list)
 	if err := q.save(p.Store); err != nil {
@@ -155,12 +190,16 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	if err == nil {
 		err = ps.recheck(ctx, list)
 	}
-	ps.afterPass(ctx, start)
+	ps.syncEvents(start)
 	ps.sum.Queued = len(q.Items)
+	release()
+	// The lock is free: the archive is not held while webhooks answer.
+	ps.deliverEvents(ctx)
 	ps.sum.Duration = p.now().Sub(start)
 	if ctx.Err() != nil {
 		ps.sum.Interrupted = true
 	}
+	// One line appended (O_APPEND): safe without the lock.
 	if lerr := p.Store.AppendLog(RunLog, ps.sum.JSON()); lerr != nil {
 		err = errors.Join(err, fmt.Errorf("pipeline: append run log: %w", lerr))
 	}
@@ -259,16 +298,20 @@ func hostOf(u string) string {
 	return ""
 }
 
-// capture ingests one URL on a context a stop does not cancel, so the
-// article is recorded whole. It marks the host stopped when it cools down.
-func (ps *pass) capture(ctx context.Context, u string) Result {
+// capture ingests one URL on a context a stop does not cancel at once:
+// the request in flight finishes within the grace, no new one starts, and
+// the article is recorded with what it has. It marks the host stopped when
+// it cools down. hint is what a listing said of the article (nil: none).
+func (ps *pass) capture(ctx context.Context, u string, hint *Hint) Result {
 	timeout := ps.p.ArticleTimeout
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	fctx, finish := fetcher.Finish(ctx, ps.p.Grace)
+	defer finish()
+	cctx, cancel := context.WithTimeout(fctx, timeout)
 	defer cancel()
-	r := ps.p.Ingester.Ingest(cctx, u)
+	r := ps.ingest(cctx, u, hint)
 	if r.Outcome == "" && !r.CoolingDown {
 		r.Outcome = model.OutcomeFailed
 	}
@@ -291,7 +334,17 @@ func (ps *pass) capture(ctx context.Context, u string) Result {
 	}
 	ps.sum.Fetched++
 	ps.sum.count(r.Outcome)
+	ps.written(r)
 	return r
+}
+
+// ingest captures u, handing the listing's hint to an ingester that takes
+// one.
+func (ps *pass) ingest(ctx context.Context, u string, hint *Hint) Result {
+	if hi, ok := ps.p.Ingester.(HintIngester); ok && hint != nil {
+		return hi.IngestHint(ctx, u, hint)
+	}
+	return ps.p.Ingester.Ingest(ctx, u)
 }
 
 // drain captures queued items in order, up to queue.max_per_run.
@@ -318,7 +371,7 @@ func (ps *pass) drain(ctx context.Context) error {
 			continue // stays queued for a later pass
 		}
 		done++
-		r := ps.capture(ctx, it.URL)
+		r := ps.capture(ctx, it.URL, it.Hint)
 		switch {
 		case r.CoolingDown || r.Outcome == model.OutcomeBlocked:
 			// stays queued for a later run
@@ -366,6 +419,16 @@ func (ps *pass) recheck(ctx context.Context, list []Article) error {
 	for _, d := range rc.After {
 		s.After = append(s.After, time.Duration(d))
 	}
+	// A page ingested from the inbox counts as a capture attempt: it is
+	// not due again at once.
+	if at := ps.in.ingested(); len(at) > 0 {
+		list = slices.Clone(list)
+		for i, a := range list {
+			if t, ok := at[a.Key]; ok && t.After(a.LastCapture) {
+				list[i].LastCapture = t
+			}
+		}
+	}
 	due := s.Due(list, ps.p.now(), rc.MaxPerRun)
 	for _, a := range due {
 		if ctx.Err() != nil {
@@ -378,7 +441,7 @@ func (ps *pass) recheck(ctx context.Context, list []Article) error {
 		if ps.accountFull(cmp.Or(a.Biz, bizOf(a.URL))) {
 			continue // due again next pass
 		}
-		r := ps.capture(ctx, a.URL)
+		r := ps.capture(ctx, a.URL, nil)
 		if r.CoolingDown {
 			continue
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"wxarchive/config"
+	"wxarchive/fetcher"
 	"wxarchive/model"
 )
 
@@ -41,7 +42,7 @@ func (ps *pass) discover(ctx context.Context) {
 	if hc == nil && len(src.Feeds) > 0 {
 		// One client for the pass, its idle connections closed after:
 		// a daemon must not keep a pool per pass open for weeks.
-		hc = NewFeedClient(ps.p.Config.Fetch)
+		hc = NewFeedClient(ps.p.Config.Fetch, src.Feeds)
 		defer hc.CloseIdleConnections()
 	}
 	for _, f := range src.Feeds {
@@ -180,17 +181,12 @@ func maxFeed(f config.Fetch) int64 {
 }
 
 // NewFeedClient is the HTTP client for feeds, which come from any host
-// (RSSHub and the like): the configured timeout (default 30s), proxies from
-// the environment.
-func NewFeedClient(f config.Fetch) *http.Client {
-	timeout := time.Duration(f.Timeout)
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
-	return &http.Client{
-		Timeout:   timeout,
-		Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 10 * time.Second, IdleConnTimeout: 90 * time.Second},
-	}
+// (RSSHub and the like, often self-hosted on this machine): the configured
+// timeout (default 30s), proxies from the environment, and the fetcher's
+// address guard on every redirect to another origin than the feed's own, so
+// a feed server cannot make the pipeline request an internal address.
+func NewFeedClient(f config.Fetch, feeds []string) *http.Client {
+	return fetcher.NewOpenClient(fetcher.OpenConfig{Trusted: feeds, Timeout: time.Duration(f.Timeout)})
 }
 
 // ErrTooLarge is returned for a feed larger than the size cap.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"wxarchive/config"
+	"wxarchive/discover/weread"
 	"wxarchive/model"
 )
 
@@ -76,8 +77,8 @@ func AccountsStatus(cfg *config.Config, s Store) ([]AccountStatus, *LoginState, 
 			continue
 		}
 		st.Biz = biz
-		if n, err := model.BizNumber(biz); err == nil {
-			st.BookID = "MP_WXS_" + n
+		if b, err := weread.BookID(biz); err == nil {
+			st.BookID = b
 		}
 		k := bizKey(biz)
 		st.Name, st.Archived, st.Queued = nameOf[k], archived[k], queued[k]

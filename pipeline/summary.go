@@ -36,6 +36,8 @@ type Summary struct {
 	EventErrs   int           `json:"event_errors,omitempty"` // events that could not be derived, recorded or queued
 	Listings    int           `json:"listings,omitempty"`     // account listing pages requested (WeRead)
 	Interrupted bool          `json:"interrupted,omitempty"`
+	Inbox       int           `json:"inbox,omitempty"`   // saved pages ingested from sources.saved
+	Written     []string      `json:"written,omitempty"` // articles created or changed (readable paths, relative to the archive)
 	// Notes are lines the user must read (a WeRead login that expired),
 	// printed under the summary line.
 	Notes []string `json:"notes,omitempty"`
@@ -67,6 +69,9 @@ func (s Summary) String() string {
 		s.Discovered, s.Fetched, s.Created, s.Updated, s.Unchanged, s.Deleted, s.Unavailable, s.Blocked, s.Failed, s.Skipped, s.Dropped, s.Queued, s.Events, s.Delivered, s.Duration.Round(time.Millisecond))
 	if s.SourceErrs > 0 {
 		fmt.Fprintf(&b, " source_errors=%d", s.SourceErrs)
+	}
+	if s.Inbox > 0 {
+		fmt.Fprintf(&b, " inbox=%d", s.Inbox)
 	}
 	if s.Undelivered > 0 {
 		fmt.Fprintf(&b, " undelivered=%d", s.Undelivered)

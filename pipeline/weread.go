@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+	"sync"
+	"time"
 
 	"wxarchive/discover/weread"
 )
@@ -31,3 +33,50 @@ func (w wereadLister) Login() string {
 	}
 	return c.Fingerprint()
 }
+
+// LiveLister is the AccountLister of a long-running daemon: it makes the
+// WeRead client again from the login stored now (at most every Every: a
+// pass lists several pages in a row), so a new `login weread` is used
+// without a restart. The client is kept while the login is the same
+// (cookies the server renewed stay in it).
+type LiveLister struct {
+	// New is the client of the login stored now (a zero login when none,
+	// with weread.Options.LoginErr when it cannot be read).
+	New   func() *weread.Client
+	Every time.Duration    // 0: 10s
+	Now   func() time.Time // nil: time.Now
+
+	mu   sync.Mutex
+	c    *weread.Client
+	last time.Time
+}
+
+var _ AccountLister = (*LiveLister)(nil)
+
+func (l *LiveLister) client() *weread.Client {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now
+	if l.Now != nil {
+		now = l.Now
+	}
+	every := l.Every
+	if every <= 0 {
+		every = 10 * time.Second
+	}
+	if l.c != nil && now().Sub(l.last) < every {
+		return l.c
+	}
+	next := l.New()
+	if l.c == nil || next.Cookie().IsZero() || l.c.Cookie().IsZero() || next.Cookie().Fingerprint() != l.c.Cookie().Fingerprint() {
+		l.c = next
+	}
+	l.last = now()
+	return l.c
+}
+
+func (l *LiveLister) ListAccount(ctx context.Context, biz string, offset int) (AccountPage, error) {
+	return WeReadLister(l.client()).ListAccount(ctx, biz, offset)
+}
+
+func (l *LiveLister) Login() string { return WeReadLister(l.client()).Login() }

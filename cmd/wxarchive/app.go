@@ -74,11 +74,11 @@ Exit status: 0 success, 1 something failed, 2 bad usage or configuration.`,
 		return usageError(suggestFlag(c, err))
 	})
 	root.AddGroup(&cobra.Group{ID: "archive", Title: "Archiving:"}, &cobra.Group{ID: "read", Title: "Reading the archive:"})
-	for _, c := range []*cobra.Command{newIngestCmd(e), newRunCmd(e), newConvertCmd(e), newReextractCmd(e), newLoginCmd(e)} {
+	for _, c := range []*cobra.Command{newInitCmd(e), newIngestCmd(e), newRunCmd(e), newConvertCmd(e), newReextractCmd(e), newLoginCmd(e)} {
 		c.GroupID = "archive"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newListCmd(e), newShowCmd(e), newLogCmd(e), newDiffCmd(e), newChangesCmd(e), newVerifyCmd(e), newAccountsCmd(e)} {
+	for _, c := range []*cobra.Command{newListCmd(e), newShowCmd(e), newLogCmd(e), newDiffCmd(e), newChangesCmd(e), newVerifyCmd(e), newAccountsCmd(e), newSearchCmd(e), newServeCmd(e)} {
 		c.GroupID = "read"
 		root.AddCommand(c)
 	}

@@ -143,7 +143,7 @@ func TestCLIDidYouMean(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"lsit"}, `unknown command "lsit"; did you mean list?`},
+		{[]string{"lsts"}, `unknown command "lsts"; did you mean list?`}, // "lsit" is as close to init
 		{[]string{"shwo", "x"}, "did you mean show?"},
 		{[]string{"list", "--stat", "deleted"}, "unknown flag: --stat; did you mean --state?"},
 		{[]string{"show", "x", "--verison", "2"}, "did you mean --version?"},
@@ -374,6 +374,7 @@ func TestJSONFieldNames(t *testing.T) {
 		{"list", []string{"list", "--json", "--archive", dir}},
 		{"log", []string{"log", "--json", "--archive", dir, key}},
 		{"verify", []string{"verify", "--json", "--archive", dir}},
+		{"search", []string{"search", "--json", "--archive", dir, "架构"}},
 		{"changes", []string{"changes", "--json", "--archive", dir}},
 		{"run", []string{"run", "--once", "--json", "--config", "empty.yaml"}},
 		{"version", []string{"version", "--json"}},

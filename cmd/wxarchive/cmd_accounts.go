@@ -3,9 +3,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"text/tabwriter"
+	"io"
+	"strings"
 	"time"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/spf13/cobra"
 
 	"wxarchive/pipeline"
@@ -21,7 +23,8 @@ func newAccountsCmd(e *env) *cobra.Command {
 		Long: `Show each account of sources.accounts: its name (once an article of it is archived),
 articles archived and known (archived + queued), how far the backfill has gone, when it was last
 listed, and the state of the WeRead login as the last passes found it ('login --status' checks it
-now).`,
+now). Newly followed accounts start a few per pass (sources.accounts_per_pass, default 2): adding
+accounts quickly gets a WeRead login blocked for a day.`,
 		Example: `  wxarchive accounts
   wxarchive accounts --json`,
 		Args: noArgs,
@@ -85,8 +88,8 @@ func (e *env) runAccounts(o accountsOptions) error {
 		return nil
 	}
 	fmt.Fprintln(e.stdout, loginLine)
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACCOUNT\tARCHIVED\tKNOWN\tBACKFILL\tLAST LISTED")
+	rows := [][]string{{"ACCOUNT", "ARCHIVED", "KNOWN", "BACKFILL", "LAST LISTED"}}
+	waiting := 0
 	for _, s := range list {
 		name := s.Account
 		if s.Name != "" && s.Name != s.Account {
@@ -94,15 +97,49 @@ func (e *env) runAccounts(o accountsOptions) error {
 		} else if s.BookID != "" && s.Name == "" {
 			name = s.BookID
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", name, s.Archived, s.Archived+s.Queued, backfillText(s), showDay(s.LastListed))
+		if s.Biz != "" && s.LastListed.IsZero() {
+			waiting++
+		}
+		rows = append(rows, []string{oneLine(name), fmt.Sprint(s.Archived), fmt.Sprint(s.Archived + s.Queued), backfillText(s), showTime(s.LastListed)})
 	}
-	tw.Flush()
+	printTable(e.stdout, rows)
 	for _, s := range list {
 		if s.Error != "" {
-			fmt.Fprintf(e.stdout, "%s: %s\n", s.Account, s.Error)
+			fmt.Fprintf(e.stdout, "%s: %s\n", oneLine(s.Account), oneLine(s.Error))
 		}
 	}
+	if waiting > 0 {
+		fmt.Fprintf(e.stdout, "%s not listed yet: at most %d new accounts start per pass (sources.accounts_per_pass), so that WeRead does not block the login\n",
+			plural(waiting, "account"), cfg.Sources.NewAccountsPerPass())
+	}
 	return nil
+}
+
+// printTable writes rows in columns padded by display width (a Chinese
+// character takes two cells, which tabwriter does not know), two spaces
+// apart.
+func printTable(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], runewidth.StringWidth(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			if i == len(r)-1 {
+				b.WriteString(c)
+				break
+			}
+			b.WriteString(runewidth.FillRight(c, widths[i]))
+			b.WriteString("  ")
+		}
+		fmt.Fprintln(w, b.String())
+	}
 }
 
 func backfillText(s pipeline.AccountStatus) string {
@@ -131,9 +168,9 @@ func (e *env) loginSummary(st *pipeline.LoginState) (string, string) {
 	case l.Cookie.IsZero():
 		return "missing", "WeRead login: none; run 'wxarchive login weread'"
 	case st != nil && !st.Expired.IsZero() && st.Login == l.Cookie.Fingerprint():
-		return "expired", "WeRead login: expired (refused " + showDay(st.Expired) + "); run 'wxarchive login weread'"
+		return "expired", "WeRead login: expired (refused " + showTime(st.Expired) + "); run 'wxarchive login weread'"
 	case st != nil && !st.LastOK.IsZero():
-		return "ok", fmt.Sprintf("WeRead login: user %s, last worked %s ('wxarchive login --status' checks it now)", l.Cookie.VID(), showDay(st.LastOK))
+		return "ok", fmt.Sprintf("WeRead login: user %s, last worked %s ('wxarchive login --status' checks it now)", l.Cookie.VID(), showTime(st.LastOK))
 	}
 	return "unchecked", fmt.Sprintf("WeRead login: user %s, not used yet ('wxarchive login --status' checks it)", l.Cookie.VID())
 }
@@ -145,3 +182,4 @@ func (emptyStore) Articles() ([]pipeline.Article, error) { return nil, nil }
 func (emptyStore) ReadState(string) ([]byte, error)      { return nil, errNotExist }
 func (emptyStore) WriteState(string, []byte) error       { return errReadOnly }
 func (emptyStore) AppendLog(string, []byte) error        { return errReadOnly }
+func (emptyStore) ReadLog(string) ([]byte, error)        { return nil, errNotExist }

@@ -8,14 +8,18 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mattn/go-runewidth"
+
 	"wxarchive/discover/weread"
 	"wxarchive/fetcher"
 	"wxarchive/internal/fakewx"
+	"wxarchive/pipeline"
 )
 
 const wrSkey = "SKEY-cli-7f3a9c"
@@ -192,7 +196,7 @@ func TestLiveListerReadsNewLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &liveLister{e: e, fc: fc, every: time.Nanosecond}
+	l := &pipeline.LiveLister{New: func() *weread.Client { return e.wereadClient(fc) }, Every: time.Nanosecond}
 	if _, err := l.ListAccount(context.Background(), runBiz, 0); weread.KindOf(err) != weread.KindNoLogin || l.Login() != "" {
 		t.Fatalf("before login: %v", err)
 	}
@@ -202,5 +206,73 @@ func TestLiveListerReadsNewLogin(t *testing.T) {
 	time.Sleep(time.Millisecond)
 	if p, err := l.ListAccount(context.Background(), runBiz, 0); err != nil || len(p.Articles) != 2 || l.Login() == "" {
 		t.Fatalf("after login: %+v %v", p, err)
+	}
+}
+
+// TestRunSaysWhyTheLoginIsUnusable: a login file others can read is
+// refused; run's summary says so (not "no WeRead login") and counts no
+// listing.
+func TestRunSaysWhyTheLoginIsUnusable(t *testing.T) {
+	_, wr, cfg := accountSetup(t, 2)
+	if code, out, errs := runIn("wr_vid=77; wr_skey="+wrSkey, "login", "weread", "--config", cfg); code != exitOK {
+		t.Fatalf("login: %d %s%s", code, out, errs)
+	}
+	file := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "wxarchive", "weread-login.json")
+	if err := os.Chmod(file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := len(wr.Listings())
+	code, out, errs := runIn("", "run", "--once", "--config", cfg)
+	if code != exitFail || !strings.Contains(out, "readable by others (mode 0644)") || strings.Contains(out, "no WeRead login") || strings.Contains(out, "listings=") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if len(wr.Listings()) != before {
+		t.Error("a listing was sent")
+	}
+}
+
+// TestAccountsOutput: the table's columns line up by display width with
+// Chinese names, times carry their zone, listed counts distinct articles,
+// and accounts waiting to start say why.
+func TestAccountsOutput(t *testing.T) {
+	var b strings.Builder
+	printTable(&b, [][]string{{"ACCOUNT", "ARCHIVED", "LAST"}, {"测试公众号 (MP_WXS_1)", "6", "x"}, {"abc", "12", "y"}})
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	col := -1
+	for _, l := range lines {
+		i := strings.Index(l, "  ")
+		for i < len(l) && l[i] == ' ' {
+			i++
+		}
+		if w := runewidth.StringWidth(l[:i]); col < 0 {
+			col = w
+		} else if w != col {
+			t.Errorf("second column at %d, want %d:\n%s", w, col, b.String())
+		}
+	}
+
+	_, _, cfg := accountSetup(t, 6)
+	if code, out, errs := runIn("wr_vid=77; wr_skey="+wrSkey, "login", "weread", "--config", cfg); code != exitOK {
+		t.Fatalf("login: %d %s%s", code, out, errs)
+	}
+	zoned := regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d`)
+	if code, out, _ := runIn("", "login", "--status", "--config", cfg); code != exitOK || !zoned.MatchString(out) {
+		t.Errorf("login --status times without zone:\n%s", out)
+	}
+	for range 4 {
+		runIn("", "run", "--once", "--config", cfg)
+	}
+	code, out, errs := runIn("", "accounts", "--config", cfg)
+	if code != exitOK || !zoned.MatchString(out) {
+		t.Fatalf("accounts: %d\n%s%s", code, out, errs)
+	}
+	tl := strings.Split(out, "\n")
+	if len(tl) < 3 || runewidth.StringWidth(tl[1][:strings.Index(tl[1], "ARCHIVED")]) != runewidth.StringWidth(tl[2][:strings.Index(tl[2], "  ")+2]) {
+		t.Errorf("accounts table misaligned:\n%s", out)
+	}
+	code, out, _ = runIn("", "accounts", "--json", "--config", cfg)
+	var acc accountJSON
+	if code != exitOK || json.Unmarshal([]byte(out), &acc) != nil || acc.Listed != 6 {
+		t.Errorf("listed %d for 6 articles after 4 passes: %s", acc.Listed, out)
 	}
 }

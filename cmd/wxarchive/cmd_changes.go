@@ -134,7 +134,9 @@ func (e *env) runChanges(o changesOptions, args []string, now time.Time) error {
 	if o.json {
 		out := newJSONLines(e.stdout)
 		for _, ev := range evs {
-			if err := out.write(changeOf(ev)); err != nil {
+			// The same object a webhook receives as its body and an exec
+			// hook on its stdin.
+			if err := out.write(ev); err != nil {
 				return err
 			}
 		}

@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"wxarchive/archive"
 	"wxarchive/events"
 	"wxarchive/notify"
 )
@@ -183,5 +185,44 @@ func TestRunRefusesAnUnsetSecret(t *testing.T) {
 	code, _, errs := runCLI(context.Background(), "run", "--once", "--config", cfg)
 	if code != exitUsage || !strings.Contains(errs, "secret_env WX_TEST_SURELY_UNSET is not set") || srv.Total() != 0 {
 		t.Fatalf("exit %d, %d requests\n%s", code, srv.Total(), errs)
+	}
+}
+
+// TestRunDeliversWithoutTheLock: while run --once waits on a slow webhook,
+// the archive lock is free (another command can ingest), and the retries
+// of a webhook that is down are capped.
+func TestRunDeliversWithoutTheLock(t *testing.T) {
+	_, cfg := runSetup(t)
+	dir := filepath.Join(filepath.Dir(cfg), "arch")
+	var mu sync.Mutex
+	var lockFree []bool
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, err := archive.Open(dir)
+		free := false
+		if err == nil {
+			if l, err := a.Lock(); err == nil {
+				free = true
+				l.Unlock()
+			}
+		}
+		mu.Lock()
+		lockFree = append(lockFree, free)
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("notify:\n  webhooks:\n    - url: " + hook.URL + "/wx\n      retries: 0\n")
+	f.Close()
+	code, out, errs := runCLI(context.Background(), "run", "--once", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, " delivered=3 ") {
+		t.Fatalf("exit %d %q\n%s", code, out, errs)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lockFree) != 3 || slices.Contains(lockFree, false) {
+		t.Errorf("archive lock free during each delivery: %v", lockFree)
 	}
 }

@@ -99,6 +99,9 @@ func (e *env) runIngest(ctx context.Context, o ingestOptions, targets []string) 
 	if f, ok := e.stderr.(*os.File); ok && urls > 1 && term.IsTerminal(int(f.Fd())) {
 		bar = progressbar.NewOptions(len(targets), progressbar.OptionSetWriter(f),
 			progressbar.OptionSetDescription("ingest"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	} else if p := newTermProgress(e.stderr); p != nil {
+		svc.Progress = p.update
+		defer p.stop()
 	}
 
 	counts := map[model.Outcome]int{}
@@ -133,6 +136,7 @@ func (e *env) runIngest(ctx context.Context, o ingestOptions, targets []string) 
 	if bar != nil {
 		_ = bar.Finish()
 	}
+	e.updateSearch(ctx, a)
 	if len(targets) > 1 {
 		fmt.Fprintf(e.stderr, "ingested %s: %s\n", plural(len(targets), "target"), summarize(counts))
 	}

@@ -140,7 +140,7 @@ func (e *env) runLogin(ctx context.Context, o loginOptions) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "WeRead login of user %s stored in %s, not checked: WeRead is left alone until %s (%v)\n",
-			cookie.VID(), store.Path(), showDay(until), err)
+			cookie.VID(), store.Path(), showTime(until), err)
 	case weread.KindOf(err) == weread.KindLogin:
 		return fmt.Errorf("WeRead refused this login, nothing stored: %w; copy the cookie again from a browser logged in to weread.qq.com", err)
 	default:
@@ -150,7 +150,7 @@ func (e *env) runLogin(ctx context.Context, o loginOptions) error {
 		fmt.Fprintf(e.stderr, "note: %s is set and is used instead of the stored login\n", weread.EnvCookie)
 	}
 	from, to := l.LikelyExpiry()
-	fmt.Fprintf(e.stdout, "WeRead sessions are reported to last a day to a few days: expect to log in again between %s and %s.\n", showDay(from), showDay(to))
+	fmt.Fprintf(e.stdout, "WeRead sessions are reported to last a day to a few days: expect to log in again between %s and %s.\n", showTime(from), showTime(to))
 	return nil
 }
 
@@ -268,11 +268,11 @@ func (e *env) printLoginStatus(st loginStatusJSON) {
 		fmt.Fprintf(w, "  from:     %s\n", st.Source)
 	}
 	if !st.Saved.IsZero() {
-		fmt.Fprintf(w, "  stored:   %s\n", showDay(st.Saved))
-		fmt.Fprintf(w, "  expires:  likely between %s and %s (sessions are reported to last a day to a few days)\n", showDay(st.ExpiresAfter), showDay(st.ExpiresBefore))
+		fmt.Fprintf(w, "  stored:   %s\n", showTime(st.Saved))
+		fmt.Fprintf(w, "  expires:  likely between %s and %s (sessions are reported to last a day to a few days)\n", showTime(st.ExpiresAfter), showTime(st.ExpiresBefore))
 	}
 	if !st.Checked.IsZero() {
-		fmt.Fprintf(w, "  worked:   %s\n", showDay(st.Checked))
+		fmt.Fprintf(w, "  worked:   %s\n", showTime(st.Checked))
 	}
 	if st.Error != "" {
 		fmt.Fprintf(w, "  problem:  %s\n", st.Error)

@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"wxarchive/archive"
 	"wxarchive/config"
+	"wxarchive/discover/weread"
 	"wxarchive/fetcher"
 	"wxarchive/ingest"
 	"wxarchive/notify"
@@ -38,6 +40,9 @@ events of the pass and the deliveries made.`,
   wxarchive run --config /etc/wxarchive/pipeline.yaml`,
 		Args: noArgs,
 		RunE: action(func(cmd *cobra.Command, args []string) error {
+			if err := e.requireConfig(); err != nil {
+				return err
+			}
 			cfg, err := e.loadConfig()
 			if err != nil {
 				return err
@@ -63,18 +68,28 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 		return err
 	}
 	svc.Fetcher = fc
+	if tp := newTermProgress(e.stderr); tp != nil {
+		svc.Progress = tp.update
+		defer tp.stop()
+	}
 	n, err := notify.New(cfg.Notify, a, e.getenv, e.log)
 	if err != nil {
 		return configError(err)
 	}
+	// Delivery runs after the pass releases the archive lock; this lock
+	// guards the outbox against another run for the instant it is written.
+	n.Lock = notify.FileLock(filepath.Join(a.Dir(), "lock.outbox"))
 	var accounts pipeline.AccountLister
 	if len(cfg.Sources.Accounts) > 0 {
-		accounts = &liveLister{e: e, fc: fc}
+		// The login is read again before each pass's listings: a new
+		// `login weread` is used without a restart.
+		accounts = &pipeline.LiveLister{New: func() *weread.Client { return e.wereadClient(fc) }}
 	}
 	p := &pipeline.Pipeline{
 		Config:   cfg,
 		Store:    runStore{a},
 		Ingester: runIngester{svc},
+		Saved:    runIngester{svc},
 		Pages:    fc,
 		Accounts: accounts,
 		Lock: func() (func(), error) {
@@ -86,8 +101,12 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 				if err := l.Unlock(); err != nil {
 					e.log.Error("unlock archive", "err", err)
 				}
+				e.updateSearch(ctx, a)
 			}, nil
 		},
+		// A daemon sees the cool-downs and daily counts that ingest and
+		// login recorded since the last pass.
+		Reload: fc.Reload,
 		CoolingDown: func(err error) bool {
 			k := fetcher.KindOf(err)
 			return k == fetcher.KindBlocked || k == fetcher.KindCoolingDown
@@ -100,7 +119,7 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 		if err != nil {
 			return err
 		}
-		if err := e.printSummary(sum, o.json); err != nil {
+		if err := e.printSummary(sum, o.json, a.Dir()); err != nil {
 			return err
 		}
 		// For cron and systemd: a pass with failures exits 1, as ingest does.
@@ -123,14 +142,17 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 	return d.Run(ctx)
 }
 
-// printSummary prints a pass's summary line, or its JSON.
-func (e *env) printSummary(sum pipeline.Summary, asJSON bool) error {
+// printSummary prints a pass's summary line, or its JSON, and where the
+// articles it wrote are.
+func (e *env) printSummary(sum pipeline.Summary, asJSON bool, dir string) error {
 	if asJSON {
 		_, err := fmt.Fprintf(e.stdout, "%s\n", sum.JSON())
 		return err
 	}
-	_, err := fmt.Fprintln(e.stdout, sum.String())
-	return err
+	if _, err := fmt.Fprintln(e.stdout, sum.String()); err != nil {
+		return err
+	}
+	return printWritten(e.stdout, sum.Written, dir)
 }
 
 // runStore adapts the archive to pipeline.Store.
@@ -156,8 +178,25 @@ type runIngester struct{ svc *ingest.Service }
 
 var _ pipeline.Ingester = runIngester{}
 
+var _ pipeline.SavedIngester = runIngester{}
+
+var _ pipeline.HintIngester = runIngester{}
+
 func (r runIngester) Ingest(ctx context.Context, url string) pipeline.Result {
-	res := r.svc.Ingest(ctx, url, ingest.Options{})
+	return pipelineResult(r.svc.Ingest(ctx, url, ingest.Options{}))
+}
+
+// IngestHint records the listing's hint with the capture.
+func (r runIngester) IngestHint(ctx context.Context, url string, hint *pipeline.Hint) pipeline.Result {
+	return pipelineResult(r.svc.Ingest(ctx, url, ingest.Options{Hint: hint}))
+}
+
+// IngestFile ingests a saved page of the inbox (sources.saved).
+func (r runIngester) IngestFile(ctx context.Context, path string) pipeline.Result {
+	return pipelineResult(r.svc.Ingest(ctx, path, ingest.Options{}))
+}
+
+func pipelineResult(res ingest.Result) pipeline.Result {
 	return pipeline.Result{Key: res.Key, Outcome: res.Outcome, Biz: res.Biz, Related: res.Related,
-		CoolingDown: res.CoolingDown, Err: res.Err}
+		CoolingDown: res.CoolingDown, Err: res.Err, NotPage: res.NotPage, Path: res.Path}
 }

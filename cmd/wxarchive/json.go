@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"wxarchive/archive"
-	"wxarchive/events"
 	"wxarchive/model"
 )
 
@@ -105,9 +104,3 @@ type versionJSON struct {
 	Modified bool   `json:"modified,omitempty"`
 	Go       string `json:"go"`
 }
-
-// changeJSON is one event (changes): the same object a webhook receives as
-// its body and an exec hook on its stdin.
-type changeJSON = events.Event
-
-func changeOf(ev events.Event) changeJSON { return ev }

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"io/fs"
 	"os"
-	"sync"
 	"time"
 
 	"wxarchive/archive"
@@ -13,8 +11,6 @@ import (
 	"wxarchive/discover/weread"
 	"wxarchive/fetcher"
 	"wxarchive/ingest"
-	"wxarchive/model"
-	"wxarchive/pipeline"
 )
 
 // wereadLogin is the WeRead login to use (WXARCHIVE_WEREAD_COOKIE, else the
@@ -41,49 +37,9 @@ func (e *env) wereadClient(fc *fetcher.Client) *weread.Client {
 		l = weread.Login{}
 	}
 	report := func(err error) { e.log.Error("store renewed weread login", "err", err) }
-	return weread.New(fc, l.Cookie, weread.Options{Log: e.log, Renewed: store.Renewer(l, time.Now, report)})
+	// The load error goes with the client: the pass's summary says why.
+	return weread.New(fc, l.Cookie, weread.Options{Log: e.log, Renewed: store.Renewer(l, time.Now, report), LoginErr: err})
 }
-
-// liveLister is the pipeline's account lister for a long-running daemon:
-// it reads the login again before each pass's listings, so a new
-// `login weread` is used without a restart.
-type liveLister struct {
-	e     *env
-	fc    *fetcher.Client
-	every time.Duration // how often the login is read again; 0: 10s
-
-	mu   sync.Mutex
-	c    *weread.Client
-	last time.Time
-}
-
-var _ pipeline.AccountLister = (*liveLister)(nil)
-
-// client is the client of the login stored now (read at most every few
-// seconds: a pass lists several pages in a row).
-func (l *liveLister) client() *weread.Client {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	every := l.every
-	if every <= 0 {
-		every = 10 * time.Second
-	}
-	if l.c != nil && time.Since(l.last) < every {
-		return l.c
-	}
-	next := l.e.wereadClient(l.fc)
-	if l.c == nil || next.Cookie().Fingerprint() != l.c.Cookie().Fingerprint() || next.Cookie().IsZero() != l.c.Cookie().IsZero() {
-		l.c = next
-	}
-	l.last = time.Now()
-	return l.c
-}
-
-func (l *liveLister) ListAccount(ctx context.Context, biz string, offset int) (pipeline.AccountPage, error) {
-	return pipeline.WeReadLister(l.client()).ListAccount(ctx, biz, offset)
-}
-
-func (l *liveLister) Login() string { return pipeline.WeReadLister(l.client()).Login() }
 
 // wereadFetcher is the fetcher for login checks: with the archive's
 // cool-downs and daily counts when the archive exists, so a check obeys a
@@ -126,19 +82,12 @@ func checkAccount(cfg *config.Config, flag string) (string, error) {
 	return "", usageErrorf("no followed account with a __biz in the configuration to check the login with: add --check LINK|__biz")
 }
 
-// bookOf names an account for messages.
+// bookOf names an account for messages: its WeRead book id.
 func bookOf(biz string) string {
-	if n, err := model.BizNumber(biz); err == nil {
-		return "MP_WXS_" + n
+	if b, err := weread.BookID(biz); err == nil {
+		return b
 	}
 	return biz
-}
-
-func showDay(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.Local().Format("2006-01-02 15:04")
 }
 
 var (

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,6 +63,9 @@ type Error struct {
 	Until  time.Time // KindBlocked: when the host may be asked again
 	Msg    string
 	Err    error
+	// Unsent: no request went out (no login, a cool-down, the daily cap,
+	// a bad account).
+	Unsent bool
 }
 
 func (e *Error) Error() string {
@@ -93,11 +97,43 @@ func (e *Error) LoginExpired() bool { return e.Kind == KindLogin }
 // LoginMissing reports whether there was no login to send.
 func (e *Error) LoginMissing() bool { return e.Kind == KindNoLogin }
 
+// LoginProblem says why there was no login to send when a stored one
+// could not be used ("" when there is simply none): the summary says it,
+// not only the log.
+func (e *Error) LoginProblem() string {
+	if e.Kind != KindNoLogin || e.Err == nil {
+		return ""
+	}
+	return e.Msg + ": " + strings.TrimPrefix(e.Err.Error(), "weread: ")
+}
+
+// BlockedBy says why WeRead blocks us, for a block WeRead made: its risk
+// control (errCode -2041), HTTP 429, or the cool-down either started; ""
+// for anything else (the daily cap is our own limit, not a block).
+func (e *Error) BlockedBy() string {
+	switch {
+	case e.Kind != KindBlocked:
+		return ""
+	case e.Code == CodeRiskControl:
+		return "WeRead risk control (errCode -2041)"
+	case e.Status == http.StatusTooManyRequests:
+		return "WeRead HTTP 429: blocked for the day"
+	case errors.Is(e.Err, fetcher.ErrDailyCap):
+		return ""
+	case fetcher.KindOf(e.Err) == fetcher.KindCoolingDown:
+		return "cooling down after a block"
+	}
+	return ""
+}
+
+// NotSent reports whether the listing request was never sent.
+func (e *Error) NotSent() bool { return e.Unsent }
+
 // Blocked reports whether the host is to be left alone for now, and until when.
 func (e *Error) Blocked() (time.Time, bool) { return e.Until, e.Kind == KindBlocked }
 
 // ErrNoLogin is returned when no login is stored.
-var ErrNoLogin = &Error{Kind: KindNoLogin, Msg: "no WeRead login: run `wxarchive login weread`"}
+var ErrNoLogin = &Error{Kind: KindNoLogin, Msg: "no WeRead login: run `wxarchive login weread`", Unsent: true}
 
 // KindOf is the Kind of err (KindFailed for errors of other packages).
 func KindOf(err error) Kind {
@@ -120,6 +156,8 @@ type Client struct {
 	// renewed is called with the login after the server set new cookie
 	// values (to store them); nil: kept for this process only.
 	renewed func(Cookie)
+	// loginErr is why the stored login could not be read (Options.LoginErr).
+	loginErr error
 
 	mu     sync.Mutex
 	cookie Cookie
@@ -130,6 +168,9 @@ type Options struct {
 	Log     *slog.Logger     // nil: discard
 	Now     func() time.Time // nil: time.Now
 	Renewed func(Cookie)     // called when WeRead renewed the login cookies
+	// LoginErr is why the stored login could not be read (a file others
+	// can read, a damaged file): List reports it rather than "no login".
+	LoginErr error
 }
 
 // New is a client sending cookie through t.
@@ -140,7 +181,7 @@ func New(t Transport, cookie Cookie, o Options) *Client {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Client{t: t, log: o.Log, now: o.Now, renewed: o.Renewed, cookie: cookie}
+	return &Client{t: t, log: o.Log, now: o.Now, renewed: o.Renewed, cookie: cookie, loginErr: o.LoginErr}
 }
 
 // Cookie is the login the client sends now (renewed ones included).
@@ -163,10 +204,13 @@ func ListingURL(book string, offset int) string {
 func (c *Client) List(ctx context.Context, biz string, offset int) (Page, error) {
 	book, err := BookID(biz)
 	if err != nil {
-		return Page{}, &Error{Kind: KindFailed, Msg: "account", Err: err}
+		return Page{}, &Error{Kind: KindFailed, Msg: "account", Err: err, Unsent: true}
 	}
 	cookie := c.Cookie()
 	if cookie.IsZero() {
+		if c.loginErr != nil {
+			return Page{}, &Error{Kind: KindNoLogin, Msg: "WeRead login unusable", Err: c.loginErr, Unsent: true}
+		}
 		return Page{}, ErrNoLogin
 	}
 	resp, err := c.t.WeRead(ctx, ListingURL(book, offset), http.Header{"Cookie": {cookie.Header()}})
@@ -178,9 +222,11 @@ func (c *Client) List(ctx context.Context, biz string, offset int) (Page, error)
 			if errors.As(err, &fe) {
 				until = fe.Until
 			}
-			return Page{}, &Error{Kind: KindBlocked, BookID: book, Until: until, Msg: "not asked", Err: err}
+			return Page{}, &Error{Kind: KindBlocked, BookID: book, Until: until, Msg: "not asked", Err: err,
+				Unsent: k == fetcher.KindCoolingDown}
 		default:
-			return Page{}, &Error{Kind: KindFailed, BookID: book, Msg: "listing", Err: err}
+			return Page{}, &Error{Kind: KindFailed, BookID: book, Msg: "listing", Err: err,
+				Unsent: k == fetcher.KindRefused || k == fetcher.KindCanceled}
 		}
 	}
 	defer resp.Body.Close()
@@ -202,7 +248,7 @@ func (c *Client) List(ctx context.Context, biz string, offset int) (Page, error)
 	case len(body) > maxListing:
 		return Page{}, &Error{Kind: KindFailed, BookID: book, Msg: fmt.Sprintf("listing over %d bytes", maxListing)}
 	}
-	code, msg, page, err := parseListing(body)
+	code, msg, page, err := parseListing(body, c.now())
 	if err != nil {
 		return Page{}, &Error{Kind: KindFailed, BookID: book, Msg: "listing", Err: err}
 	}

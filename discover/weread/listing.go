@@ -3,13 +3,15 @@ package weread
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
+	"wxarchive/internal/textsafe"
 	"wxarchive/model"
 )
 
@@ -87,7 +89,7 @@ func tokenOfReview(reviewID string) string {
 }
 
 // number is a JSON number WeRead may also write as a string.
-type number int64
+type number float64
 
 func (n *number) UnmarshalJSON(b []byte) error {
 	s := strings.Trim(string(bytes.TrimSpace(b)), `"`)
@@ -96,11 +98,23 @@ func (n *number) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return fmt.Errorf("not a number: %.20q", s)
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		v = 0 // "NaN", "Infinity", 1e999: no usable value
 	}
 	*n = number(v)
 	return nil
+}
+
+// code is the number as an error code: -1 (no known code, but not 0) when
+// out of any sensible range.
+func (n number) code() int {
+	if n < math.MinInt32 || n > math.MaxInt32 || int(n) == 0 {
+		return -1
+	}
+	return int(n)
 }
 
 type mpInfo struct {
@@ -143,17 +157,18 @@ type listing struct {
 const maxEntries = 1000
 
 // parseListing reads a listing body: WeRead's error code (0 when none) and
-// message, or the page.
-func parseListing(data []byte) (code int, msg string, p Page, err error) {
+// message, or the page. now bounds the publication times it keeps
+// (PublishedAt).
+func parseListing(data []byte, now time.Time) (code int, msg string, p Page, err error) {
 	var l listing
 	if err := json.Unmarshal(data, &l); err != nil {
 		return 0, "", Page{}, fmt.Errorf("listing is not JSON: %w", err)
 	}
 	switch {
 	case l.ErrCode != nil && *l.ErrCode != 0:
-		return int(*l.ErrCode), clean(l.ErrMsg+l.ErrMsg2, 200), Page{}, nil
+		return l.ErrCode.code(), clean(l.ErrMsg+l.ErrMsg2, 200), Page{}, nil
 	case l.ErrCode2 != nil && *l.ErrCode2 != 0:
-		return int(*l.ErrCode2), clean(l.ErrMsg+l.ErrMsg2, 200), Page{}, nil
+		return l.ErrCode2.code(), clean(l.ErrMsg+l.ErrMsg2, 200), Page{}, nil
 	case len(l.Reviews) == 0:
 		return 0, "", Page{}, fmt.Errorf("listing has no reviews and no errCode")
 	}
@@ -192,7 +207,7 @@ func parseListing(data []byte) (code int, msg string, p Page, err error) {
 			rs = append(rs, &r)
 		}
 		for _, r := range rs {
-			a, ok := articleOf(r)
+			a, ok := articleOf(r, now)
 			if !ok {
 				p.Skipped++
 				continue
@@ -204,7 +219,7 @@ func parseListing(data []byte) (code int, msg string, p Page, err error) {
 	return 0, "", p, nil
 }
 
-func articleOf(r *review) (Article, bool) {
+func articleOf(r *review, now time.Time) (Article, bool) {
 	var mp mpInfo
 	if r.MPInfo != nil {
 		mp = *r.MPInfo
@@ -223,16 +238,36 @@ func articleOf(r *review) (Article, bool) {
 		Digest:   clean(firstOf(mp.Content, r.Content), 500),
 		Cover:    httpURL(mp.PicURL),
 	}
-	if t := firstOf64(int64(mp.Time), int64(r.CreateTime)); t > 0 {
-		if t > 1e12 { // milliseconds
-			t /= 1000
-		}
-		a.Published = time.Unix(t, 0).In(chinaTime)
+	a.Published = PublishedAt(mp.Time, now)
+	if a.Published.IsZero() {
+		a.Published = PublishedAt(r.CreateTime, now)
 	}
 	return a, true
 }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
+// FirstPublished is the earliest publication time a listing may give: no
+// official account published before 2012.
+var FirstPublished = time.Date(2012, 1, 1, 0, 0, 0, 0, model.ChinaTime)
+
+// PublishedAt reads a listing time (Unix seconds, or milliseconds): zero
+// unless it falls between FirstPublished and two days after now. A hostile
+// or garbled time (microseconds, year 55000, NaN) is dropped rather than
+// kept: it would sort the account wrongly and cannot be written as JSON.
+func PublishedAt(n number, now time.Time) time.Time {
+	v := float64(n)
+	if v <= 0 { // none (NaN and infinities read as 0)
+		return time.Time{}
+	}
+	latest := now.Add(48 * time.Hour)
+	for _, unit := range []float64{1, 1000} { // seconds, milliseconds
+		s := v / unit
+		if s < float64(FirstPublished.Unix()) || s > float64(latest.Unix()) {
+			continue
+		}
+		return time.Unix(int64(s), 0).In(model.ChinaTime)
+	}
+	return time.Time{}
+}
 
 func firstOf(a, b string) string {
 	if strings.TrimSpace(a) != "" {
@@ -241,38 +276,18 @@ func firstOf(a, b string) string {
 	return b
 }
 
-func firstOf64(a, b int64) int64 {
-	if a > 0 {
-		return a
-	}
-	return b
-}
-
-// clean makes server text safe to keep: control and format characters
-// dropped, spaces collapsed, at most max runes.
+// clean makes server text safe to keep: one terminal-safe line
+// (textsafe.Line), at most max runes.
 func clean(s string, max int) string {
-	var b strings.Builder
-	n, space := 0, false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar:
-			continue
+	s = textsafe.Line(s)
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i]
 		}
-		if n >= max {
-			break
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-			n++
-		}
-		b.WriteRune(r)
 		n++
 	}
-	return b.String()
+	return s
 }
 
 // httpURL keeps an http(s) URL of sensible length, else "".

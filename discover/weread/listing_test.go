@@ -1,6 +1,8 @@
 package weread
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +45,7 @@ const grouped = `{"reviews":[
 ],"synckey":1}`
 
 func TestParseGrouped(t *testing.T) {
-	code, _, p, err := parseListing([]byte(grouped))
+	code, _, p, err := parseListing([]byte(grouped), testNow)
 	if err != nil || code != 0 {
 		t.Fatal(code, err)
 	}
@@ -66,7 +68,7 @@ func TestParseGrouped(t *testing.T) {
 func TestParseFlat(t *testing.T) {
 	flat := `{"reviews":[{"review":{"reviewId":"MP_WXS_1_a","createTime":1700000000,"mpInfo":{"title":"A","originalId":"a~1"}}},
 	{"reviewId":"MP_WXS_1_b","createTime":1700000001,"mpInfo":{"title":"B","originalId":"b"}}]}`
-	_, _, p, err := parseListing([]byte(flat))
+	_, _, p, err := parseListing([]byte(flat), testNow)
 	if err != nil || p.Entries != 2 || len(p.Articles) != 2 {
 		t.Fatalf("%+v %v", p, err)
 	}
@@ -93,7 +95,7 @@ func TestParseErrorsAndEnd(t *testing.T) {
 		{`{"reviews":[` + strings.Repeat(`{},`, maxEntries) + `{}]}`, 0, 0, "more than"},
 	}
 	for _, tt := range tests {
-		code, _, p, err := parseListing([]byte(tt.body))
+		code, _, p, err := parseListing([]byte(tt.body), testNow)
 		if tt.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("%.40s: err %v, want %q", tt.body, err, tt.err)
@@ -106,11 +108,68 @@ func TestParseErrorsAndEnd(t *testing.T) {
 	}
 }
 
+// testNow is "now" for the listings of these tests.
+var testNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// TestHostileTimes: a listing time out of any sane range (microseconds,
+// nanoseconds, year 55000, before WeChat, in the future, NaN) gives no
+// publication time, and the page stays encodable; a bad mpInfo.time
+// falls back to the review's createTime.
+func TestHostileTimes(t *testing.T) {
+	ok := time.Unix(1767225600, 0) // 2026-01-01
+	tests := []struct {
+		time string
+		want time.Time
+	}{
+		{`1767225600`, ok},
+		{`"1767225600"`, ok},
+		{`1767225600000`, ok},                // milliseconds
+		{`1767225600000000`, time.Time{}},    // microseconds: year 55 970 as seconds
+		{`1767225600000000000`, time.Time{}}, // nanoseconds
+		{`1e300`, time.Time{}},
+		{`"1e999"`, time.Time{}},
+		{`"NaN"`, time.Time{}},
+		{`"-Infinity"`, time.Time{}},
+		{`-1767225600`, time.Time{}},
+		{`1000000000`, time.Time{}},                                   // 2001: before any official account
+		{`253402300800`, time.Time{}},                                 // year 10000
+		{fmt.Sprint(testNow.Add(72 * time.Hour).Unix()), time.Time{}}, // in three days
+		{fmt.Sprint(testNow.Add(24 * time.Hour).Unix()), testNow.Add(24 * time.Hour)}, // tomorrow: clocks differ
+	}
+	for _, tt := range tests {
+		body := `{"reviews":[{"review":{"reviewId":"MP_WXS_1_a","createTime":` + tt.time + `,"mpInfo":{"title":"A","originalId":"a","time":` + tt.time + `}}}]}`
+		_, _, p, err := parseListing([]byte(body), testNow)
+		if err != nil || len(p.Articles) != 1 {
+			t.Errorf("time %s: %+v %v", tt.time, p, err)
+			continue
+		}
+		if got := p.Articles[0].Published; !got.Equal(tt.want) {
+			t.Errorf("time %s: published %v, want %v", tt.time, got, tt.want)
+		}
+		if _, err := json.Marshal(p); err != nil {
+			t.Errorf("time %s: page not encodable: %v", tt.time, err)
+		}
+	}
+	// A hostile mpInfo.time, a good createTime: the createTime is used.
+	body := `{"reviews":[{"review":{"reviewId":"MP_WXS_1_a","createTime":1767225600,"mpInfo":{"originalId":"a","time":1767225600000000}}}]}`
+	if _, _, p, err := parseListing([]byte(body), testNow); err != nil || !p.Articles[0].Published.Equal(ok) {
+		t.Errorf("fallback to createTime: %+v %v", p, err)
+	}
+	// A hostile error code is still an error, never "no error, empty page".
+	for _, c := range []string{`1e300`, `"NaN"`, `4294967296`} {
+		code, _, _, err := parseListing([]byte(`{"errCode":`+c+`,"reviews":[]}`), testNow)
+		if err == nil && code == 0 && c != `"NaN"` {
+			t.Errorf("errCode %s read as no error", c)
+		}
+	}
+}
+
 func FuzzParseListing(f *testing.F) {
 	f.Add([]byte(grouped))
+	f.Add([]byte(`{"reviews":[{"review":{"createTime":1767225600000000,"mpInfo":{"originalId":"a","time":"NaN"}}}]}`))
 	f.Add([]byte(`{"reviews":[{"review":{"mpInfo":{"originalId":"~"}}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _, p, err := parseListing(data)
+		_, _, p, err := parseListing(data, testNow)
 		if err != nil {
 			return
 		}
@@ -118,6 +177,14 @@ func FuzzParseListing(f *testing.F) {
 			if !strings.HasPrefix(a.URL, "https://mp.weixin.qq.com/s") || a.Entry < 0 || a.Entry >= p.Entries {
 				t.Fatalf("article %+v of %d entries", a, p.Entries)
 			}
+			if t0 := a.Published; !t0.IsZero() && (t0.Before(FirstPublished) || t0.After(testNow.Add(48*time.Hour))) {
+				t.Fatalf("published %v out of range", t0)
+			}
+		}
+		// Whatever the listing says, the page can be written as JSON (the
+		// queue holds its hints).
+		if _, err := json.Marshal(p); err != nil {
+			t.Fatalf("page cannot be encoded: %v", err)
 		}
 	})
 }

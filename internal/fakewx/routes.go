@@ -70,6 +70,10 @@ func (s *Server) Image(p, ctype string, data []byte) {
 	})
 }
 
+// Handle makes p answer with h, for what the other helpers do not cover
+// (a response that waits for the test, say).
+func (s *Server) Handle(p string, h http.HandlerFunc) { s.setBase(p, nil, h) }
+
 // Remove makes p answer 404 (and drops its queued faults).
 func (s *Server) Remove(p string) {
 	s.mu.Lock()

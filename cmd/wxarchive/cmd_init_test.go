@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"wxarchive/config"
+)
+
+// TestRunWithoutConfigSaysHowToStart: `run` where there is no
+// pipeline.yaml explains `init` instead of running over defaults (and
+// creating ./archive); `init` writes a configuration `run` accepts
+// (issue 12).
+func TestRunWithoutConfigSaysHowToStart(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, out, errs := runCLI(context.Background(), "run", "--once")
+	if code != exitUsage || !strings.Contains(errs, "wxarchive init") || out != "" {
+		t.Fatalf("exit %d\nstdout %q\nstderr %s", code, out, errs)
+	}
+	if _, err := os.Stat("archive"); !os.IsNotExist(err) {
+		t.Errorf("run without a configuration created ./archive (%v)", err)
+	}
+
+	code, out, errs = runCLI(context.Background(), "init")
+	if code != exitOK || !strings.Contains(out, "wxarchive run --once") {
+		t.Fatalf("init: exit %d\n%s%s", code, out, errs)
+	}
+	if _, err := config.Load(filepath.Join(dir, "pipeline.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat("inbox"); err != nil || !fi.IsDir() {
+		t.Fatalf("inbox: %v", err)
+	}
+	if code, _, errs := runCLI(context.Background(), "init"); code != exitFail || !strings.Contains(errs, "exists") {
+		t.Errorf("second init: exit %d %s", code, errs)
+	}
+	code, out, errs = runCLI(context.Background(), "run", "--once")
+	if code != exitOK || !strings.HasPrefix(out, "run: ") {
+		t.Errorf("run after init: exit %d\n%s%s", code, out, errs)
+	}
+}

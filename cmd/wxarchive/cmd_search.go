@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"wxarchive/model"
+	"wxarchive/search"
+)
+
+type searchOptions struct {
+	json    bool
+	account string
+	state   string
+	limit   int
+	color   colorChoice
+}
+
+func newSearchCmd(e *env) *cobra.Command {
+	o := searchOptions{color: "auto"}
+	c := &cobra.Command{
+		Use:   "search QUERY...",
+		Short: "Search the titles and text of archived articles",
+		Long: `Search the latest version of every archived article, Chinese included: every
+word of the query must appear (as a substring, case folded; no word segmentation is needed),
+"quoted words" are one phrase. Two-character words (微信, 芯片) work as well as longer ones.
+
+The search index is a cache beside the archive, brought up to date first.`,
+		Example: `  wxarchive search 芯片
+  wxarchive search 美国 出口管制 --state deleted
+  wxarchive search '"supply chain"' --account 人民日报 --json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("give a QUERY")
+			}
+			return nil
+		},
+		RunE: action(func(cmd *cobra.Command, args []string) error {
+			return e.runSearch(cmd.Context(), o, strings.Join(args, " "))
+		}),
+	}
+	f := c.Flags()
+	f.BoolVar(&o.json, "json", false, "one JSON object per hit")
+	f.StringVar(&o.account, "account", "", "only articles of the account whose name or id contains `TEXT`")
+	f.StringVar(&o.state, "state", "", "only articles in `STATE` ("+strings.Join(stateNames(), ", ")+")")
+	f.IntVar(&o.limit, "limit", 20, "at most `N` hits (up to 200)")
+	f.Var(&o.color, "color", "highlight matches: `WHEN` auto, always or never")
+	_ = c.RegisterFlagCompletionFunc("state", fixedCompletion(stateNames()))
+	return c
+}
+
+func (e *env) runSearch(ctx context.Context, o searchOptions, query string) error {
+	if err := oneOf("state", o.state, stateNames()); err != nil {
+		return err
+	}
+	if o.limit < 1 {
+		return usageErrorf("--limit %d: want at least 1", o.limit)
+	}
+	a, err := e.openArchive()
+	if err != nil {
+		return err
+	}
+	ix, done, err := e.openSearch(ctx, a)
+	if err != nil {
+		return err
+	}
+	defer done()
+	q := search.Query{Text: query, State: model.State(o.state), Limit: o.limit}
+	if o.account != "" {
+		if q.Biz, err = pickAccount(ctx, ix, o.account); err != nil {
+			return err
+		}
+	}
+	res, err := ix.Search(ctx, q)
+	if err == search.ErrEmptyQuery {
+		return usageErrorf("the query has no word")
+	}
+	if err != nil {
+		return err
+	}
+	if o.json {
+		out := newJSONLines(e.stdout)
+		for _, h := range res.Hits {
+			if err := out.write(h); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	color := e.useColor(o.color, e.stdout)
+	mark := func(spans []search.Span) string {
+		var b strings.Builder
+		for _, s := range spans {
+			switch {
+			case s.Mark && color:
+				b.WriteString("\x1b[1;33m" + s.Text + "\x1b[0m")
+			case s.Mark:
+				b.WriteString("[" + s.Text + "]")
+			default:
+				b.WriteString(s.Text)
+			}
+		}
+		return b.String()
+	}
+	for _, h := range res.Hits {
+		state := ""
+		if h.State != model.StateArticle && h.State != "" {
+			state = "  [" + string(h.State) + "]"
+		}
+		fmt.Fprintf(e.stdout, "%s  %s%s\n    %s · %s · %s\n    %s\n", h.Key, mark(h.TitleHL), state,
+			h.Account, showDate(h.Published), h.Key, mark(h.Snippet))
+	}
+	more := ""
+	if res.More {
+		more = "more than "
+	}
+	fmt.Fprintf(e.stderr, "%s%s\n", more, plural(res.Total, "article"))
+	return nil
+}
+
+func showDate(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02")
+}
+
+// pickAccount finds the one account whose name or id contains text.
+func pickAccount(ctx context.Context, ix *search.Index, text string) (string, error) {
+	accs, err := ix.Accounts(ctx)
+	if err != nil {
+		return "", err
+	}
+	var found []search.Account
+	for _, a := range accs {
+		if a.Biz == text || a.Name == text {
+			return a.Biz, nil
+		}
+		if strings.Contains(strings.ToLower(a.Name), strings.ToLower(text)) || strings.Contains(a.Biz, text) {
+			found = append(found, a)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", usageErrorf("--account %q: no archived account has that name or id", text)
+	case 1:
+		return found[0].Biz, nil
+	}
+	var names []string
+	for _, a := range found {
+		names = append(names, fmt.Sprintf("%s (%s)", a.Name, a.Biz))
+	}
+	return "", usageErrorf("--account %q matches %d accounts: %s", text, len(found), strings.Join(names, ", "))
+}

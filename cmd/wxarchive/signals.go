@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"wxarchive/fetcher"
+)
+
+// notifyContext is the root context: the first SIGINT or SIGTERM cancels
+// it (the article in flight is finished within its grace, nothing new
+// starts); a second one exits at once with 128+signal. The archive stays
+// consistent either way: its writes are ordered so that a process killed at
+// any instant leaves it whole, and its lock dies with the process.
+func notifyContext(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		watchSignals(ch, done, cancel, stderr, os.Exit)
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel()
+	}
+}
+
+// watchSignals cancels on the first signal and exits on the second.
+func watchSignals(ch <-chan os.Signal, done <-chan struct{}, cancel func(), stderr io.Writer, exit func(int)) {
+	select {
+	case <-ch:
+	case <-done:
+		return
+	}
+	fmt.Fprintf(stderr, "wxarchive: stopping: finishing the article in flight (at most %s); press Ctrl-C again to quit now\n", fetcher.DefaultGrace)
+	cancel()
+	select {
+	case sig := <-ch:
+		fmt.Fprintln(stderr, "wxarchive: quitting now")
+		exit(signalExitCode(sig))
+	case <-done:
+	}
+}
+
+// signalExitCode is the shell's code for death by sig: 128 + its number.
+func signalExitCode(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
+}

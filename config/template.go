@@ -1,0 +1,14 @@
+package config
+
+import _ "embed"
+
+//go:embed template.yaml
+var template []byte
+
+// Template is a commented pipeline.yaml for a new user (`wxarchive init`):
+// an inbox folder for saved pages, every other source shown and empty,
+// gentle politeness.
+func Template() []byte { return append([]byte(nil), template...) }
+
+// TemplateInbox is the inbox folder Template names under sources.saved.
+const TemplateInbox = "inbox"

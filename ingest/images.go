@@ -1,0 +1,188 @@
+package ingest
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+
+	"wxarchive/fetcher"
+	"wxarchive/model"
+)
+
+// MaxHostFailures is how many consecutive network failures to one image
+// host a command tolerates; after them the remaining images of that host
+// are not requested (recorded as pending, fetched by the next ingest or
+// recheck). An offline page of 50 images ends in seconds, not minutes.
+const MaxHostFailures = 3
+
+// hostHealth counts consecutive network failures per host, for the life of
+// a Service (one command).
+type hostHealth struct {
+	mu    sync.Mutex
+	fails map[string]int
+	why   map[string]string
+}
+
+func (h *hostHealth) down(host string) (string, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.why[host], h.fails[host] >= MaxHostFailures
+}
+
+func (h *hostHealth) report(host string, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.fails == nil {
+		h.fails, h.why = map[string]int{}, map[string]string{}
+	}
+	if err == nil {
+		delete(h.fails, host)
+		return
+	}
+	if r := fetcher.NetReason(err); r != "" {
+		h.fails[host]++
+		h.why[host] = r
+	}
+}
+
+// Progress is what a capture is doing, for a display on a terminal.
+type Progress struct {
+	Target string
+	Stage  string // "page": fetching the page (URL); "images": Done of Total images handled
+	URL    string
+	Done   int
+	Total  int
+}
+
+func (s *Service) progress(p Progress) {
+	if s.Progress != nil {
+		s.Progress(p)
+	}
+}
+
+// imageOutcome is what became of the images of one capture.
+type imageOutcome struct {
+	refs    map[string]string // image URL → blob ref
+	errs    map[string]string // image URL → why it is not saved (pending)
+	total   int
+	network bool // some were not saved because a host was unreachable
+}
+
+// images stores each image of an article, once: images an earlier capture
+// stored are reused, local copies of a saved page (files, data: URIs) are
+// read from disk, the rest are downloaded (when enabled). A failed image is
+// recorded as pending, never fatal; the caller logs one summary line.
+func (s *Service) images(ctx context.Context, target string, key model.Key, urls []string, local *localImages) imageOutcome {
+	out := imageOutcome{refs: map[string]string{}, total: len(urls)}
+	known, err := s.Archive.ImageRefs(key)
+	if err != nil {
+		s.log().Warn("stored images unknown; reading all", "key", key, "err", err)
+	}
+	fail := func(u, why string) {
+		if out.errs == nil {
+			out.errs = map[string]string{}
+		}
+		out.errs[u] = why
+		s.log().Debug("image not saved", "url", shortURL(u), "err", why)
+	}
+	for i, u := range urls {
+		s.progress(Progress{Target: target, Stage: "images", URL: u, Done: i, Total: len(urls)})
+		if ref, ok := known[u]; ok {
+			out.refs[u] = ref
+			continue
+		}
+		data, err := local.load(u)
+		if err == nil {
+			if ref, perr := s.Archive.PutBlob(data); perr == nil {
+				out.refs[u] = ref
+			} else {
+				fail(u, perr.Error())
+			}
+			continue
+		}
+		if !errors.Is(err, errNotLocal) {
+			s.log().Debug("local copy of image unusable", "url", shortURL(u), "err", err)
+		}
+		if strings.HasPrefix(u, "data:") {
+			fail(u, err.Error())
+			continue
+		}
+		if !s.Images || s.Fetcher == nil {
+			continue
+		}
+		if fetcher.Stopping(ctx) {
+			fail(u, "not fetched: stopping")
+			continue
+		}
+		host := hostOf(u)
+		if why, down := s.health.down(host); down {
+			fail(u, fmt.Sprintf("not fetched: %s unreachable (%s)", host, why))
+			out.network = true
+			continue
+		}
+		data, _, err = s.Fetcher.Image(ctx, u)
+		s.health.report(host, err)
+		if err == nil {
+			var ref string
+			if ref, err = s.Archive.PutBlob(data); err == nil {
+				out.refs[u] = ref
+				continue
+			}
+		}
+		if fetcher.NetReason(err) != "" {
+			out.network = true
+		}
+		fail(u, err.Error())
+	}
+	s.progress(Progress{Target: target, Stage: "images", Done: len(urls), Total: len(urls)})
+	return out
+}
+
+// summary is the one line said about the images not saved, "" when all were.
+func (o imageOutcome) summary() string {
+	if len(o.errs) == 0 {
+		return ""
+	}
+	why := map[string]int{}
+	for _, e := range o.errs {
+		why[reasonOf(e)]++
+	}
+	reasons := slices.SortedFunc(maps.Keys(why), func(a, b string) int { return cmp.Or(why[b]-why[a], strings.Compare(a, b)) })
+	return fmt.Sprintf("%d of %d images not saved: %s; they are fetched again by the next ingest or recheck",
+		len(o.errs), o.total, strings.Join(reasons, ", "))
+}
+
+// reasonOf shortens an image error to what a person needs to know.
+func reasonOf(e string) string {
+	for _, r := range []string{"host not found", "name lookup failed", "connection refused", "network unreachable",
+		"host unreachable", "timed out", "connection reset", "stopping", "unreachable", "cooling down", "not an image",
+		"status 404", "status 403", "larger than"} {
+		if strings.Contains(e, r) {
+			switch r {
+			case "host not found", "name lookup failed", "network unreachable", "host unreachable", "unreachable":
+				return "network unreachable"
+			case "stopping":
+				return "stopped before fetching them"
+			}
+			return r
+		}
+	}
+	return "fetch failed (details: WXARCHIVE_LOG=debug)"
+}
+
+// shortURL keeps a data: URI from filling a log line.
+func shortURL(u string) string {
+	if len(u) > 120 && strings.HasPrefix(u, "data:") {
+		return u[:60] + "…"
+	}
+	if pu, err := url.Parse(u); err == nil && len(u) > 200 {
+		return pu.Host + pu.Path
+	}
+	return u
+}

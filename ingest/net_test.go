@@ -1,0 +1,80 @@
+package ingest
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"wxarchive/fetcher"
+	"wxarchive/internal/fakewx"
+	"wxarchive/model"
+)
+
+// newNetService is a service whose fetcher reaches a fake WeChat.
+func newNetService(t *testing.T, edit func(*fetcher.Config)) (*Service, *fakewx.Server) {
+	t.Helper()
+	srv := fakewx.New(t)
+	cfg := srv.FetcherConfig()
+	if edit != nil {
+		edit(&cfg)
+	}
+	fc, err := fetcher.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newService(t)
+	s.Fetcher = fc
+	return s, srv
+}
+
+// TestIngestURLWithoutScheme: "mp.weixin.qq.com/s/…" as typed or pasted is
+// fetched as its canonical https link (issue 10 §14).
+func TestIngestURLWithoutScheme(t *testing.T) {
+	s, srv := newNetService(t, nil)
+	srv.Page("/s/abc", string(readPage(t, "goscraper-2018-jiagoushi-dongjing.html")))
+	for _, target := range []string{"mp.weixin.qq.com/s/abc", "http://mp.weixin.qq.com/s/abc?scene=21#wechat_redirect"} {
+		r := s.Ingest(context.Background(), target, Options{})
+		if r.Err != nil || (r.Outcome != model.OutcomeCreated && r.Outcome != model.OutcomeUnchanged) {
+			t.Fatalf("%s: %+v", target, r)
+		}
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	for _, r := range reqs {
+		if r.URI != "/s/abc" || !r.TLS {
+			t.Errorf("requested %s (tls %v), want the canonical https://mp.weixin.qq.com/s/abc", r.URI, r.TLS)
+		}
+	}
+}
+
+// TestIngestGBKPage: a page served as GBK (said by the HTTP header only)
+// is decoded, and its raw snapshot kept as served (issue 10 §19).
+func TestIngestGBKPage(t *testing.T) {
+	s, srv := newNetService(t, nil)
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(imagePage(0, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gbk = strings.Replace(gbk, `<meta charset="utf-8">`, "", 1)
+	srv.Handle(pageURL(), func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=GBK")
+		w.Write([]byte(gbk))
+	})
+	r := s.Ingest(context.Background(), pageURL(), Options{})
+	if r.Err != nil || r.Outcome != model.OutcomeCreated || r.Title != "图片测试文章" {
+		t.Fatalf("%+v", r)
+	}
+	caps, err := s.Archive.Captures(r.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := s.Archive.Raw(caps[0].RawSHA)
+	if err != nil || string(raw) != gbk {
+		t.Errorf("raw snapshot is not the page as served: %v", err)
+	}
+}

@@ -1,0 +1,95 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"wxarchive/fetcher"
+	"wxarchive/model"
+)
+
+// virtualClock advances by what is slept, at once; it adds up the waits.
+type virtualClock struct {
+	mu    sync.Mutex
+	now   time.Time
+	slept time.Duration
+}
+
+func (c *virtualClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *virtualClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d > 0 {
+		c.now, c.slept = c.now.Add(d), c.slept+d
+	}
+	return nil
+}
+
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// TestOfflineImagesFailFast: a saved page of 50 images on a machine that
+// cannot reach the image CDN, with the default politeness: a few refused
+// connections and the rest skipped, a few seconds of waiting in all instead
+// of minutes of backoff, and one summary line instead of a warning per
+// attempt (issue 12).
+func TestOfflineImagesFailFast(t *testing.T) {
+	clock := &virtualClock{now: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	fc, err := fetcher.New(fetcher.Config{Clock: clock, Resolve: map[string]string{"mmbiz.qpic.cn:443": closedAddr(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	s := newService(t)
+	s.Fetcher, s.Images = fc, true
+	s.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	page := filepath.Join(t.TempDir(), "page.html")
+	if err := os.WriteFile(page, []byte(imagePage(50, nil)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := s.Ingest(context.Background(), page, Options{})
+	if r.Outcome != model.OutcomeCreated || r.Images != 50 || r.ImagesMissing != 50 {
+		t.Fatalf("%+v", r)
+	}
+	if clock.slept > 10*time.Second {
+		t.Errorf("waited %v (virtual) for images that cannot be reached", clock.slept)
+	}
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], "level=WARN") ||
+		!strings.Contains(lines[0], "50 of 50 images not saved: connection refused") ||
+		!strings.Contains(lines[0], "fetched again by the next ingest or recheck") {
+		t.Errorf("log:\n%s", logs.String())
+	}
+	caps, err := s.Archive.Captures(r.Key)
+	if err != nil || len(caps) != 1 || len(caps[0].ImageErrors) != 50 {
+		t.Fatalf("capture %v %v", caps, err)
+	}
+	skipped := 0
+	for _, e := range caps[0].ImageErrors {
+		if strings.Contains(e, "not fetched: mmbiz.qpic.cn unreachable") {
+			skipped++
+		}
+	}
+	if skipped != 50-MaxHostFailures {
+		t.Errorf("%d images skipped without a request, want %d", skipped, 50-MaxHostFailures)
+	}
+}

@@ -1,0 +1,257 @@
+package search
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// maxBody caps the text indexed from one article: past it the body is cut
+// (a hostile or broken page cannot blow the index up).
+const maxBody = 1 << 20
+
+var plainMD = goldmark.New(goldmark.WithExtensions(extension.GFM))
+
+// SplitFrontMatter separates a version's YAML front matter from its body.
+func SplitFrontMatter(md []byte) (fm, body []byte) {
+	md = bytes.ReplaceAll(md, []byte("\r\n"), []byte("\n"))
+	if !bytes.HasPrefix(md, []byte("---\n")) {
+		return nil, md
+	}
+	end := bytes.Index(md[4:], []byte("\n---\n"))
+	if end < 0 {
+		if bytes.HasSuffix(md, []byte("\n---")) {
+			return md[4 : len(md)-3], nil
+		}
+		return nil, md
+	}
+	return md[4 : 4+end+1], md[4+end+5:]
+}
+
+// PlainText is the text a reader sees in a Markdown body: paragraphs on
+// their own lines, no link targets, no image URLs, no markup.
+func PlainText(body []byte) string {
+	if len(body) > maxBody {
+		body = body[:maxBody]
+	}
+	doc := plainMD.Parser().Parse(text.NewReader(body))
+	var b strings.Builder
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n := n.(type) {
+		case *ast.Image:
+			if entering {
+				return ast.WalkSkipChildren, nil
+			}
+		case *ast.Text:
+			if entering {
+				b.Write(n.Segment.Value(body))
+				if n.SoftLineBreak() || n.HardLineBreak() {
+					b.WriteByte('\n')
+				}
+			}
+		case *ast.String:
+			if entering {
+				b.Write(n.Value)
+			}
+		case *ast.CodeSpan:
+			// its children are Text nodes
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			if entering {
+				lines := n.Lines()
+				for i := 0; i < lines.Len(); i++ {
+					seg := lines.At(i)
+					b.Write(seg.Value(body))
+				}
+				b.WriteByte('\n')
+				return ast.WalkSkipChildren, nil
+			}
+		case *ast.Paragraph, *ast.Heading, *ast.ListItem, *ast.TextBlock, *extast.TableCell:
+			if !entering {
+				b.WriteByte('\n')
+			}
+		case *ast.ThematicBreak:
+			if entering {
+				b.WriteByte('\n')
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(b.String())
+}
+
+// gramRune reports whether r takes part in grams: letters and digits, the
+// characters the unicode61 tokenizer keeps in a token.
+func gramRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+
+// Grams returns the distinct one- and two-letter grams of the texts, case
+// folded, space separated, sorted: what the gram table indexes. A gram never
+// spans a non-letter or two texts.
+func Grams(texts ...string) string {
+	set := map[string]struct{}{}
+	for _, s := range texts {
+		prev := rune(-1)
+		for _, r := range s {
+			r = unicode.ToLower(r)
+			if !gramRune(r) {
+				prev = -1
+				continue
+			}
+			set[string(r)] = struct{}{}
+			if prev >= 0 {
+				set[string([]rune{prev, r})] = struct{}{}
+			}
+			prev = r
+		}
+	}
+	out := make([]string, 0, len(set))
+	for g := range set {
+		out = append(out, g)
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+// Span is a piece of a title or a snippet; Mark says it matched a term.
+type Span struct {
+	Text string `json:"text"`
+	Mark bool   `json:"mark,omitempty"`
+}
+
+// Highlight cuts s into spans, marking every occurrence of a term (case
+// folded, rune by rune).
+func Highlight(s string, terms []string) []Span {
+	rs := []rune(oneLine(s))
+	marks := matchMask(rs, terms)
+	return spans(rs, marks, 0, len(rs))
+}
+
+// maxSnippetScan bounds the bytes of a text searched for a snippet.
+const maxSnippetScan = 64 << 10
+
+// Snippet returns about width runes of s around the first match of a term,
+// the matches marked; the start of s when nothing matches (a short term
+// may match across what PlainText joined).
+func Snippet(s string, terms []string, width int) []Span {
+	if len(s) > maxSnippetScan {
+		s = strings.ToValidUTF8(s[:maxSnippetScan], "")
+	}
+	s = window(s, terms, width)
+	rs := []rune(oneLine(s))
+	marks := matchMask(rs, terms)
+	first := -1
+	for i, m := range marks {
+		if m {
+			first = i
+			break
+		}
+	}
+	start := 0
+	if first > width/3 {
+		start = first - width/3
+		// Start at a line or sentence start when one is near.
+		for i := first - 1; i >= start && i >= first-width/2; i-- {
+			if rs[i] == '。' || rs[i] == '.' || rs[i] == '！' || rs[i] == '？' {
+				start = i + 1
+				break
+			}
+		}
+	}
+	end := min(len(rs), start+width)
+	out := spans(rs, marks, start, end)
+	if start > 0 {
+		out = append([]Span{{Text: "…"}}, out...)
+	}
+	if end < len(rs) {
+		out = append(out, Span{Text: "…"})
+	}
+	return out
+}
+
+// window cuts s down to the part around the first match that a snippet of
+// width characters can show (at most 4 bytes a character, both sides), so
+// a long text is not decoded whole. The cut is on character boundaries.
+func window(s string, terms []string, width int) string {
+	span := 4 * width
+	if len(s) <= 2*span {
+		return s
+	}
+	lower := strings.ToLower(s)
+	if len(lower) != len(s) {
+		return s // case folding moved bytes: offsets would not match
+	}
+	first := -1
+	for _, t := range terms {
+		if i := strings.Index(lower, strings.ToLower(t)); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	start, end := 0, min(len(s), 2*span)
+	if first > span {
+		start, end = first-span, min(len(s), first+span)
+	}
+	for start > 0 && !utf8.RuneStart(s[start]) {
+		start++
+	}
+	for end < len(s) && !utf8.RuneStart(s[end]) {
+		end--
+	}
+	return s[start:end]
+}
+
+func matchMask(rs []rune, terms []string) []bool {
+	lower := make([]rune, len(rs))
+	for i, r := range rs {
+		lower[i] = unicode.ToLower(r)
+	}
+	marks := make([]bool, len(rs))
+	for _, t := range terms {
+		tr := []rune(strings.ToLower(t))
+		if len(tr) == 0 {
+			continue
+		}
+		for i := 0; i+len(tr) <= len(lower); i++ {
+			if lower[i] == tr[0] && runesEqual(lower[i:i+len(tr)], tr) {
+				for j := i; j < i+len(tr); j++ {
+					marks[j] = true
+				}
+			}
+		}
+	}
+	return marks
+}
+
+func runesEqual(a, b []rune) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func spans(rs []rune, marks []bool, start, end int) []Span {
+	var out []Span
+	for i := start; i < end; {
+		j := i
+		for j < end && marks[j] == marks[i] {
+			j++
+		}
+		out = append(out, Span{Text: string(rs[i:j]), Mark: marks[i]})
+		i = j
+	}
+	return out
+}
+
+// oneLine collapses every run of blank space into one space.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// runeLen is the number of characters of s.
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
