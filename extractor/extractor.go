@@ -181,9 +181,10 @@ type page struct {
 	scripts  []string // inline script texts, in order
 	comments []string // comments (saved-from URL, <!--URL-->)
 	vars     *scriptVars
-	cgi      []string           // window.cgiDataNew / cgiData / SSR data objects
-	content  *goquery.Selection // #js_content, may be empty
-	index    *domIndex          // built on first use, dropped when the body is converted
+	cgi      []string            // window.cgiDataNew / cgiData / SSR data objects
+	cgiKeys  []map[string]string // top-level keys of each cgi object (topKeys), on first use
+	content  *goquery.Selection  // #js_content, may be empty
+	index    *domIndex           // built on first use, dropped when the body is converted
 }
 
 // dom returns the index of the tree as it is now.
@@ -289,9 +290,12 @@ func (p *page) value(names ...string) string {
 
 // cgiKey returns a top-level key of the page data objects.
 func (p *page) cgiKey(names ...string) string {
+	for len(p.cgiKeys) < len(p.cgi) {
+		p.cgiKeys = append(p.cgiKeys, topKeys(p.cgi[len(p.cgiKeys)]))
+	}
 	for _, n := range names {
-		for _, b := range p.cgi {
-			if v := topKey(b, n); v != "" {
+		for _, keys := range p.cgiKeys {
+			if v := keys[n]; v != "" {
 				return v
 			}
 		}
