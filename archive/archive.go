@@ -17,6 +17,10 @@ var ErrNotFound = errors.New("not found") // always wrapped with "archive: <what
 // identifies the article.
 var ErrNoIdentity = errors.New("archive: no identity: the page carries no ids and no article link was given")
 
+// ErrTampered is returned by readers (Version, show, diff) when what they
+// would print does not match the hash the archive recorded for it.
+var ErrTampered = errors.New("does not match its recorded hash (run 'wxarchive verify')")
+
 // LockedError says another writer holds the archive lock.
 type LockedError struct {
 	PID   int
@@ -26,21 +30,44 @@ type LockedError struct {
 }
 
 func (e *LockedError) Error() string {
-	return fmt.Sprintf("archive: locked by pid %d on %s since %s (lock file %s)", e.PID, e.Host, e.Since.Format(time.RFC3339), e.Path)
+	since := "an unknown time"
+	if !e.Since.IsZero() {
+		since = e.Since.Format(time.RFC3339)
+	}
+	host := e.Host
+	if host == "" {
+		host = "this host"
+	}
+	return fmt.Sprintf("archive: locked by pid %d on %s since %s (lock file %s)", e.PID, host, since, e.Path)
 }
 
 // Archive is an opened archive directory.
 type Archive struct {
-	dir   string
-	store Store
-	log   *slog.Logger
+	dir    string
+	store  Store
+	log    *slog.Logger
+	n      names // where each part lives in the store
+	legacy bool  // not yet in the vault layout: readers read it as it is, the first writer migrates it
+	locked bool  // this Archive holds the writer lock
 }
 
 // Lock is the held writer lock.
 type Lock struct {
-	a    *Archive
-	path string
-	f    *os.File
+	a     *Archive
+	path  string
+	f     *os.File
+	extra *os.File // the lock of the layout before migration, held while migrating
+}
+
+// Renderer renders a stored raw page with the current extractor, so that
+// Record can compare like with like. The ingest stage provides it; the
+// archive does not import the extractor.
+type Renderer interface {
+	// Version numbers the extractor's output (extractor.Version).
+	Version() int
+	// Render extracts raw (read from sourceURL) and returns its Markdown,
+	// or an error when the page is not a readable article.
+	Render(raw []byte, sourceURL string) ([]byte, error)
 }
 
 // Input is one capture to record.
@@ -53,6 +80,18 @@ type Input struct {
 	Stripped    []model.StrippedBlock
 	Err         error  // failure (fetch error, truncated, garbage) => outcome failed
 	Link        string // the URL the user asked for (may be a short link); identity fallback
+	ExtractURL  string // the URL the extractor was given (kept to render the raw page again)
+	// Renderer made Markdown and can render an older raw page again; nil:
+	// the extractor is unknown and Markdown is compared as it is.
+	Renderer Renderer
+	// Undated: Capture.FetchedAt is only when the page was ingested (a saved
+	// page of unknown save date). Its content is kept, but it says nothing
+	// about the article's current state.
+	Undated bool
+	// TimeSource says where Capture.FetchedAt came from: "fetch",
+	// "saved-date" (the page's own header), "user" (--captured),
+	// "file-time", "ingest" (undated). Recorded as is.
+	TimeSource string
 	// Hint is what a listing said of the article (title, time, cover,
 	// digest): kept in the capture record, and shown for an article never
 	// read (applyHint). nil: none.
@@ -66,6 +105,12 @@ type Result struct {
 	Version int    // the article's latest version number after the capture (0: none)
 	Path    string // readable path of the latest Markdown, relative to the archive dir
 	Title   string
+	// Notes say what became of the readable file when it is not simply
+	// (re)written: kept because edited or deleted by hand, written beside.
+	Notes []string
+	// Warnings are failures after the commit point (the capture and its
+	// version are recorded; the next writer finishes the rest).
+	Warnings []string
 }
 
 // Info describes one article.
@@ -78,6 +123,7 @@ type Info struct {
 	Path        string          `json:"path,omitempty"`
 	Published   time.Time       `json:"published,omitzero"`
 	State       model.State     `json:"state,omitempty"`
+	StateSince  time.Time       `json:"state_since,omitzero"` // first observation of the current state
 	Versions    int             `json:"versions"`
 	LastCapture time.Time       `json:"last_capture,omitzero"`
 	LastOutcome model.Outcome   `json:"last_outcome,omitempty"`
@@ -87,14 +133,22 @@ type Info struct {
 	Aliases     []model.Key     `json:"aliases,omitempty"`
 }
 
-// CaptureRecord is one recorded attempt.
+// CaptureRecord is one recorded attempt. The records of a key form a
+// chain: each names the hash of the one before (Prev), the head holds the
+// hash of the last, so a deleted, inserted or changed record is found.
 type CaptureRecord struct {
 	Key         model.Key             `json:"key"`
-	Time        time.Time             `json:"time"`
+	Seq         int                   `json:"seq,omitempty"`  // 1, 2, … in the key's chain; 0: recorded before chains
+	Prev        string                `json:"prev,omitempty"` // hash of the previous record of the key ("" for the first)
+	Time        time.Time             `json:"time"`           // when the page was read (see TimeSource)
+	Recorded    time.Time             `json:"recorded,omitzero"`
+	TimeSource  string                `json:"time_source,omitempty"`
+	Undated     bool                  `json:"undated,omitempty"`
 	Target      string                `json:"target,omitempty"`
 	Link        string                `json:"link,omitempty"`
 	SourceURL   string                `json:"source_url,omitempty"`
 	FinalURL    string                `json:"final_url,omitempty"`
+	ExtractURL  string                `json:"extract_url,omitempty"`
 	Outcome     model.Outcome         `json:"outcome"`
 	State       model.State           `json:"state,omitempty"`
 	Reason      string                `json:"reason,omitempty"`
@@ -103,16 +157,28 @@ type CaptureRecord struct {
 	Hint        *model.Hint           `json:"hint,omitempty"` // what a listing said of the article (Input.Hint)
 	RawSHA      string                `json:"raw_sha,omitempty"`
 	Version     int                   `json:"version,omitempty"`
+	Extractor   int                   `json:"extractor,omitempty"`
 	Stripped    []model.StrippedBlock `json:"stripped,omitempty"`
 	ImageErrors map[string]string     `json:"image_errors,omitempty"`
 	Error       string                `json:"error,omitempty"`
-	Name        string                `json:"-"` // object name of the record
+	// Notes say what became of the readable file when it was not simply
+	// written: kept because edited or deleted by hand, new content beside.
+	Notes []string `json:"notes,omitempty"`
+	Name  string   `json:"-"` // object name of the record
+	Hash  string   `json:"-"` // SHA-256 of the record's bytes
 }
 
-// Problem is one thing Verify found wrong.
+// Problem is one thing Verify found wrong, or, when Notice is set, worth
+// saying without being damage (a readable file edited by hand).
 type Problem struct {
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
+	Notice bool   `json:"notice,omitempty"`
 }
 
-func (p Problem) String() string { return p.Path + ": " + p.Reason }
+func (p Problem) String() string {
+	if p.Notice {
+		return "notice: " + p.Path + ": " + p.Reason
+	}
+	return p.Path + ": " + p.Reason
+}

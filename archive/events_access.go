@@ -15,19 +15,19 @@ func (a *Archive) Markdown(sum string) ([]byte, error) {
 	if !isHexSHA(sum) {
 		return nil, fmt.Errorf("archive: markdown %q: not a content hash: %w", sum, fs.ErrNotExist)
 	}
-	return a.store.Get(mdName(sum))
+	return a.mdObject(sum)
 }
 
 // ReadLog reads logs/<name> whole; an error matching fs.ErrNotExist when
 // missing. A crash may have left its last line torn.
 func (a *Archive) ReadLog(name string) ([]byte, error) {
-	return a.store.Get(logsDir + name)
+	return a.store.Get(a.n.logs + name)
 }
 
 // ReplaceLog replaces logs/<name> atomically (a log rebuilt from the
 // captures); the caller holds the lock.
 func (a *Archive) ReplaceLog(name string, data []byte) error {
-	return a.store.Put(logsDir+name, data)
+	return a.store.Put(a.n.logs+name, data)
 }
 
 func isHexSHA(s string) bool {

@@ -1,15 +1,9 @@
 package archive
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/crc32"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -23,9 +17,9 @@ import (
 // crash fails its CRC and is skipped (the intent journal re-appends it).
 // Lock compacts it when it has grown to more than twice its compacted size.
 
-const indexBaseName = "index/base"
-
-const indexFields = 16
+// indexFields is the number of fields of a line; lines of the layout
+// before have one fewer (no state_since).
+const indexFields = 17
 
 func escapeField(s string) string {
 	if !strings.ContainsAny(s, "\\\t\n\r") {
@@ -80,6 +74,7 @@ func indexLine(h *head) []byte {
 		string(h.Key), string(h.AliasOf), h.Title, h.Account, h.AccountID, h.URL, h.Path,
 		fmtTime(h.Published), string(h.State), strconv.Itoa(len(h.History)), fmtTime(h.LastCapture),
 		string(h.LastOutcome), strconv.Itoa(h.Captures), h.Biz, strings.Join(aliases, ","), related,
+		fmtTime(h.StateSince),
 	}
 	for i := range f {
 		f[i] = escapeField(f[i])
@@ -91,6 +86,7 @@ func indexLine(h *head) []byte {
 type indexEntry struct {
 	Info
 	AliasOf model.Key
+	body    string // the line without its CRC
 }
 
 // parseIndexLine parses one line; line is a substring of the whole index
@@ -106,15 +102,16 @@ func parseIndexLine(line string, raw []byte) (indexEntry, bool) {
 	}
 	var f [indexFields]string
 	rest := line[:i]
-	for j := range f {
-		var ok bool
-		f[j], rest, ok = strings.Cut(rest, "\t")
-		if ok != (j < indexFields-1) {
-			return indexEntry{}, false
-		}
+	n := strings.Count(rest, "\t") + 1
+	if n != indexFields && n != indexFields-1 {
+		return indexEntry{}, false
+	}
+	for j := range n {
+		f[j], rest, _ = strings.Cut(rest, "\t")
 		f[j] = unescapeField(f[j])
 	}
 	var e indexEntry
+	e.body = line[:i]
 	e.Key, e.AliasOf, e.Title, e.Account, e.AccountID, e.URL, e.Path = model.Key(f[0]), model.Key(f[1]), f[2], f[3], f[4], f[5], f[6]
 	e.Published = parseTime(f[7])
 	e.State = model.State(f[8])
@@ -131,6 +128,7 @@ func parseIndexLine(line string, raw []byte) (indexEntry, bool) {
 	if f[15] != "" {
 		_ = json.Unmarshal([]byte(f[15]), &e.Related)
 	}
+	e.StateSince = parseTime(f[16])
 	return e, true
 }
 
@@ -140,128 +138,4 @@ func parseTime(s string) time.Time {
 	}
 	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t
-}
-
-// readIndex returns the latest entry of every key, and the number of lines.
-func (a *Archive) readIndex() (map[model.Key]indexEntry, int, error) {
-	b, err := a.store.Get(indexName)
-	if errors.Is(err, fs.ErrNotExist) {
-		return map[model.Key]indexEntry{}, 0, nil
-	}
-	if err != nil {
-		return nil, 0, err
-	}
-	all := string(b)
-	m := make(map[model.Key]indexEntry, strings.Count(all, "\n")/2+1)
-	lines := 0
-	for off := 0; off < len(all); {
-		n := strings.IndexByte(all[off:], '\n')
-		if n < 0 {
-			n = len(all) - off
-		}
-		if n > 0 {
-			lines++
-			if e, ok := parseIndexLine(all[off:off+n], b[off:off+n]); ok {
-				m[e.Key] = e
-			}
-		}
-		off += n + 1
-	}
-	return m, lines, nil
-}
-
-func (a *Archive) appendIndex(h, alias *head) error {
-	data := indexLine(h)
-	if alias != nil {
-		data = append(data, indexLine(alias)...)
-	}
-	if ap, ok := a.store.(Appender); ok {
-		return ap.Append(indexName, data)
-	}
-	old, err := a.store.Get(indexName)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return a.store.Put(indexName, append(old, data...))
-}
-
-// indexSize is the index's size in bytes, cheaply on a local folder.
-func (a *Archive) indexSize() (int64, error) {
-	if fsst, ok := a.store.(*FSStore); ok {
-		st, err := os.Stat(filepath.Join(fsst.root, filepath.FromSlash(indexName)))
-		if err != nil {
-			return 0, err
-		}
-		return st.Size(), nil
-	}
-	b, err := a.store.Get(indexName)
-	return int64(len(b)), err
-}
-
-// maintainIndex rebuilds a missing index from the heads and compacts a
-// grown one. Called under the lock.
-func (a *Archive) maintainIndex() error {
-	size, err := a.indexSize()
-	if errors.Is(err, fs.ErrNotExist) {
-		names, err := a.store.List(headsDir)
-		if err != nil || len(names) == 0 {
-			return err
-		}
-		return a.Reindex()
-	}
-	if err != nil {
-		return err
-	}
-	var base int64
-	if b, err := a.store.Get(indexBaseName); err == nil {
-		base, _ = strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-	}
-	if size <= 2*base+1<<20 {
-		return nil
-	}
-	m, _, err := a.readIndex()
-	if err != nil {
-		return err
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, string(k))
-	}
-	sort.Strings(keys)
-	var buf bytes.Buffer
-	for _, k := range keys {
-		e := m[model.Key(k)]
-		h := head{Info: e.Info, AliasOf: e.AliasOf}
-		h.History = make([]versionRef, e.Versions)
-		buf.Write(indexLine(&h))
-	}
-	return a.writeIndex(buf.Bytes())
-}
-
-func (a *Archive) writeIndex(b []byte) error {
-	if err := a.store.Put(indexName, b); err != nil {
-		return err
-	}
-	return a.store.Put(indexBaseName, []byte(strconv.Itoa(len(b))))
-}
-
-// Reindex rebuilds the index from every head (a full scan). The caller
-// holds the lock.
-func (a *Archive) Reindex() error {
-	names, err := a.store.List(headsDir)
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	for _, n := range names {
-		k := model.Key(strings.TrimSuffix(strings.TrimPrefix(n, headsDir), ".json"))
-		h, err := a.loadHead(k)
-		if err != nil {
-			return fmt.Errorf("archive: reindex: %w", err)
-		}
-		if h != nil {
-			buf.Write(indexLine(h))
-		}
-	}
-	return a.writeIndex(buf.Bytes())
 }

@@ -13,7 +13,9 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -21,37 +23,57 @@ import (
 	"wxarchive/model"
 )
 
-// The layout of an archive (names in the Store):
+// The layout of an archive (names in the Store, relative to its folder).
+// The folder is a vault: what a person opens is visible, the store is
+// hidden in .wxarchive/, which Obsidian, Hugo and most tools skip.
 //
-//	heads/<key>.json                     one small mutable pointer per article
-//	captures/<key>/<time>-<rand>.json    one write-once record per capture
-//	versions/<key>/<NNNN>.md             each version as written (images rewritten)
-//	articles/<account>/<date> <title>.md latest Markdown, readable view
-//	objects/raw/<aa>/<sha256>.gz         raw pages, gzip, named by the raw bytes' hash
-//	objects/md/<aa>/<sha256>.md          versions' Markdown as extracted, named by content hash
-//	objects/blob/<aa>/<sha256><.ext>     images, named by their bytes' hash
-//	index/heads.tsv                      append-only summary of heads (List)
-//	journal/intent.json                  keys whose commit a crash may have cut short
-//	state/<name>, logs/<name>            small state and logs of other stages
+//	articles/<account>/<date> <title>.md         latest Markdown, readable view (visible)
+//	assets/<aa>/<sha256><.ext>                   images, named by their bytes' hash (visible)
+//	.wxarchive/format                            layout version ("2")
+//	.wxarchive/heads/<key>.json                  one small mutable pointer per article
+//	.wxarchive/captures/<key>/<time>-<rand>.json one write-once record per capture, chained
+//	.wxarchive/versions/<key>/<NNNN>.md          version files of the layout before (kept as written)
+//	.wxarchive/objects/raw/<aa>/<sha256>.gz      raw pages, gzip, named by the raw bytes' hash
+//	.wxarchive/objects/md/<aa>/<sha256>.md       versions' Markdown as extracted, named by content hash
+//	.wxarchive/index/heads.tsv                   append-only summary of heads (List)
+//	.wxarchive/journal/intent.json               keys whose commit a crash may have cut short
+//	.wxarchive/roots/<sha256>.tsv                anchors printed by verify (see Root)
+//	.wxarchive/state/<name>, logs/<name>         small state and logs of other stages
+//	.wxarchive/cache/                            rebuildable data of other stages (CacheDir)
+//	.wxarchive/lock                              the writer lock
+//
+// The layout before (commit 1a4800b and earlier) had every part at the top
+// (heads/, captures/, versions/, objects/{raw,md,blob}/, index/, journal/,
+// state/, logs/, lock). Open reads it as it is; the first writer migrates it
+// (see migrate).
 const (
-	headsDir    = "heads/"
-	capturesDir = "captures/"
-	versionsDir = "versions/"
+	hiddenDir   = ".wxarchive/"
 	articlesDir = "articles/"
-	rawDir      = "objects/raw/"
-	mdDir       = "objects/md/"
-	blobDir     = "objects/blob/"
-	indexName   = "index/heads.tsv"
-	intentName  = "journal/intent.json"
-	stateDir    = "state/"
-	logsDir     = "logs/"
+	formatName  = hiddenDir + "format"
+	formatV2    = "2\n"
 )
+
+// names are the store names of an archive's parts.
+type names struct {
+	heads, captures, versions, raw, md, blob, index, indexBase, intent, state, logs, roots string
+	lock                                                                                   string
+}
+
+var legacyNames = names{heads: "heads/", captures: "captures/", versions: "versions/", raw: "objects/raw/",
+	md: "objects/md/", blob: "objects/blob/", index: "index/heads.tsv", indexBase: "index/base",
+	intent: "journal/intent.json", state: "state/", logs: "logs/", roots: hiddenDir + "roots/", lock: "lock"}
+
+var vaultNames = names{heads: hiddenDir + "heads/", captures: hiddenDir + "captures/", versions: hiddenDir + "versions/",
+	raw: hiddenDir + "objects/raw/", md: hiddenDir + "objects/md/", blob: "assets/", index: hiddenDir + "index/heads.tsv",
+	indexBase: hiddenDir + "index/base", intent: hiddenDir + "journal/intent.json", state: hiddenDir + "state/",
+	logs: hiddenDir + "logs/", roots: hiddenDir + "roots/", lock: hiddenDir + "lock"}
 
 // cst is the time zone WeChat dates are written in.
 var cst = time.FixedZone("CST", 8*3600)
 
 // Open opens the archive in dir, creating the folder when missing.
-// Readers need no lock; writers take Lock first.
+// Readers need no lock; writers take Lock first, which migrates an archive
+// in the layout before.
 func Open(dir string) (*Archive, error) {
 	st, err := NewFSStore(dir)
 	if err != nil {
@@ -62,7 +84,47 @@ func Open(dir string) (*Archive, error) {
 
 // OpenStore opens an archive on any Store; dir holds the lock file only.
 func OpenStore(dir string, st Store) *Archive {
-	return &Archive{dir: dir, store: st, log: slog.Default()}
+	a := &Archive{dir: dir, store: st, log: slog.Default()}
+	a.n, a.legacy = detectLayout(st)
+	return a
+}
+
+// detectLayout finds where each part lives: the vault layout once it is
+// marked, else, part by part, the layout before where it still is (an
+// archive not migrated, or one whose migration a crash cut short).
+func detectLayout(st Store) (names, bool) {
+	_, merr := st.Get(migratingName)
+	if b, err := st.Get(formatName); err == nil && string(b) == formatV2 && merr != nil {
+		return vaultNames, false
+	}
+	exists := func(prefix string) bool {
+		l, err := st.List(prefix)
+		return err == nil && len(l) > 0
+	}
+	if !exists(legacyNames.heads) && !exists(legacyNames.captures) && !exists(legacyNames.raw) && !exists(legacyNames.blob) {
+		if merr != nil {
+			return vaultNames, false // a new archive, or one a migration finished
+		}
+	}
+	n := vaultNames
+	pick := func(v *string, old string) {
+		if !exists(*v) && exists(old) {
+			*v = old
+		}
+	}
+	pick(&n.heads, legacyNames.heads)
+	pick(&n.captures, legacyNames.captures)
+	pick(&n.versions, legacyNames.versions)
+	pick(&n.raw, legacyNames.raw)
+	pick(&n.md, legacyNames.md)
+	pick(&n.blob, legacyNames.blob)
+	pick(&n.index, legacyNames.index)
+	pick(&n.indexBase, legacyNames.indexBase)
+	pick(&n.intent, legacyNames.intent)
+	pick(&n.state, legacyNames.state)
+	pick(&n.logs, legacyNames.logs)
+	n.lock = legacyNames.lock
+	return n, true
 }
 
 // SetLogger sets where the archive logs (default slog.Default()).
@@ -74,20 +136,72 @@ func (a *Archive) Dir() string { return a.dir }
 // Store is the archive's storage backend.
 func (a *Archive) Store() Store { return a.store }
 
+// Legacy reports whether the archive is still in the layout before the
+// vault layout (the next writer migrates it).
+func (a *Archive) Legacy() bool { return a.legacy }
+
+// CacheDir is the folder where other stages keep data they can rebuild
+// from the archive (a search index), hidden with the store: created on
+// demand, never verified, safe to delete. Writers keep it current.
+func (a *Archive) CacheDir() string {
+	return filepath.Join(a.dir, filepath.FromSlash(hiddenDir+"cache"))
+}
+
 // head is the pointer file of one article.
 type head struct {
 	Info
 	AliasOf model.Key         `json:"alias_of,omitempty"` // set on a short-link key joined to its article
 	History []versionRef      `json:"history,omitempty"`
 	Images  map[string]string `json:"images,omitempty"` // original URL -> blob ref, for the readable file
+	// StateAt is the time of the observation State comes from (zero: a
+	// saved page of unknown date); an older observation does not change it.
+	StateAt time.Time `json:"state_at,omitzero"`
+	// Chain is this key's chain of capture records.
+	Chain chainRef `json:"chain,omitzero"`
+	// Readable remembers the readable files the store wrote, to tell them
+	// from files a person edited or deleted.
+	Readable readableRef `json:"readable,omitzero"`
+	// Sum is the SHA-256 of the head written with Sum empty: an edit by hand
+	// that does not recompute it is damage.
+	Sum string `json:"sum,omitempty"`
 }
 
 type versionRef struct {
 	N       int       `json:"n"`
-	SHA     string    `json:"sha"`      // content hash: objects/md/<aa>/<sha>.md
-	File    string    `json:"file"`     // versions/<key>/<NNNN>.md
-	FileSHA string    `json:"file_sha"` // hash of File's bytes
-	Time    time.Time `json:"time"`
+	SHA     string    `json:"sha"`                // content hash: objects/md/<aa>/<sha>.md
+	File    string    `json:"file,omitempty"`     // version file of the layout before (versions/<key>/<NNNN>.md)
+	FileSHA string    `json:"file_sha,omitempty"` // hash of File's bytes
+	Time    time.Time `json:"time"`               // when the page behind it was read
+	// ID is the version's identity hash (see identity); "" for versions
+	// recorded before it existed (computed from the Markdown when needed).
+	ID        string `json:"id,omitempty"`
+	Extractor int    `json:"extractor,omitempty"` // extractor version (0: before versions were numbered)
+	RawSHA    string `json:"raw_sha,omitempty"`   // the raw page it was extracted from
+	// Derived: made by reextract from a stored raw page whose capture gave
+	// no version then (Time is that capture's).
+	Derived bool `json:"derived,omitempty"`
+	// Undated: the page's capture time is unknown (Time is when it was
+	// ingested).
+	Undated bool `json:"undated,omitempty"`
+	// Renderings are the same page rendered anew by later extractors,
+	// oldest first; the last is what the readable file shows.
+	Renderings []rendering `json:"renderings,omitempty"`
+}
+
+// rendering is a version's page rendered by a later extractor: no edit.
+type rendering struct {
+	SHA       string    `json:"sha"`
+	ID        string    `json:"id,omitempty"`
+	Extractor int       `json:"extractor"`
+	Time      time.Time `json:"time"` // when it was rendered
+}
+
+// current is the latest rendering of v: its content hash and extractor.
+func (v *versionRef) current() (sha string, extractor int) {
+	if n := len(v.Renderings); n > 0 {
+		return v.Renderings[n-1].SHA, v.Renderings[n-1].Extractor
+	}
+	return v.SHA, v.Extractor
 }
 
 func (h *head) last() *versionRef {
@@ -97,7 +211,7 @@ func (h *head) last() *versionRef {
 	return &h.History[len(h.History)-1]
 }
 
-func headName(k model.Key) string { return headsDir + string(k) + ".json" }
+func (a *Archive) headName(k model.Key) string { return a.n.heads + string(k) + ".json" }
 
 func validKey(k model.Key) error {
 	s := string(k)
@@ -109,31 +223,50 @@ func validKey(k model.Key) error {
 
 // loadHead returns the head of k, or nil when there is none.
 func (a *Archive) loadHead(k model.Key) (*head, error) {
+	h, _, err := a.loadHeadRaw(k)
+	return h, err
+}
+
+// loadHeadRaw also returns the head's bytes.
+func (a *Archive) loadHeadRaw(k model.Key) (*head, []byte, error) {
 	if err := validKey(k); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	b, err := a.store.Get(headName(k))
+	b, err := a.store.Get(a.headName(k))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var h head
 	if err := json.Unmarshal(b, &h); err != nil {
-		return nil, fmt.Errorf("archive: read head %s: %w", headName(k), err)
+		return nil, b, fmt.Errorf("archive: read head %s: %w", a.headName(k), err)
 	}
 	h.Versions = len(h.History)
-	return &h, nil
+	return &h, b, nil
+}
+
+// headSum is the hash a head carries of itself.
+func headSum(h *head) string {
+	c := *h
+	c.Sum = ""
+	c.Versions = len(c.History)
+	b, _ := json.Marshal(&c)
+	return sha(b)
 }
 
 func (a *Archive) putHead(h *head) error {
 	h.Versions = len(h.History)
+	h.Sum = ""
+	if !a.legacy {
+		h.Sum = headSum(h)
+	}
 	b, err := json.MarshalIndent(h, "", "  ")
 	if err != nil {
 		return fmt.Errorf("archive: encode head %s: %w", h.Key, err)
 	}
-	return a.store.Put(headName(h.Key), append(b, '\n'))
+	return a.store.Put(a.headName(h.Key), append(b, '\n'))
 }
 
 func sha(b []byte) string {
@@ -143,8 +276,8 @@ func sha(b []byte) string {
 
 func shard(dir, sum, ext string) string { return dir + sum[:2] + "/" + sum + ext }
 
-func rawName(sum string) string { return shard(rawDir, sum, ".gz") }
-func mdName(sum string) string  { return shard(mdDir, sum, ".md") }
+func (a *Archive) rawName(sum string) string { return shard(a.n.raw, sum, ".gz") }
+func (a *Archive) mdName(sum string) string  { return shard(a.n.md, sum, ".md") }
 
 // putRaw stores a raw page once, gzip-compressed, and returns its hash.
 func (a *Archive) putRaw(raw []byte) (string, error) {
@@ -157,29 +290,48 @@ func (a *Archive) putRaw(raw []byte) (string, error) {
 	if err := zw.Close(); err != nil {
 		return "", fmt.Errorf("archive: compress raw: %w", err)
 	}
-	if _, err := a.store.PutIfAbsent(rawName(sum), buf.Bytes()); err != nil {
+	if _, err := a.store.PutIfAbsent(a.rawName(sum), buf.Bytes()); err != nil {
 		return "", err
 	}
 	return sum, nil
 }
 
-// Raw returns a raw snapshot by its SHA-256, decompressed.
+// Raw returns a raw snapshot by its SHA-256, decompressed and checked.
 func (a *Archive) Raw(sum string) ([]byte, error) {
 	if len(sum) != 64 {
 		return nil, fmt.Errorf("archive: raw %q: %w", sum, ErrNotFound)
 	}
-	b, err := a.store.Get(rawName(sum))
+	name := a.rawName(sum)
+	b, err := a.store.Get(name)
 	if err != nil {
 		return nil, err
 	}
-	return gunzip(rawName(sum), b)
+	raw, err := gunzip(name, b)
+	if err != nil {
+		return nil, err
+	}
+	if sha(raw) != sum {
+		return nil, fmt.Errorf("archive: %s: %w", name, ErrTampered)
+	}
+	return raw, nil
 }
 
+// gzipReaders keeps decompressors for reuse: verify decompresses every raw
+// page, and a new reader allocates its whole window each time.
+var gzipReaders sync.Pool
+
 func gunzip(name string, b []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
+	zr, _ := gzipReaders.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(bytes.NewReader(b))
+	} else {
+		err = zr.Reset(bytes.NewReader(b))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("archive: decompress %s: %w", name, err)
 	}
+	defer gzipReaders.Put(zr)
 	out, err := io.ReadAll(zr)
 	if err != nil {
 		return nil, fmt.Errorf("archive: decompress %s: %w", name, err)
@@ -188,10 +340,10 @@ func gunzip(name string, b []byte) ([]byte, error) {
 }
 
 // PutBlob stores an image (or any file) by the SHA-256 of its bytes and
-// returns its ref, the object name ("objects/blob/ab/<sha>.jpg"): a path
+// returns its ref, the object name ("assets/ab/<sha>.jpg"): a path
 // relative to the archive folder. Idempotent.
 func (a *Archive) PutBlob(data []byte) (string, error) {
-	name := shard(blobDir, sha(data), blobExt(data))
+	name := shard(a.n.blob, sha(data), blobExt(data))
 	if _, err := a.store.PutIfAbsent(name, data); err != nil {
 		return "", err
 	}
@@ -216,13 +368,14 @@ func blobExt(data []byte) string {
 	return ".bin"
 }
 
-// contentHash is the hash that decides whether content changed: the
-// Markdown with CRLF made LF, trailing blank space dropped and the
-// volatile front matter field source_url (which link was used) removed.
+// contentHash names a Markdown object: the Markdown with CRLF made LF,
+// trailing blank space dropped and the front matter line source_url
+// removed (as since the first layout, so that old objects keep their
+// names). Whether two captures are the same version is decided by
+// identity, not by this hash.
 func contentHash(md []byte) string { return sha(normalise(md)) }
 
-// ContentHash is the hash Record compares to decide whether a Markdown is
-// a new version (VersionInfo.SHA).
+// ContentHash is the hash a Markdown object is named by (VersionInfo.SHA).
 func ContentHash(md []byte) string { return contentHash(md) }
 
 func normalise(md []byte) []byte {

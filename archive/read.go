@@ -1,12 +1,9 @@
 package archive
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
-	"sort"
 	"time"
 
 	"wxarchive/model"
@@ -42,34 +39,6 @@ func (a *Archive) Info(key model.Key) (*Info, error) {
 	return &h.Info, nil
 }
 
-// List returns every article, sorted by key, from the index (one file
-// read, whatever the archive's size), corrected by the heads a crashed
-// write left in the journal.
-func (a *Archive) List() ([]Info, error) {
-	m, _, err := a.readIndex()
-	if err != nil {
-		return nil, err
-	}
-	if b, err := a.store.Get(intentName); err == nil {
-		var it intent
-		if json.Unmarshal(b, &it) == nil {
-			for _, k := range it.Keys {
-				if h, err := a.loadHead(k); err == nil && h != nil {
-					m[k] = indexEntry{Info: h.Info, AliasOf: h.AliasOf}
-				}
-			}
-		}
-	}
-	out := make([]Info, 0, len(m))
-	for _, e := range m {
-		if e.AliasOf == "" {
-			out = append(out, e.Info)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
-	return out, nil
-}
-
 // Captures returns every capture of an article, its aliases' included,
 // in the order they were recorded.
 func (a *Archive) Captures(key model.Key) ([]CaptureRecord, error) {
@@ -77,36 +46,27 @@ func (a *Archive) Captures(key model.Key) ([]CaptureRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []CaptureRecord
-	for _, k := range append([]model.Key{h.Key}, h.Aliases...) {
-		names, err := a.store.List(capturesDir + string(k) + "/")
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range names {
-			b, err := a.store.Get(n)
-			if err != nil {
-				return nil, err
-			}
-			var r CaptureRecord
-			if err := json.Unmarshal(b, &r); err != nil {
-				return nil, fmt.Errorf("archive: capture %s: %w", n, err)
-			}
-			r.Name = n
-			out = append(out, r)
-		}
-	}
-	// Record names start with the time they were recorded.
-	sort.SliceStable(out, func(i, j int) bool { return path.Base(out[i].Name) < path.Base(out[j].Name) })
-	return out, nil
+	return a.capturesOf(h)
 }
 
 // VersionInfo describes one version of an article.
 type VersionInfo struct {
-	N    int       `json:"n"`
-	SHA  string    `json:"sha"`  // content hash
-	File string    `json:"file"` // browsable version file, relative to the archive
-	Time time.Time `json:"time"` // when it was recorded
+	N         int       `json:"n"`
+	SHA       string    `json:"sha"`            // content hash of the Markdown as first recorded
+	File      string    `json:"file,omitempty"` // version file of the layout before, relative to the archive
+	Time      time.Time `json:"time"`           // when the page behind it was read
+	Extractor int       `json:"extractor"`      // extractor that first rendered it
+	Derived   bool      `json:"derived,omitempty"`
+	// Renderings are later renderings of the same page by newer
+	// extractors (no edit), oldest first.
+	Renderings []RenderingInfo `json:"renderings,omitempty"`
+}
+
+// RenderingInfo is one rendering of a version by a newer extractor.
+type RenderingInfo struct {
+	SHA       string    `json:"sha"`
+	Extractor int       `json:"extractor"`
+	Time      time.Time `json:"time"`
 }
 
 // Versions lists an article's versions, oldest first.
@@ -117,14 +77,29 @@ func (a *Archive) Versions(key model.Key) ([]VersionInfo, error) {
 	}
 	out := make([]VersionInfo, len(h.History))
 	for i, v := range h.History {
-		out[i] = VersionInfo{N: v.N, SHA: v.SHA, File: v.File, Time: v.Time}
+		out[i] = VersionInfo{N: v.N, SHA: v.SHA, File: v.File, Time: v.Time, Extractor: extractorOf(v.Extractor), Derived: v.Derived}
+		for _, r := range v.Renderings {
+			out[i].Renderings = append(out[i].Renderings, RenderingInfo{SHA: r.SHA, Extractor: r.Extractor, Time: r.Time})
+		}
 	}
 	return out, nil
 }
 
-// Version returns version n's Markdown as extracted (original image URLs);
-// n <= 0 means the latest.
+// Version returns version n's Markdown as first recorded (original image
+// URLs); n <= 0 means the latest. The bytes are checked against their
+// hash: tampered content is refused with an error naming the file.
 func (a *Archive) Version(key model.Key, n int) ([]byte, error) {
+	return a.version(key, n, false)
+}
+
+// Rendering returns version n's latest rendering (by the newest extractor
+// that rendered its page; the version itself when none did), checked like
+// Version. Compare renderings to compare versions under one extractor.
+func (a *Archive) Rendering(key model.Key, n int) ([]byte, error) {
+	return a.version(key, n, true)
+}
+
+func (a *Archive) version(key model.Key, n int, latest bool) ([]byte, error) {
 	h, err := a.resolveHead(key)
 	if err != nil {
 		return nil, err
@@ -138,17 +113,35 @@ func (a *Archive) Version(key model.Key, n int) ([]byte, error) {
 	if n > len(h.History) {
 		return nil, fmt.Errorf("archive: %s has %d versions, no version %d: %w", h.Key, len(h.History), n, ErrNotFound)
 	}
-	return a.store.Get(mdName(h.History[n-1].SHA))
+	v := &h.History[n-1]
+	sum := v.SHA
+	if latest {
+		sum, _ = v.current()
+	}
+	return a.mdObject(sum)
+}
+
+// mdObject reads a Markdown object and checks it against its name.
+func (a *Archive) mdObject(sum string) ([]byte, error) {
+	name := a.mdName(sum)
+	b, err := a.store.Get(name)
+	if err != nil {
+		return nil, err
+	}
+	if contentHash(b) != sum {
+		return nil, fmt.Errorf("archive: %s: %w", name, ErrTampered)
+	}
+	return b, nil
 }
 
 // ReadState reads state/<name>; an error matching fs.ErrNotExist when missing.
 func (a *Archive) ReadState(name string) ([]byte, error) {
-	return a.store.Get(stateDir + name)
+	return a.store.Get(a.n.state + name)
 }
 
 // WriteState replaces state/<name> atomically; the caller holds the lock.
 func (a *Archive) WriteState(name string, data []byte) error {
-	return a.store.Put(stateDir+name, data)
+	return a.store.Put(a.n.state+name, data)
 }
 
 // AppendLog appends one line (a newline is added when missing) to
@@ -158,13 +151,13 @@ func (a *Archive) AppendLog(name string, line []byte) error {
 		line = append(line[:len(line):len(line)], '\n')
 	}
 	if ap, ok := a.store.(Appender); ok {
-		return ap.Append(logsDir+name, line)
+		return ap.Append(a.n.logs+name, line)
 	}
-	old, err := a.store.Get(logsDir + name)
+	old, err := a.store.Get(a.n.logs + name)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	return a.store.Put(logsDir+name, append(old, line...))
+	return a.store.Put(a.n.logs+name, append(old, line...))
 }
 
 // ImageRefs returns the images already stored for an article (original URL

@@ -17,14 +17,25 @@ import (
 // The outcome: failed when in.Err is set or nothing usable came back;
 // model.OutcomeOf(state) for a state page (deleted, violation, blocked…),
 // which never creates a version nor touches the latest Markdown; for an
-// article, created (first version), updated (content changed) or unchanged.
-// A blocked or failed capture does not change the article's current state.
+// article, created (first version), updated (the page says something
+// else), unchanged, or rerendered (the same page, rendered differently by a
+// newer extractor: see sameOrRerendered).
+//
+// The article's state follows the newest observation by time (see
+// observe): an older saved page, or one of unknown date, adds its content
+// but does not undo a later deleted notice. A blocked or failed capture
+// never changes the state.
 //
 // Write order (a crash at any instant leaves a consistent archive): raw
-// snapshot, version objects, capture record, then the head (the commit),
-// then the derived readable file and index line; the intent journal lets
-// the next Lock finish these last two.
+// snapshot and Markdown objects, the intent journal, the capture record,
+// then the head (the commit), then the derived readable file and index
+// line. The journal lets the next Lock finish these last two, or remove a
+// capture record no head committed. A failure after the commit is a
+// warning in the Result, not an error.
 func (a *Archive) Record(in Input) (Result, error) {
+	if a.legacy {
+		return Result{}, errors.New("archive: record: the archive is in the layout before the vault layout; take the lock first, which migrates it")
+	}
 	key, short, err := identify(in)
 	if err != nil {
 		return Result{}, err
@@ -48,22 +59,25 @@ func (a *Archive) Record(in Input) (Result, error) {
 		return Result{}, fmt.Errorf("archive: record %s: key is an alias of %s", key, h.AliasOf)
 	}
 	var alias *head
-	readable := false // rewrite the readable file
 	if short != "" && short != key {
-		if alias, readable, err = a.join(h, short); err != nil {
+		if alias, err = a.join(h, short); err != nil {
 			return Result{}, err
 		}
 	}
 
+	now := time.Now().UTC()
 	at := in.Capture.FetchedAt
 	if at.IsZero() {
-		at = time.Now()
+		at = now
 	}
 	rec := CaptureRecord{
-		Key: key, Time: at.UTC(), Target: in.Capture.Target, Link: in.Link,
-		SourceURL: in.Capture.SourceURL, FinalURL: in.Capture.FinalURL,
-		HTTPStatus: in.Capture.HTTPStatus, Stripped: in.Stripped, ImageErrors: in.ImageErrors,
+		Key: key, Time: at.UTC(), Recorded: now, TimeSource: in.TimeSource, Undated: in.Undated,
+		Target: in.Capture.Target, Link: in.Link, SourceURL: in.Capture.SourceURL, FinalURL: in.Capture.FinalURL,
+		ExtractURL: in.ExtractURL, HTTPStatus: in.Capture.HTTPStatus, Stripped: in.Stripped, ImageErrors: in.ImageErrors,
 		Hint: in.Hint,
+	}
+	if in.Renderer != nil {
+		rec.Extractor = in.Renderer.Version()
 	}
 	if len(in.Capture.Raw) > 0 {
 		if rec.RawSHA, err = a.putRaw(in.Capture.Raw); err != nil {
@@ -90,56 +104,36 @@ func (a *Archive) Record(in Input) (Result, error) {
 	case in.Doc.Article == nil || len(in.Markdown) == 0:
 		rec.Outcome, rec.Error = model.OutcomeFailed, "article without Markdown"
 	default:
-		// Images known from earlier captures stay linked (a re-extraction
-		// passes none).
+		// Images known from earlier captures stay linked.
 		for u, ref := range in.Images {
 			if h.Images == nil {
 				h.Images = map[string]string{}
 			}
-			if h.Images[u] != ref {
-				h.Images[u] = ref
-				readable = true
-			}
+			h.Images[u] = ref
 		}
-		rec.ContentHash = contentHash(in.Markdown)
-		if last := h.last(); last != nil && last.SHA == rec.ContentHash {
-			rec.Outcome, rec.Version = model.OutcomeUnchanged, last.N
-		} else {
-			rec.Outcome = model.OutcomeUpdated
-			if last == nil {
-				rec.Outcome = model.OutcomeCreated
-			}
-			v, err := a.putVersion(key, len(h.History)+1, in.Markdown, rec.ContentHash, h.Images, rec.Time)
-			if err != nil {
-				return Result{}, err
-			}
-			h.History = append(h.History, v)
-			rec.Version = v.N
-			readable = true
+		if err := a.recordArticle(h, in, &rec, now); err != nil {
+			return Result{}, err
 		}
-		setMeta(h, in.Doc, at)
+		setMeta(h, in.Doc)
 		if h.Path == "" {
 			if h.Path, err = a.choosePath(readableName(h.Account, h.Title, dateOf(h, at), key), key); err != nil {
 				return Result{}, err
 			}
-			readable = true
 		}
 	}
-	if rec.Outcome != model.OutcomeFailed && rec.Outcome != model.OutcomeBlocked {
-		h.State = in.Doc.State
-	}
 	applyHint(h, in.Hint)
-	h.LastCapture, h.LastOutcome = rec.Time, rec.Outcome
-	h.Captures++
+	observe(h, &rec)
 
-	if err := a.putCapture(&rec); err != nil {
+	plan, err := a.planReadable(h)
+	if err != nil {
 		return Result{}, err
 	}
+	rec.Notes = plan.notes
 	keys := []model.Key{key}
 	if alias != nil {
 		keys = append(keys, alias.Key)
 	}
-	if err := a.putIntent(keys); err != nil {
+	if err := a.putCapture(&rec, h, keys); err != nil {
 		return Result{}, err
 	}
 	if err := a.putHead(h); err != nil {
@@ -150,18 +144,196 @@ func (a *Archive) Record(in Input) (Result, error) {
 			return Result{}, err
 		}
 	}
-	if readable {
-		if err := a.writeReadable(h); err != nil {
-			return Result{}, err
+	// Committed: what follows is derived, and finished by the next writer
+	// when it fails here.
+	res := Result{Key: key, Outcome: rec.Outcome, Version: len(h.History), Path: h.Path, Title: h.Title, Notes: plan.notes}
+	if plan.path != "" {
+		res.Path = plan.path
+	}
+	res.Warnings = a.afterCommit(h, alias, plan)
+	return res, nil
+}
+
+// recordArticle decides what an article capture is to the article's
+// history, and stores what it adds (a version, or a rendering).
+func (a *Archive) recordArticle(h *head, in Input, rec *CaptureRecord, now time.Time) error {
+	rec.ContentHash = contentHash(in.Markdown)
+	id := identity(in.Markdown)
+	last := h.last()
+	if last != nil {
+		same, err := a.sameOrRerendered(h, last, in, id)
+		if err != nil {
+			return err
+		}
+		switch same {
+		case sameVersion:
+			rec.Outcome, rec.Version = model.OutcomeUnchanged, last.N
+			return nil
+		case sameRerendered:
+			if _, err := a.store.PutIfAbsent(a.mdName(rec.ContentHash), in.Markdown); err != nil {
+				return err
+			}
+			last.Renderings = append(last.Renderings, rendering{SHA: rec.ContentHash, ID: id, Extractor: rec.Extractor, Time: now})
+			rec.Outcome, rec.Version = model.OutcomeRerendered, last.N
+			return nil
 		}
 	}
-	if err := a.appendIndex(h, alias); err != nil {
-		return Result{}, err
+	rec.Outcome = model.OutcomeUpdated
+	if last == nil {
+		rec.Outcome = model.OutcomeCreated
 	}
-	if err := a.store.Delete(intentName); err != nil {
-		return Result{}, err
+	if _, err := a.store.PutIfAbsent(a.mdName(rec.ContentHash), in.Markdown); err != nil {
+		return err
 	}
-	return Result{Key: key, Outcome: rec.Outcome, Version: len(h.History), Path: h.Path, Title: h.Title}, nil
+	h.History = append(h.History, versionRef{N: len(h.History) + 1, SHA: rec.ContentHash, Time: rec.Time, ID: id,
+		Extractor: rec.Extractor, RawSHA: rec.RawSHA, Undated: rec.Undated})
+	rec.Version = len(h.History)
+	return nil
+}
+
+type sameness int
+
+const (
+	differs sameness = iota
+	sameVersion
+	sameRerendered
+)
+
+// sameOrRerendered compares like with like: a capture is the same version
+// when its identity equals the version's (or a rendering's); when the
+// version was rendered by another extractor than the capture's, the
+// version's own raw page is rendered again with the capture's extractor
+// and compared: equal means the page did not change, only its rendering.
+func (a *Archive) sameOrRerendered(h *head, v *versionRef, in Input, id string) (sameness, error) {
+	ids, err := a.versionIDs(v)
+	if err != nil {
+		return differs, err
+	}
+	if slices.Contains(ids, id) {
+		return sameVersion, nil
+	}
+	if in.Renderer == nil {
+		return differs, nil
+	}
+	_, ext := v.current()
+	if extractorOf(ext) == in.Renderer.Version() {
+		return differs, nil
+	}
+	md, err := a.renderAgain(h, v, in.Renderer)
+	if err != nil {
+		a.log.Warn("archive: cannot render the previous version again; comparing as it is", "key", h.Key, "version", v.N, "err", err)
+		return differs, nil
+	}
+	if identity(md) == id {
+		return sameRerendered, nil
+	}
+	return differs, nil
+}
+
+// extractorOf reads an extractor version as recorded: 0 is a version
+// recorded before extractors were numbered, by extractor 1.
+func extractorOf(v int) int { return max(v, 1) }
+
+// versionIDs returns the identities of a version and its renderings,
+// computing those recorded before identities from their Markdown.
+func (a *Archive) versionIDs(v *versionRef) ([]string, error) {
+	var ids []string
+	add := func(id, sum string) error {
+		if id == "" {
+			md, err := a.store.Get(a.mdName(sum))
+			if err != nil {
+				return fmt.Errorf("archive: version %d: %w", v.N, err)
+			}
+			id = identity(md)
+		}
+		ids = append(ids, id)
+		return nil
+	}
+	if err := add(v.ID, v.SHA); err != nil {
+		return nil, err
+	}
+	for _, r := range v.Renderings {
+		if err := add(r.ID, r.SHA); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// renderAgain renders the raw page behind version v with r.
+func (a *Archive) renderAgain(h *head, v *versionRef, r Renderer) ([]byte, error) {
+	rawSHA, src := v.RawSHA, ""
+	caps, err := a.capturesOf(h)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(caps) - 1; i >= 0; i-- {
+		c := caps[i]
+		if c.RawSHA != "" && (c.RawSHA == rawSHA || (rawSHA == "" && c.ContentHash == v.SHA)) {
+			rawSHA, src = c.RawSHA, extractURL(&c)
+			break
+		}
+	}
+	if rawSHA == "" {
+		return nil, fmt.Errorf("archive: %s version %d: no raw page stored", h.Key, v.N)
+	}
+	raw, err := a.Raw(rawSHA)
+	if err != nil {
+		return nil, err
+	}
+	return r.Render(raw, src)
+}
+
+// extractURL is the URL the extractor was given for a capture.
+func extractURL(c *CaptureRecord) string {
+	for _, u := range []string{c.ExtractURL, c.FinalURL, c.SourceURL, c.Link} {
+		if u != "" {
+			return u
+		}
+	}
+	return ""
+}
+
+// observe applies a capture to the article's state: the newest
+// observation by time wins; failed and blocked captures say nothing about
+// the article; an undated one (a saved page of unknown date) only gives a
+// state to an article that has none.
+func observe(h *head, rec *CaptureRecord) {
+	if rec.Time.After(h.LastCapture) {
+		h.LastCapture = rec.Time
+	}
+	h.LastOutcome = rec.Outcome
+	h.Captures++
+	observeState(h, rec)
+}
+
+// observeState is the state part of observe.
+func observeState(h *head, rec *CaptureRecord) {
+	if !observes(rec) {
+		return
+	}
+	st := rec.State
+	if rec.Outcome == model.OutcomeFailed || st == "" {
+		return
+	}
+	if rec.Undated {
+		if h.State == "" {
+			h.State = st
+		}
+		return
+	}
+	if h.StateAt.IsZero() || !rec.Time.Before(h.StateAt) {
+		if h.State != st || h.StateSince.IsZero() {
+			h.StateSince = rec.Time
+		}
+		h.State, h.StateAt = st, rec.Time
+	}
+}
+
+// observes reports whether a capture says something about the article's
+// state.
+func observes(rec *CaptureRecord) bool {
+	return rec.Outcome != model.OutcomeFailed && rec.Outcome != model.OutcomeBlocked
 }
 
 // identify returns the article's key and, when the capture came through a
@@ -199,19 +371,19 @@ func identify(in Input) (key, short model.Key, err error) {
 // join makes the short-link key an alias of h's article, carrying over
 // what was recorded under it. It returns the alias head to write, or nil
 // when the join was done before.
-func (a *Archive) join(h *head, short model.Key) (alias *head, merged bool, err error) {
+func (a *Archive) join(h *head, short model.Key) (*head, error) {
 	ah, err := a.loadHead(short)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if ah == nil {
 		ah = &head{Info: Info{Key: short}}
 	}
 	if ah.AliasOf == h.Key {
-		return nil, false, nil
+		return nil, nil
 	}
 	if ah.AliasOf != "" {
-		return nil, false, fmt.Errorf("archive: short link %s is already joined to %s, not %s", short, ah.AliasOf, h.Key)
+		return nil, fmt.Errorf("archive: short link %s is already joined to %s, not %s", short, ah.AliasOf, h.Key)
 	}
 	if !slices.Contains(h.Aliases, short) {
 		h.Aliases = append(h.Aliases, short)
@@ -221,9 +393,8 @@ func (a *Archive) join(h *head, short model.Key) (alias *head, merged bool, err 
 	case len(ah.History) == 0:
 	case len(h.History) == 0:
 		// An article first keyed by its short link (page without ids).
-		h.History, h.Path, h.Images = ah.History, ah.Path, ah.Images
+		h.History, h.Path, h.Images, h.Readable = ah.History, ah.Path, ah.Images, ah.Readable
 		h.Title, h.Account, h.AccountID, h.Published = ah.Title, ah.Account, ah.AccountID, ah.Published
-		ah.History, ah.Path, ah.Images = nil, "", nil
 	default:
 		// Both keys were read before they were known to be one article:
 		// keep every distinct version of both, oldest first.
@@ -236,19 +407,20 @@ func (a *Archive) join(h *head, short model.Key) (alias *head, merged bool, err 
 				h.Images[u] = ref
 			}
 		}
-		ah.History, ah.Path, ah.Images = nil, "", nil
-		merged = true
 	}
-	if h.LastCapture.IsZero() || ah.LastCapture.After(h.LastCapture) {
-		h.State = ah.State
+	ah.History, ah.Path, ah.Images, ah.Readable = nil, "", nil, readableRef{}
+	if ah.LastCapture.After(h.LastCapture) {
+		h.LastCapture = ah.LastCapture
+	}
+	if ah.State != "" && (h.State == "" || (!ah.StateAt.IsZero() && ah.StateAt.After(h.StateAt))) {
+		h.State, h.StateAt, h.StateSince = ah.State, ah.StateAt, ah.StateSince
 	}
 	ah.AliasOf = h.Key
-	return ah, merged, nil
+	return ah, nil
 }
 
 // mergeHistory interleaves two version histories of one article by time,
 // drops a version identical to the one before it, and numbers the result.
-// The version files stay where they were written; refs point at them.
 func mergeHistory(a, b []versionRef) []versionRef {
 	all := append(append([]versionRef(nil), a...), b...)
 	slices.SortStableFunc(all, func(x, y versionRef) int { return x.Time.Compare(y.Time) })
@@ -275,7 +447,7 @@ func canonURL(in Input) string {
 	return ""
 }
 
-func setMeta(h *head, d *model.Document, at time.Time) {
+func setMeta(h *head, d *model.Document) {
 	m := d.Article.Meta
 	h.Title, h.Account, h.AccountID, h.Related = m.Title, m.Account, m.AccountID, m.Related
 	if d.ID.Complete() {
@@ -295,117 +467,64 @@ func dateOf(h *head, at time.Time) time.Time {
 	return at
 }
 
-// putVersion writes a new version: the Markdown as a content-addressed
-// object, then the browsable version file with image links rewritten.
-func (a *Archive) putVersion(key model.Key, n int, md []byte, sum string, images map[string]string, at time.Time) (versionRef, error) {
-	if _, err := a.store.PutIfAbsent(mdName(sum), md); err != nil {
-		return versionRef{}, err
+// afterCommit writes what the head now implies: the readable file and the
+// index line, then clears the journal. Failures are returned as warnings;
+// the journal then stays for the next writer.
+func (a *Archive) afterCommit(h, alias *head, plan readablePlan) []string {
+	var warns []string
+	if err := a.writePlanned(plan); err != nil {
+		warns = append(warns, fmt.Sprintf("readable file not written (the next writer writes it): %v", err))
 	}
-	file := fmt.Sprintf("%s%s/%04d.md", versionsDir, key, n)
-	body := rewriteImages(md, images, file)
-	// Put, not PutIfAbsent: a file under this name can only be the leftover
-	// of a crashed Record that no head references.
-	if err := a.store.Put(file, body); err != nil {
-		return versionRef{}, err
+	if err := a.appendIndex(h, alias); err != nil {
+		warns = append(warns, fmt.Sprintf("index not updated (the next writer updates it): %v", err))
 	}
-	return versionRef{N: n, SHA: sum, File: file, FileSHA: sha(body), Time: at}, nil
+	if len(warns) > 0 {
+		for _, w := range warns {
+			a.log.Warn("archive: "+w, "key", h.Key)
+		}
+		return warns
+	}
+	if err := a.store.Delete(a.n.intent); err != nil {
+		warns = append(warns, fmt.Sprintf("journal not cleared: %v", err))
+	}
+	return warns
 }
 
-// readableContent is what the readable file of h must hold.
-func (a *Archive) readableContent(h *head) ([]byte, error) {
-	last := h.last()
-	if last == nil || h.Path == "" {
-		return nil, nil
-	}
-	md, err := a.store.Get(mdName(last.SHA))
-	if err != nil {
-		return nil, err
-	}
-	return rewriteImages(md, h.Images, h.Path), nil
-}
-
-func (a *Archive) writeReadable(h *head) error {
-	b, err := a.readableContent(h)
-	if err != nil || b == nil {
-		return err
-	}
-	return a.store.Put(h.Path, b)
-}
-
-func (a *Archive) putCapture(rec *CaptureRecord) error {
+// putCapture writes the intent journal, then the capture record as the
+// next link of h's chain.
+func (a *Archive) putCapture(rec *CaptureRecord, h *head, keys []model.Key) error {
+	rec.Prev, rec.Seq = h.Chain.Tip, h.Chain.N+1
 	b, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return fmt.Errorf("archive: encode capture: %w", err)
 	}
+	b = append(b, '\n')
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])
-	rec.Name = fmt.Sprintf("%s%s/%s-%s.json", capturesDir, rec.Key, time.Now().UTC().Format("20060102T150405.000000000Z"), hex.EncodeToString(rnd[:]))
-	created, err := a.store.PutIfAbsent(rec.Name, append(b, '\n'))
+	rec.Name = fmt.Sprintf("%s%s/%s-%s.json", a.n.captures, rec.Key, time.Now().UTC().Format("20060102T150405.000000000Z"), hex.EncodeToString(rnd[:]))
+	rec.Hash = sha(b)
+	if err := a.putIntent(intent{Keys: keys, Capture: rec.Name, CaptureHash: rec.Hash}); err != nil {
+		return err
+	}
+	created, err := a.store.PutIfAbsent(rec.Name, b)
 	if err == nil && !created {
 		err = errors.New("name taken")
 	}
 	if err != nil {
 		return fmt.Errorf("archive: write capture %s: %w", rec.Name, err)
 	}
+	h.Chain.Tip, h.Chain.N = rec.Hash, h.Chain.N+1
 	return nil
 }
 
+// intent is the journal of a commit in progress.
 type intent struct {
-	Keys []model.Key `json:"keys"`
+	Keys        []model.Key `json:"keys"`
+	Capture     string      `json:"capture,omitempty"`      // record written before the head
+	CaptureHash string      `json:"capture_hash,omitempty"` // its hash: the head's chain tip once committed
 }
 
-func (a *Archive) putIntent(keys []model.Key) error {
-	b, _ := json.Marshal(intent{Keys: keys})
-	return a.store.Put(intentName, b)
-}
-
-// recover finishes what a crashed writer left: the readable files and
-// index lines of the heads named by the intent journal, the alias pointers
-// of joined short links; and rebuilds a missing index. Idempotent.
-func (a *Archive) recover() error {
-	b, err := a.store.Get(intentName)
-	if err == nil {
-		var it intent
-		if err := json.Unmarshal(b, &it); err != nil {
-			return fmt.Errorf("archive: recover: read %s: %w", intentName, err)
-		}
-		for _, k := range it.Keys {
-			h, err := a.loadHead(k)
-			if err != nil {
-				return fmt.Errorf("archive: recover %s: %w", k, err)
-			}
-			if h == nil {
-				continue
-			}
-			for _, ak := range h.Aliases {
-				ah, err := a.loadHead(ak)
-				if err != nil {
-					return err
-				}
-				if ah == nil {
-					ah = &head{Info: Info{Key: ak}}
-				}
-				if ah.AliasOf != k {
-					ah.AliasOf = k
-					if err := a.putHead(ah); err != nil {
-						return err
-					}
-					if err := a.appendIndex(ah, nil); err != nil {
-						return err
-					}
-				}
-			}
-			if err := a.writeReadable(h); err != nil {
-				return fmt.Errorf("archive: recover %s: %w", k, err)
-			}
-			if err := a.appendIndex(h, nil); err != nil {
-				return err
-			}
-		}
-		a.log.Info("archive: finished an interrupted write", "keys", it.Keys)
-		if err := a.store.Delete(intentName); err != nil {
-			return err
-		}
-	}
-	return a.maintainIndex()
+func (a *Archive) putIntent(it intent) error {
+	b, _ := json.Marshal(it)
+	return a.store.Put(a.n.intent, b)
 }

@@ -133,7 +133,7 @@ func (a *Archive) resolvePath(s string) (model.Key, bool, error) {
 		}
 	}
 	for _, i := range list {
-		if strings.HasPrefix(rel, versionsDir+string(i.Key)+"/") {
+		if strings.HasPrefix(rel, a.n.versions+string(i.Key)+"/") {
 			return i.Key, true, nil
 		}
 	}

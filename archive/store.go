@@ -20,3 +20,15 @@ type Store interface {
 type Appender interface {
 	Append(name string, data []byte) error
 }
+
+// Mover is an optional Store capability, needed to migrate an archive of
+// the layout before: rename a file or a whole folder at once.
+type Mover interface {
+	Move(from, to string) error
+}
+
+// Checker is an optional Store capability: whether name exists, without
+// reading it.
+type Checker interface {
+	Exists(name string) (bool, error)
+}

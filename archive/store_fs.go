@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -33,6 +34,9 @@ func NewFSStore(dir string) (*FSStore, error) {
 	}
 	return &FSStore{root: dir}, nil
 }
+
+// Dir is the folder the store is rooted at.
+func (s *FSStore) Dir() string { return s.root }
 
 func (s *FSStore) path(name string) (string, error) {
 	if err := checkName(name); err != nil {
@@ -202,7 +206,10 @@ func (s *FSStore) Delete(name string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(p); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // nothing to delete, nothing to sync (its folder may not exist)
+		}
 		return fmt.Errorf("archive: delete %s: %w", name, err)
 	}
 	return syncDir(filepath.Dir(p))
@@ -233,4 +240,101 @@ func (s *FSStore) Append(name string, data []byte) error {
 		return fmt.Errorf("archive: append %s: %w", name, err)
 	}
 	return nil
+}
+
+var (
+	_ Opener      = (*FSStore)(nil)
+	_ TempSweeper = (*FSStore)(nil)
+	_ Mover       = (*FSStore)(nil)
+)
+
+// Open opens name for streaming and returns its size.
+func (s *FSStore) Open(name string) (io.ReadSeekCloser, int64, error) {
+	p, err := s.path(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, 0, fmt.Errorf("archive: open %s: %w", name, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("archive: open %s: %w", name, err)
+	}
+	return f, st.Size(), nil
+}
+
+// RemoveTemps removes the temporary files (".tmp-…") writers killed
+// mid-write left anywhere in the store, except in the cache folder, which
+// other stages own.
+func (s *FSStore) RemoveTemps() (int, error) {
+	n := 0
+	cache := filepath.Join(s.root, filepath.FromSlash(hiddenDir+"cache"))
+	err := filepath.WalkDir(s.root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			if p == cache || d.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), tmpPrefix) {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Move renames the file or folder from to the name to, atomically; to
+// must not exist.
+func (s *FSStore) Move(from, to string) error {
+	pf, err := s.path(from)
+	if err != nil {
+		return err
+	}
+	pt, err := s.path(to)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(pt), 0o755); err != nil {
+		return fmt.Errorf("archive: move %s: %w", from, err)
+	}
+	if _, err := os.Lstat(pt); err == nil {
+		return fmt.Errorf("archive: move %s: %s exists: %w", from, to, fs.ErrExist)
+	}
+	if err := os.Rename(pf, pt); err != nil {
+		return fmt.Errorf("archive: move %s: %w", from, err)
+	}
+	if err := syncDir(filepath.Dir(pt)); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(pf))
+}
+
+var _ Checker = (*FSStore)(nil)
+
+// Exists reports whether name exists.
+func (s *FSStore) Exists(name string) (bool, error) {
+	p, err := s.path(name)
+	if err != nil {
+		return false, err
+	}
+	if _, err := os.Lstat(p); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
+		return false, fmt.Errorf("archive: stat %s: %w", name, err)
+	}
+	return true, nil
 }

@@ -91,3 +91,50 @@ func (s *MemStore) Append(name string, data []byte) error {
 	s.m[name] = append(s.m[name], data...)
 	return nil
 }
+
+var _ Mover = (*MemStore)(nil)
+
+// Move renames the name from, or every name under the folder from, to to.
+func (s *MemStore) Move(from, to string) error {
+	if err := checkName(from); err != nil {
+		return err
+	}
+	if err := checkName(to); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	moved := map[string][]byte{}
+	for n, b := range s.m {
+		switch {
+		case n == from:
+			moved[to] = b
+		case strings.HasPrefix(n, from+"/"):
+			moved[to+n[len(from):]] = b
+		default:
+			continue
+		}
+	}
+	for n := range moved {
+		if _, ok := s.m[n]; ok {
+			return fmt.Errorf("archive: move %s: %s exists: %w", from, n, fs.ErrExist)
+		}
+	}
+	for n := range s.m {
+		if n == from || strings.HasPrefix(n, from+"/") {
+			delete(s.m, n)
+		}
+	}
+	for n, b := range moved {
+		s.m[n] = b
+	}
+	return nil
+}
+
+// Exists reports whether name exists.
+func (s *MemStore) Exists(name string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.m[name]
+	return ok, nil
+}

@@ -6,139 +6,251 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"reflect"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"wxarchive/model"
 )
 
-// Verify re-hashes every object and checks every reference (head ->
-// version file and Markdown object, readable file, capture -> raw
-// snapshot, index -> head). It returns one Problem per damaged or missing
-// file; an error only when the archive cannot be read at all.
+// VerifyOptions choose how deep Verify goes.
+type VerifyOptions struct {
+	// Quick checks the structure (every reference resolves, chains, heads,
+	// index, journal, state files) without re-hashing objects.
+	Quick bool
+	// Workers is how many files are checked at once (0: one per core).
+	Workers int
+	// Root, when set, is a root hash printed by an earlier verify: Verify
+	// also checks that the history since then was only appended to.
+	Root string
+}
+
+// Report is what Verify found.
+type Report struct {
+	Problems []Problem // damage, then notices (Problem.Notice)
+	Root     string    // the root hash over every head's history (see Root)
+	Heads    int
+	Objects  int
+}
+
+// Damaged counts the problems that are damage, not notices.
+func (r *Report) Damaged() int {
+	n := 0
+	for _, p := range r.Problems {
+		if !p.Notice {
+			n++
+		}
+	}
+	return n
+}
+
+// Verify runs VerifyWith with the defaults and returns the problems,
+// notices left out.
+func (a *Archive) Verify() ([]Problem, error) {
+	r, err := a.VerifyWith(VerifyOptions{})
+	if err != nil {
+		return nil, err
+	}
+	var out []Problem
+	for _, p := range r.Problems {
+		if !p.Notice {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// VerifyWith re-hashes every object and checks every reference and record:
+// each head against its own hash, its versions, images and capture records
+// (one chain per key, from the head's tip: a record deleted, inserted or
+// changed breaks it), its state against the state its records imply, its
+// title against its latest version, its index line field by field, its
+// readable file; the journal and the state files of other stages. Readable
+// files edited or deleted by hand are notices, not damage. It returns an
+// error only when the archive cannot be read at all.
+//
+// Work is spread over every core, one head or object at a time, so memory
+// stays bounded by the number of heads' names and index lines.
 //
 // Readers need no lock, so a writer may commit while Verify runs. Objects
-// are written before what references them, so a referenced object missing
-// from the first listing is looked up again. The checks that compare a
-// head with its readable file, its aliases and its index line read the
-// index first, the heads next, then the intent journal and the index
-// again: a key named by the journal is being written, and a key whose
-// index line changed meanwhile is checked again.
-func (a *Archive) Verify() ([]Problem, error) {
-	v := &verifier{a: a, objects: map[string]string{}}
-	for _, dir := range []string{rawDir, mdDir, blobDir} {
-		names, err := a.store.List(dir)
+// are written before what references them. The checks of what a writer
+// rewrites after a head (readable file, alias heads, index line, the
+// chain's newest record) read the index first, the heads next, then the
+// journal and the index again: a key named by the journal is being
+// written, and a key whose index line changed meanwhile is checked again.
+func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	v := &verifier{a: a, quick: o.Quick, bad: map[string]string{}}
+	rep := &Report{}
+	if !o.Quick {
+		n, err := v.objects(workers)
 		if err != nil {
 			return nil, err
 		}
+		rep.Objects = n
+	}
+	idx, err := a.indexBodies()
+	if err != nil {
+		v.report(Problem{Path: a.n.index, Reason: fmt.Sprintf("unreadable: %v", err)})
+	}
+	pending := v.intent(true)
+	var anchors map[model.Key]anchorLine
+	if o.Root != "" {
+		anchors = v.anchor(o.Root)
+	}
+	names, err := a.store.List(a.n.heads)
+	if err != nil {
+		return nil, err
+	}
+	rep.Heads = len(names)
+	type keyResult struct {
+		k       model.Key
+		suspect []Problem
+		line    string
+	}
+	results := make(chan keyResult, workers)
+	jobs := make(chan string)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range jobs {
+				k := keyOfHead(a.n.heads, n)
+				s, line := v.checkKey(k, idx[k], anchors)
+				results <- keyResult{k, s, line}
+			}
+		}()
+	}
+	go func() {
 		for _, n := range names {
-			v.object(n)
+			jobs <- n
 		}
-	}
-
-	idx, _, err := a.readIndex()
-	if err != nil {
-		v.bad(indexName, "unreadable: %v", err)
-	}
-	pending := v.intent()
-	names, err := a.store.List(headsDir)
-	if err != nil {
-		return nil, err
-	}
-	hasHead := map[model.Key]bool{}
+		close(jobs)
+		wg.Wait()
+		close(results)
+	}()
+	hasHead := make(map[model.Key]bool, len(names))
 	suspect := map[model.Key][]Problem{}
-	for _, n := range names {
-		k := model.Key(strings.TrimSuffix(strings.TrimPrefix(n, headsDir), ".json"))
-		hasHead[k] = true
-		h, err := a.loadHead(k)
-		if err != nil || h == nil {
-			v.bad(n, "unreadable head: %v", errors.Unwrap(err))
-			continue
+	var lines []string
+	for r := range results {
+		hasHead[r.k] = true
+		if len(r.suspect) > 0 {
+			suspect[r.k] = r.suspect
 		}
-		if h.Key != k {
-			v.bad(n, "head names key %s", h.Key)
-		}
-		v.references(h)
-		if p := v.consistency(h, idx); len(p) > 0 {
-			suspect[k] = p
+		if r.line != "" {
+			lines = append(lines, r.line)
 		}
 	}
 
-	caps, err := a.store.List(capturesDir)
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range caps {
-		b, err := a.store.Get(n)
-		if err != nil {
-			v.bad(n, "unreadable: %v", err)
-			continue
-		}
-		var r CaptureRecord
-		if err := json.Unmarshal(b, &r); err != nil {
-			v.bad(n, "damaged capture record: %v", err)
-			continue
-		}
-		if r.RawSHA != "" && v.object(rawName(r.RawSHA)) != "" {
-			v.bad(rawName(r.RawSHA), "missing or damaged: raw page of capture %s", n)
-		}
-	}
-
+	// Settle what a writer may have been changing meanwhile.
 	for k := range pending {
 		delete(suspect, k)
 	}
-	for k := range v.intent() {
+	for k := range v.intent(false) {
 		delete(suspect, k)
 	}
-	idx2, _, err := a.readIndex()
+	idx2, err := a.indexBodies()
 	if err != nil {
 		return nil, err
 	}
 	for k, p := range suspect {
-		if !reflect.DeepEqual(idx[k], idx2[k]) {
-			if p, err = v.recheck(k); err != nil {
-				return nil, err
-			}
+		if idx[k] != idx2[k] {
+			p = v.recheck(k)
 		}
-		v.probs = append(v.probs, p...)
+		for _, q := range p {
+			v.report(q)
+		}
 	}
 	for k := range idx {
 		if !hasHead[k] {
-			v.bad(indexName, "line for %s, which has no head", k)
+			v.report(Problem{Path: a.n.index, Reason: fmt.Sprintf("line for %s, which has no head", k)})
+		}
+	}
+	for k := range anchors {
+		if !hasHead[k] {
+			v.report(Problem{Path: a.headName(k), Reason: fmt.Sprintf("missing: the article was in the history of root %.12s", o.Root)})
+		}
+	}
+	v.stateFiles()
+
+	rep.Root = rootOf(lines)
+	if !a.legacy && len(lines) > 0 {
+		if err := a.putAnchor(rep.Root, lines); err != nil {
+			a.log.Warn("archive: root anchor not saved", "err", err)
 		}
 	}
 	sort.SliceStable(v.probs, func(i, j int) bool {
-		if v.probs[i].Path != v.probs[j].Path {
-			return v.probs[i].Path < v.probs[j].Path
+		x, y := v.probs[i], v.probs[j]
+		if x.Notice != y.Notice {
+			return !x.Notice
 		}
-		return v.probs[i].Reason < v.probs[j].Reason
+		if x.Path != y.Path {
+			return x.Path < y.Path
+		}
+		return x.Reason < y.Reason
 	})
-	return v.probs, nil
+	rep.Problems = v.probs
+	return rep, nil
 }
 
 type verifier struct {
-	a       *Archive
-	objects map[string]string // object name -> "" when intact, else what is wrong
-	probs   []Problem
+	a     *Archive
+	quick bool
+	mu    sync.Mutex
+	bad   map[string]string // damaged objects (re-hashed in the first pass) -> what is wrong
+	probs []Problem
 }
 
-func (v *verifier) bad(p, format string, args ...any) {
-	v.probs = append(v.probs, Problem{Path: p, Reason: fmt.Sprintf(format, args...)})
+func (v *verifier) report(p Problem) {
+	v.mu.Lock()
+	v.probs = append(v.probs, p)
+	v.mu.Unlock()
 }
 
-// object re-hashes the object n once, reporting it when damaged, and
-// returns "" when it is intact.
-func (v *verifier) object(n string) string {
-	if r, ok := v.objects[n]; ok {
-		return r
+func (v *verifier) problem(p, format string, args ...any) {
+	v.report(Problem{Path: p, Reason: fmt.Sprintf(format, args...)})
+}
+
+// objects re-hashes every object, shard by shard, on every worker.
+func (v *verifier) objects(workers int) (int, error) {
+	jobs := make(chan string, 256)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range jobs {
+				if r := objectProblem(v.a.store, n); r != "" {
+					v.mu.Lock()
+					v.bad[n] = r
+					v.mu.Unlock()
+					v.problem(n, "%s", r)
+				}
+			}
+		}()
 	}
-	r := objectProblem(v.a.store, n)
-	v.objects[n] = r
-	if r != "" && r != "missing" {
-		v.bad(n, "%s", r)
+	count := 0
+	var err error
+	for _, dir := range []string{v.a.n.raw, v.a.n.md, v.a.n.blob} {
+		for s := range 256 {
+			var names []string
+			if names, err = v.a.store.List(fmt.Sprintf("%s%02x/", dir, s)); err != nil {
+				break
+			}
+			for _, n := range names {
+				jobs <- n
+			}
+			count += len(names)
+		}
 	}
-	return r
+	close(jobs)
+	wg.Wait()
+	return count, err
 }
 
 func objectProblem(st Store, n string) string {
@@ -152,13 +264,13 @@ func objectProblem(st Store, n string) string {
 	want := strings.SplitN(path.Base(n), ".", 2)[0]
 	var got string
 	switch {
-	case strings.HasPrefix(n, rawDir):
+	case strings.HasSuffix(n, ".gz"):
 		raw, err := gunzip(n, b)
 		if err != nil {
 			return err.Error()
 		}
 		got = sha(raw)
-	case strings.HasPrefix(n, mdDir):
+	case strings.Contains(n, "objects/md/"):
 		got = contentHash(b)
 	default:
 		got = sha(b)
@@ -169,16 +281,48 @@ func objectProblem(st Store, n string) string {
 	return ""
 }
 
-// intent returns the keys the journal names now.
-func (v *verifier) intent() map[model.Key]bool {
+// object reports whether the object n is there and intact, as far as this
+// verify knows (re-hashed in the first pass, or, quick, only there).
+func (v *verifier) object(n string) string {
+	v.mu.Lock()
+	r, ok := v.bad[n]
+	v.mu.Unlock()
+	if ok {
+		return r
+	}
+	if ok, err := v.a.exists(n); err != nil {
+		return fmt.Sprintf("unreadable: %v", err)
+	} else if !ok {
+		return "missing"
+	}
+	return ""
+}
+
+func (a *Archive) exists(n string) (bool, error) {
+	if c, ok := a.store.(Checker); ok {
+		return c.Exists(n)
+	}
+	_, err := a.store.Get(n)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// intent returns the keys the journal names now (report: say when it is
+// damaged).
+func (v *verifier) intent(report bool) map[model.Key]bool {
 	pending := map[model.Key]bool{}
-	b, err := v.a.store.Get(intentName)
+	b, err := v.a.store.Get(v.a.n.intent)
 	if err != nil {
 		return pending
 	}
 	var it intent
 	if err := json.Unmarshal(b, &it); err != nil {
-		v.bad(intentName, "unreadable journal: %v", err)
+		if report {
+			v.problem(v.a.n.intent, "damaged journal (not JSON: %v); the next writer checks every article and removes it", err)
+		}
+		return pending
 	}
 	for _, k := range it.Keys {
 		pending[k] = true
@@ -186,61 +330,233 @@ func (v *verifier) intent() map[model.Key]bool {
 	return pending
 }
 
-// references checks the write-once files a head references: they were
-// written before it, so a missing one is missing for good.
-func (v *verifier) references(h *head) {
-	for _, ver := range h.History {
-		if v.object(mdName(ver.SHA)) != "" {
-			v.bad(mdName(ver.SHA), "missing or damaged: version %d of %s", ver.N, h.Key)
-		}
-		if b, err := v.a.store.Get(ver.File); err != nil {
-			v.bad(ver.File, "missing: version %d of %s", ver.N, h.Key)
-		} else if sha(b) != ver.FileSHA {
-			v.bad(ver.File, "damaged: content differs from the version %d recorded in %s", ver.N, headName(h.Key))
-		}
+// stateFiles checks that the state files of other stages are readable:
+// a damaged queue would make every later run fail.
+func (v *verifier) stateFiles() {
+	names, err := v.a.store.List(v.a.n.state)
+	if err != nil {
+		v.problem(v.a.n.state, "unreadable: %v", err)
+		return
 	}
-	for _, ref := range h.Images {
-		if strings.HasPrefix(ref, blobDir) && v.object(ref) != "" {
-			v.bad(ref, "missing or damaged: image of %s", h.Key)
+	for _, n := range names {
+		if !strings.HasSuffix(n, ".json") {
+			continue
+		}
+		b, err := v.a.store.Get(n)
+		if err != nil {
+			v.problem(n, "unreadable: %v", err)
+			continue
+		}
+		if !json.Valid(b) {
+			v.problem(n, "damaged: not valid JSON (remove it to start that state afresh)")
 		}
 	}
 }
 
-// consistency compares h with what a writer rewrites after it: the
-// readable file, the alias heads and the index line.
-func (v *verifier) consistency(h *head, idx map[model.Key]indexEntry) []Problem {
+// checkKey checks one head: damage to write-once files is reported at once;
+// what a writer may be changing is returned as suspect. It also returns the
+// head's line of the root.
+func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]anchorLine) (suspect []Problem, line string) {
+	a := v.a
+	hn := a.headName(k)
+	h, raw, err := a.loadHeadRaw(k)
+	if err != nil || h == nil {
+		v.problem(hn, "unreadable head: %v", errors.Unwrap(err))
+		return nil, ""
+	}
+	if h.Key != k {
+		v.problem(hn, "head names key %s", h.Key)
+	}
+	if !a.legacy {
+		var plain struct {
+			Sum string `json:"sum"`
+		}
+		_ = json.Unmarshal(raw, &plain)
+		if plain.Sum == "" || plain.Sum != headSum(h) {
+			suspect = append(suspect, Problem{Path: hn, Reason: "the head was changed outside the archive (its hash does not match)"})
+		}
+	}
+	v.references(h)
+	recs, err := a.keyCaptures(k)
+	if err != nil {
+		v.problem(a.n.captures+string(k)+"/", "unreadable capture records: %v", err)
+	}
+	for _, r := range recs {
+		if r.RawSHA != "" {
+			if p := v.object(a.rawName(r.RawSHA)); p != "" {
+				v.problem(a.rawName(r.RawSHA), "%s: raw page of capture %s", p, r.Name)
+			}
+		}
+	}
+	if !a.legacy {
+		reasons, outside := checkChain(h.Chain, recs)
+		for _, r := range reasons {
+			suspect = append(suspect, Problem{Path: a.n.captures + string(k) + "/", Reason: r})
+		}
+		for _, n := range outside {
+			suspect = append(suspect, Problem{Path: n, Reason: "capture record outside the chain of its head (inserted?)"})
+		}
+	}
+	suspect = append(suspect, v.consistency(h, recs, idxBody)...)
+	if al, ok := anchors[k]; ok {
+		suspect = append(suspect, v.extends(h, recs, al)...)
+	}
+	vers := make([]string, len(h.History))
+	for i, ver := range h.History {
+		vers[i] = ver.SHA
+	}
+	return suspect, fmt.Sprintf("%s\t%s\t%d\t%s", k, h.Chain.Tip, h.Chain.N, strings.Join(vers, ","))
+}
+
+// references checks the write-once files a head references: they were
+// written before it, so a missing one is missing for good.
+func (v *verifier) references(h *head) {
+	a := v.a
+	for _, ver := range h.History {
+		if p := v.object(a.mdName(ver.SHA)); p != "" {
+			v.problem(a.mdName(ver.SHA), "%s: version %d of %s", p, ver.N, h.Key)
+		}
+		for _, r := range ver.Renderings {
+			if p := v.object(a.mdName(r.SHA)); p != "" {
+				v.problem(a.mdName(r.SHA), "%s: a rendering of version %d of %s", p, ver.N, h.Key)
+			}
+		}
+		if ver.File == "" {
+			continue
+		}
+		if v.quick {
+			if ok, _ := a.exists(ver.File); !ok {
+				v.problem(ver.File, "missing: version %d of %s", ver.N, h.Key)
+			}
+		} else if b, err := a.store.Get(ver.File); err != nil {
+			v.problem(ver.File, "missing: version %d of %s", ver.N, h.Key)
+		} else if sha(b) != ver.FileSHA {
+			v.problem(ver.File, "damaged: content differs from the version %d recorded in %s", ver.N, a.headName(h.Key))
+		}
+	}
+	for _, ref := range h.Images {
+		if strings.HasPrefix(ref, a.n.blob) {
+			if p := v.object(ref); p != "" {
+				v.problem(ref, "%s: image of %s", p, h.Key)
+			}
+		}
+	}
+}
+
+// consistency compares h with its capture records and with what a writer
+// rewrites after it: the readable file, the alias heads and the index line.
+func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody lineSum) []Problem {
+	a := v.a
 	var probs []Problem
 	bad := func(p, format string, args ...any) {
 		probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf(format, args...)})
 	}
-	k := h.Key
-	if h.Path != "" {
-		want, err := v.a.readableContent(h)
-		got, gerr := v.a.store.Get(h.Path)
-		switch {
-		case err != nil: // the Markdown object is reported by references
-		case gerr != nil:
-			bad(h.Path, "missing: latest Markdown of %s", k)
-		case sha(got) != sha(want):
-			bad(h.Path, "differs from version %d of %s", len(h.History), k)
-		}
+	k, hn := h.Key, a.headName(h.Key)
+	var md []byte // the latest rendering of the latest version
+	if lv := h.last(); lv != nil {
+		sum, _ := lv.current()
+		md, _ = a.store.Get(a.mdName(sum)) // a missing one is reported by references
 	}
 	if h.AliasOf != "" {
-		if th, err := v.a.loadHead(h.AliasOf); err == nil && th == nil {
-			bad(headName(k), "alias of missing article %s", h.AliasOf)
+		if th, err := a.loadHead(h.AliasOf); err == nil && th == nil {
+			bad(hn, "alias of missing article %s", h.AliasOf)
 		}
 	}
+	all := recs
+	count := h.Chain.N
 	for _, ak := range h.Aliases {
-		if ah, err := v.a.loadHead(ak); err == nil && (ah == nil || ah.AliasOf != k) {
-			bad(headName(ak), "should be an alias of %s", k)
+		ah, err := a.loadHead(ak)
+		if err == nil && (ah == nil || ah.AliasOf != k) {
+			bad(a.headName(ak), "should be an alias of %s", k)
+		}
+		if ah != nil {
+			count += ah.Chain.N
+			more, err := a.keyCaptures(ak)
+			if err == nil {
+				all = append(all, more...)
+			}
 		}
 	}
-	e, ok := idx[k]
+	if !a.legacy && h.AliasOf == "" {
+		if count != h.Captures || len(all) != h.Captures {
+			bad(hn, "counts %d captures; its records are %d", h.Captures, len(all))
+		}
+		if r := replayState(all); r.dated && r.state != h.State {
+			bad(hn, "state %q, but its capture records say %q", h.State, r.state)
+		}
+		var last CaptureRecord
+		for _, r := range all {
+			if r.Time.After(last.Time) {
+				last = r
+			}
+		}
+		if !last.Time.IsZero() && !last.Time.Equal(h.LastCapture) {
+			bad(hn, "last capture %s, but its newest capture record is of %s", h.LastCapture.Format("2006-01-02T15:04:05Z07:00"), last.Time.Format("2006-01-02T15:04:05Z07:00"))
+		}
+		if md != nil {
+			if t := frontMatterValue(md, "title"); t != "" && t != h.Title {
+				bad(hn, "title %q, but its latest version says %q", h.Title, t)
+			}
+		}
+	}
+	if md != nil {
+		probs = append(probs, v.readable(h, md)...)
+	}
+	want := indexLine(h)
+	wantBody := string(want[1 : len(want)-10])
+	if idxBody.legacy { // a line of the layout before
+		wantBody = wantBody[:strings.LastIndexByte(wantBody, '\t')]
+	}
 	switch {
-	case !ok:
-		bad(indexName, "no line for %s (run reindex)", k)
-	case e.AliasOf != h.AliasOf || e.Versions != len(h.History) || e.Captures != h.Captures || e.State != h.State || e.Path != h.Path:
-		bad(indexName, "line for %s differs from its head (run reindex)", k)
+	case !idxBody.ok:
+		bad(a.n.index, "no line for %s (run reindex)", k)
+	case idxBody != sumOfBody(wantBody):
+		bad(a.n.index, "line for %s differs from its head (run reindex)", k)
+	}
+	return probs
+}
+
+// readable checks the readable files of h: the latest one must hold the
+// latest content; files edited or deleted by hand are notices.
+func (v *verifier) readable(h *head, md []byte) []Problem {
+	a := v.a
+	if h.Path == "" || h.AliasOf != "" {
+		return nil
+	}
+	var probs []Problem
+	want := a.readableFrom(h, md)
+	if len(h.Readable.Files) == 0 {
+		got, gerr := a.store.Get(h.Path)
+		switch {
+		case gerr != nil:
+			probs = append(probs, Problem{Path: h.Path, Reason: fmt.Sprintf("missing: latest Markdown of %s", h.Key)})
+		case sha(got) != sha(want):
+			probs = append(probs, Problem{Path: h.Path, Reason: fmt.Sprintf("differs from version %d of %s", len(h.History), h.Key)})
+		}
+		return probs
+	}
+	paths := make([]string, 0, len(h.Readable.Files))
+	for p := range h.Readable.Files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		known := h.Readable.Files[p]
+		got, gerr := a.store.Get(p)
+		switch {
+		case errors.Is(gerr, fs.ErrNotExist):
+			probs = append(probs, Problem{Path: p, Notice: true, Reason: fmt.Sprintf("deleted by hand ('wxarchive restore %s' writes it again)", h.Key)})
+		case gerr != nil:
+			probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("unreadable: %v", gerr)})
+		case sha(got) == known.SHA:
+			if p == h.Readable.Current && known.SHA != sha(want) {
+				probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("does not hold the latest version %d of %s (the next writer rewrites it)", len(h.History), h.Key)})
+			}
+		case sha(got) == known.Prev && p == h.Readable.Current:
+			probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("still holds an older version of %s (a write was cut short; the next writer rewrites it)", h.Key)})
+		default:
+			probs = append(probs, Problem{Path: p, Notice: true, Reason: "edited by hand: kept as it is, never overwritten"})
+		}
 	}
 	return probs
 }
@@ -248,27 +564,41 @@ func (v *verifier) consistency(h *head, idx map[model.Key]indexEntry) []Problem 
 // recheck runs the consistency checks of k again while a writer changes
 // it: index, head, journal, index; a result counts once the key's index
 // line held still and the journal did not name it.
-func (v *verifier) recheck(k model.Key) ([]Problem, error) {
+func (v *verifier) recheck(k model.Key) []Problem {
 	for range 20 {
-		idx, _, err := v.a.readIndex()
+		idx, err := v.a.indexBodies()
 		if err != nil {
-			return nil, err
+			return nil
 		}
-		h, err := v.a.loadHead(k)
+		h, _, err := v.a.loadHeadRaw(k)
 		if err != nil || h == nil {
-			return nil, nil // the first pass read it whole
+			return nil // the first pass read it whole
 		}
-		probs := v.consistency(h, idx)
-		if v.intent()[k] {
-			return nil, nil
+		recs, _ := v.a.keyCaptures(k)
+		var probs []Problem
+		if !v.a.legacy {
+			if headSum(h) != h.Sum {
+				probs = append(probs, Problem{Path: v.a.headName(k), Reason: "the head was changed outside the archive (its hash does not match)"})
+			}
+			reasons, outside := checkChain(h.Chain, recs)
+			for _, r := range reasons {
+				probs = append(probs, Problem{Path: v.a.n.captures + string(k) + "/", Reason: r})
+			}
+			for _, n := range outside {
+				probs = append(probs, Problem{Path: n, Reason: "capture record outside the chain of its head (inserted?)"})
+			}
 		}
-		idx2, _, err := v.a.readIndex()
+		probs = append(probs, v.consistency(h, recs, idx[k])...)
+		if v.intent(false)[k] {
+			return nil
+		}
+		idx2, err := v.a.indexBodies()
 		if err != nil {
-			return nil, err
+			return nil
 		}
-		if reflect.DeepEqual(idx[k], idx2[k]) {
-			return probs, nil
+		if idx[k] == idx2[k] {
+			return probs
 		}
 	}
-	return nil, nil // written without pause: nothing stable to compare
+	return nil // written without pause: nothing stable to compare
 }

@@ -36,7 +36,12 @@ func Derive(info archive.Info, caps []archive.CaptureRecord, md MarkdownFunc) ([
 	var out []Event
 	var gone Kind // the state the article is in, "" while readable or unknown
 	lastSHA, lastVersion := "", 0
+	var stateAt time.Time // time of the observation the state comes from
 	for _, c := range caps {
+		// A saved copy of unknown date, or one dated before the newest
+		// observation, says nothing about whether the article is gone now
+		// (the archive's state follows the newest observation by time).
+		observes := !c.Undated && (stateAt.IsZero() || !c.Time.Before(stateAt))
 		rec := path.Base(c.Name)
 		if c.Name == "" {
 			rec = c.Time.UTC().Format(time.RFC3339Nano)
@@ -55,7 +60,7 @@ func Derive(info archive.Info, caps []archive.CaptureRecord, md MarkdownFunc) ([
 		}
 		switch {
 		case readable(c.Outcome) && c.ContentHash != "":
-			if gone != "" && lastSHA != "" {
+			if gone != "" && lastSHA != "" && observes {
 				emit(model.EventRestored, nil)
 			}
 			switch {
@@ -69,14 +74,17 @@ func Derive(info archive.Info, caps []archive.CaptureRecord, md MarkdownFunc) ([
 				e.From, e.To = lastVersion, c.Version
 				emit(model.EventEdited, e)
 			}
-			gone, lastSHA, lastVersion = "", c.ContentHash, c.Version
+			if observes {
+				gone, stateAt = "", c.Time
+			}
+			lastSHA, lastVersion = c.ContentHash, c.Version
 		default:
 			k := goneKind(c.Outcome)
-			if k == "" || k == gone {
+			if k == "" || k == gone || !observes {
 				continue
 			}
 			emit(k, nil)
-			gone = k
+			gone, stateAt = k, c.Time
 		}
 	}
 	return out, nil

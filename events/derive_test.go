@@ -187,3 +187,33 @@ func TestCleanLine(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// TestDeriveOldCopyIsNoRestore: a saved copy of unknown date, or dated
+// before the deletion, ingested after it, does not restore the article
+// (the archive keeps it deleted, issue 10 §2).
+func TestDeriveOldCopyIsNoRestore(t *testing.T) {
+	a := newArchive(t)
+	r := a.capture(page(t, articlePage), "", day0)
+	caps, _ := a.Captures(r.Key)
+	info, _ := a.Info(r.Key)
+	first := caps[0]
+	del := first
+	del.Name, del.Outcome, del.State, del.ContentHash, del.Time = "captures/x/2.json", model.OutcomeDeleted, model.StateDeleted, "", day0.Add(48*time.Hour)
+	undated := first
+	undated.Name, undated.Outcome, undated.Undated, undated.Time = "captures/x/3.json", model.OutcomeUnchanged, true, day0.Add(72*time.Hour)
+	older := first
+	older.Name, older.Outcome, older.Time = "captures/x/4.json", model.OutcomeUnchanged, day0.Add(24*time.Hour)
+	evs, err := Derive(*info, []archive.CaptureRecord{first, del, undated, older}, a.Markdown)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(evs); !slices.Equal(got, []Kind{model.EventNew, model.EventDeleted}) {
+		t.Fatalf("got %v, want new, deleted", got)
+	}
+	later := first
+	later.Name, later.Outcome, later.Time = "captures/x/5.json", model.OutcomeUnchanged, day0.Add(96*time.Hour)
+	evs, _ = Derive(*info, []archive.CaptureRecord{first, del, undated, older, later}, a.Markdown)
+	if got := kinds(evs); !slices.Equal(got, []Kind{model.EventNew, model.EventDeleted, model.EventRestored}) {
+		t.Fatalf("got %v, want new, deleted, restored", got)
+	}
+}

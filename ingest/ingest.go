@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,9 +45,15 @@ type Service struct {
 	health hostHealth
 }
 
-// Options name the article behind a saved page that lacks its identity.
+// Options name the article behind a saved page that lacks its identity,
+// and when a saved page was captured.
 type Options struct {
 	URL string
+	// Captured is when a saved page was captured: a time (see
+	// ParseCaptured) or CapturedFileTime. Empty: the page's own SingleFile
+	// "saved date", else unknown (the page's content is kept, the article's
+	// state is left alone).
+	Captured string
 	// Hint is what a listing said of the article (title, time…): recorded
 	// with the capture, shown for an article that turns out deleted or
 	// unavailable.
@@ -70,6 +77,10 @@ type Result struct {
 	// ImagesMissing are images not saved (pending: the next ingest or
 	// recheck fetches them).
 	ImagesMissing int
+	// Notes say what became of the readable file when it is not simply
+	// (re)written (edited or deleted by hand); Warnings are failures after
+	// the capture was committed (the next writer finishes them).
+	Notes, Warnings []string
 }
 
 // IsURL reports whether a target names a page on the web rather than a file.
@@ -115,7 +126,9 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 		return s.record(in, res)
 	}
 
-	doc, err := extractor.Extract(in.Capture.Raw, extractor.Options{SourceURL: firstNonEmpty(opt.URL, in.Capture.FinalURL, in.Capture.SourceURL),
+	in.ExtractURL = firstNonEmpty(opt.URL, in.Capture.FinalURL, in.Capture.SourceURL)
+	in.Renderer = Renderer{Rules: s.Rules}
+	doc, err := extractor.Extract(in.Capture.Raw, extractor.Options{SourceURL: in.ExtractURL,
 		Rules: s.Rules, ContentType: in.Capture.ContentType})
 	if err != nil {
 		res.Err, res.Outcome = err, model.OutcomeFailed
@@ -146,9 +159,25 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 			}
 			local = scanLocalImages(in.Capture.Raw, dir)
 		}
-		imgs := s.images(ctx, target, articleKey(in), doc.Article.Images, local)
+		// The cover too: WeChat refuses hotlinks, the readable copy shows it
+		// from assets/. A saved page's cover only when saved with it: a
+		// saved page is read offline.
+		urls, cover := doc.Article.Images, doc.Article.Meta.Cover
+		extra := cover != "" && !slices.Contains(urls, cover)
+		if extra && local != nil {
+			if _, err := local.load(cover); err != nil {
+				extra = false
+			}
+		}
+		if extra {
+			urls = append(slices.Clip(urls), cover)
+		}
+		imgs := s.images(ctx, target, articleKey(in), urls, local)
 		in.Images, in.ImageErrors = imgs.refs, imgs.errs
-		res.Images, res.ImagesMissing = imgs.total, len(imgs.errs)
+		res.Images, res.ImagesMissing = len(doc.Article.Images), len(imgs.errs)
+		if _, failed := imgs.errs[cover]; extra && failed {
+			res.ImagesMissing--
+		}
 		if line := imgs.summary(); line != "" {
 			s.log().Warn(line, "target", target)
 		}
@@ -180,7 +209,10 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 			return &archive.Input{Capture: model.Capture{Target: target, SourceURL: l.Canon, FetchedAt: now()}, Link: link}, err
 		}
 		capt.Target = target
-		return &archive.Input{Capture: *capt, Link: link}, nil
+		if opt.Captured != "" {
+			return nil, fmt.Errorf("ingest: %s: --captured is for saved pages; a fetch is dated now", target)
+		}
+		return &archive.Input{Capture: *capt, Link: link, TimeSource: "fetch"}, nil
 	}
 	var r io.Reader
 	name := target
@@ -201,10 +233,14 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 	if err != nil {
 		return nil, err
 	}
-	return &archive.Input{
+	in := &archive.Input{
 		Capture: model.Capture{Target: target, SourceURL: opt.URL, FetchedAt: now(), Raw: raw},
 		Link:    opt.URL,
-	}, nil
+	}
+	if err := dateSaved(in, opt.Captured, target); err != nil {
+		return nil, err
+	}
+	return in, nil
 }
 
 // ReadPage reads a saved page of at most MaxFileSize bytes from r (a file
@@ -249,6 +285,7 @@ func (s *Service) record(in *archive.Input, res Result) Result {
 		return res
 	}
 	res.Key, res.Outcome, res.Version, res.Path, res.Title = r.Key, r.Outcome, r.Version, r.Path, r.Title
+	res.Notes, res.Warnings = r.Notes, r.Warnings
 	if res.Err == nil && in.Err != nil {
 		res.Err = in.Err
 	}

@@ -35,6 +35,7 @@ const (
 	OutcomeCreated     Outcome = "created"     // first version of an article
 	OutcomeUpdated     Outcome = "updated"     // a new version of a known article
 	OutcomeUnchanged   Outcome = "unchanged"   // same content as the latest version
+	OutcomeRerendered  Outcome = "rerendered"  // same page as the latest version, rendered anew by a newer extractor: no edit
 	OutcomeDeleted     Outcome = "deleted"     // deleted by the author
 	OutcomeViolation   Outcome = "violation"   // removed for violation / complaint / account gone
 	OutcomeUnavailable Outcome = "unavailable" // temporarily unavailable, param error, not an article

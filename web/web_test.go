@@ -115,7 +115,7 @@ func TestRoutes(t *testing.T) {
 	}
 
 	art := s.page(t, "/a/"+edited)
-	for _, want := range []string{"<h1>" + testarchive.NewTitle, `src="/blob/objects/blob/`, testarchive.NewWords, "2 version(s)", "original on WeChat", `class="archived" href="/a/` + deleted + `"`} {
+	for _, want := range []string{"<h1>" + testarchive.NewTitle, `src="/blob/assets/`, testarchive.NewWords, "2 version(s)", "original on WeChat", `class="archived" href="/a/` + deleted + `"`} {
 		if !strings.Contains(art, want) {
 			t.Errorf("article lacks %q", want)
 		}

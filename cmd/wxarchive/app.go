@@ -74,7 +74,7 @@ Exit status: 0 success, 1 something failed, 2 bad usage or configuration.`,
 		return usageError(suggestFlag(c, err))
 	})
 	root.AddGroup(&cobra.Group{ID: "archive", Title: "Archiving:"}, &cobra.Group{ID: "read", Title: "Reading the archive:"})
-	for _, c := range []*cobra.Command{newInitCmd(e), newIngestCmd(e), newRunCmd(e), newConvertCmd(e), newReextractCmd(e), newLoginCmd(e)} {
+	for _, c := range []*cobra.Command{newInitCmd(e), newIngestCmd(e), newRunCmd(e), newConvertCmd(e), newReextractCmd(e), newLoginCmd(e), newRestoreCmd(e), newReindexCmd(e)} {
 		c.GroupID = "archive"
 		root.AddCommand(c)
 	}

@@ -148,7 +148,7 @@ func TestFollowAccountEndToEnd(t *testing.T) {
 	if code != exitFail || len(lines) != 2 || !strings.HasPrefix(lines[1], "weread: login expired") {
 		t.Fatalf("expired: exit %d\n%s%s", code, out, errs)
 	}
-	events, err := os.ReadFile(filepath.Join(filepath.Dir(cfg), "arch", "logs", "events.jsonl"))
+	events, err := os.ReadFile(filepath.Join(filepath.Dir(cfg), "arch", ".wxarchive", "logs", "events.jsonl"))
 	if err != nil || strings.Count(string(events), `"kind":"login_expired"`) != 1 || strings.Contains(string(events), wrSkey) {
 		t.Fatalf("events: %s %v", events, err)
 	}

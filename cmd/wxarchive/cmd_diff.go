@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"wxarchive/archive"
 	"wxarchive/model"
 )
 
@@ -90,15 +91,30 @@ func (e *env) runDiff(args []string, o diffOptions) error {
 			return err
 		}
 	}
-	old, err := a.Version(info.Key, from)
+	// Compare like with like: when a newer extractor rendered both
+	// versions' pages, diff those renderings, so that only what the page
+	// says differs, not how an extractor wrote it.
+	read := a.Version
+	if vs, err := a.Versions(info.Key); err == nil && latestExtractor(vs[from-1]) == latestExtractor(vs[to-1]) {
+		read = a.Rendering
+	}
+	old, err := read(info.Key, from)
 	if err != nil {
 		return err
 	}
-	cur, err := a.Version(info.Key, to)
+	cur, err := read(info.Key, to)
 	if err != nil {
 		return err
 	}
 	return writeDiff(e.stdout, fmt.Sprintf("%s v%d", info.Key, from), fmt.Sprintf("%s v%d", info.Key, to), string(old), string(cur), o)
+}
+
+// latestExtractor is the extractor of a version's latest rendering.
+func latestExtractor(v archive.VersionInfo) int {
+	if n := len(v.Renderings); n > 0 {
+		return v.Renderings[n-1].Extractor
+	}
+	return v.Extractor
 }
 
 // splitFrontMatter separates the YAML front matter from the body.

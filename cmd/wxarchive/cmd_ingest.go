@@ -18,7 +18,7 @@ import (
 )
 
 type ingestOptions struct {
-	url            string
+	url, captured  string
 	json, noImages bool
 }
 
@@ -48,6 +48,7 @@ captured), 1 when any failed or was blocked, 2 on bad usage or configuration.`,
 	}
 	f := c.Flags()
 	f.StringVar(&o.url, "url", "", "the article's `URL`, for a saved page that does not carry its identity")
+	f.StringVar(&o.captured, "captured", "", "when a saved page was captured: a `TIME` (2024-03-05T10:00:00+08:00, \"2024-03-05 10:00\") or file-time (the file's modification time); default: its SingleFile saved date, else unknown (its content is kept, the article's state is left alone)")
 	f.BoolVar(&o.json, "json", false, "one JSON object per target (docs/json.md)")
 	f.BoolVar(&o.noImages, "no-images", false, "do not download body images")
 	return c
@@ -113,7 +114,7 @@ func (e *env) runIngest(ctx context.Context, o ingestOptions, targets []string) 
 			bad++
 			break
 		}
-		r := svc.Ingest(ctx, t, ingest.Options{URL: o.url})
+		r := svc.Ingest(ctx, t, ingest.Options{URL: o.url, Captured: o.captured})
 		counts[r.Outcome]++
 		if r.Outcome == model.OutcomeFailed || r.Outcome == model.OutcomeBlocked {
 			bad++
@@ -121,7 +122,8 @@ func (e *env) runIngest(ctx context.Context, o ingestOptions, targets []string) 
 		if bar != nil {
 			_ = bar.Add(1)
 		}
-		line := resultJSON{Target: t, Key: r.Key, Outcome: r.Outcome, Version: r.Version, Path: r.Path, Title: r.Title}
+		line := resultJSON{Target: t, Key: r.Key, Outcome: r.Outcome, Version: r.Version, Path: r.Path, Title: r.Title,
+			Note: strings.Join(r.Notes, "; "), Warnings: r.Warnings}
 		if r.Err != nil {
 			line.Error = r.Err.Error()
 		}
@@ -173,13 +175,16 @@ func printResult(e *env, r resultJSON) {
 		b.WriteString("  (" + oneLine(r.Target) + ")")
 	}
 	fmt.Fprintln(e.stdout, b.String())
+	for _, w := range r.Warnings {
+		fmt.Fprintf(e.stderr, "wxarchive: %s: warning: %s\n", oneLine(r.Target), w)
+	}
 	if r.Error != "" {
 		fmt.Fprintf(e.stderr, "wxarchive: %s: %s\n", oneLine(r.Target), r.Error)
 	}
 }
 
 func summarize(counts map[model.Outcome]int) string {
-	order := []model.Outcome{model.OutcomeCreated, model.OutcomeUpdated, model.OutcomeUnchanged,
+	order := []model.Outcome{model.OutcomeCreated, model.OutcomeUpdated, model.OutcomeUnchanged, model.OutcomeRerendered,
 		model.OutcomeDeleted, model.OutcomeViolation, model.OutcomeUnavailable, model.OutcomeExpired,
 		model.OutcomeBlocked, model.OutcomeFailed}
 	var parts []string

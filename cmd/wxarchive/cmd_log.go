@@ -101,6 +101,7 @@ func captureNote(c eventJSON) string {
 	if n := len(c.Stripped); n > 0 {
 		parts = append(parts, plural(n, "block")+" stripped")
 	}
+	parts = append(parts, c.Notes...)
 	src := c.URL
 	if src == "" {
 		src = c.Target

@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"wxarchive/archive"
 	"wxarchive/extractor"
+	"wxarchive/ingest"
 	"wxarchive/model"
 )
 
@@ -17,8 +16,12 @@ func newReextractCmd(e *env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "reextract [ARTICLE...]",
 		Short: "Re-run extraction over stored raw snapshots",
-		Long: `Re-run the current extractor over the raw page stored for each article (all articles
-when none is named), so improvements to extraction reach what is already archived.`,
+		Long: `Re-run the current extractor over the raw pages stored for each article (all articles
+when none is named), so improvements to extraction reach what is already archived. A page that
+renders differently is a re-rendering of its version (outcome rerendered), never an edit; an
+article whose pages no extractor could read before gets a version derived from its newest raw
+page (outcome created, dated by that capture). Reextract never adds a capture and never changes an
+article's state, last capture or recheck schedule.`,
 		ValidArgsFunction: e.completeArticles,
 		RunE: action(func(cmd *cobra.Command, args []string) error {
 			return e.runReextract(cmd.Context(), args, dry, asJSON)
@@ -30,6 +33,15 @@ when none is named), so improvements to extraction reach what is already archive
 }
 
 func (e *env) runReextract(ctx context.Context, names []string, dry, asJSON bool) error {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	rules, err := extractor.RulesFromConfig(extractor.DefaultRules(), cfg.Strip)
+	if err != nil {
+		return configError(err)
+	}
+	renderer := ingest.Renderer{Rules: rules}
 	a, err := e.openArchive()
 	if err != nil {
 		return err
@@ -66,7 +78,7 @@ func (e *env) runReextract(ctx context.Context, names []string, dry, asJSON bool
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r := reextractOne(a, k, dry)
+		r := reextractOne(a, k, renderer, dry)
 		r.Target = targets[k]
 		if r.Target == "" {
 			r.Target = string(k)
@@ -88,93 +100,34 @@ func (e *env) runReextract(ctx context.Context, names []string, dry, asJSON bool
 	return nil
 }
 
-// lastRaw is the newest capture of an article that kept a raw page,
-// preferring one that was a readable article.
-func lastRaw(caps []archive.CaptureRecord) *archive.CaptureRecord {
-	var other *archive.CaptureRecord
-	for i := len(caps) - 1; i >= 0; i-- {
-		c := &caps[i]
-		if c.RawSHA == "" {
-			continue
-		}
-		if c.State == model.StateArticle {
-			return c
-		}
-		if other == nil {
-			other = c
-		}
-	}
-	return other
-}
-
-// reextractOne re-runs the extractor over an article's stored raw page and
-// records the result as a new capture (or, dry, says what would happen).
-func reextractOne(a *archive.Archive, k model.Key, dry bool) resultJSON {
-	r := resultJSON{Key: k, DryRun: dry}
-	fail := func(err error) resultJSON {
-		r.Outcome, r.Error = model.OutcomeFailed, err.Error()
-		return r
-	}
-	caps, err := a.Captures(k)
+// reextractOne renders an article's stored raw pages again
+// (archive.Reextract): a rendering for each version whose page renders
+// differently, or a version derived from a page no extractor could read
+// before; never a capture, never a change of state or schedule.
+func reextractOne(a *archive.Archive, k model.Key, r archive.Renderer, dry bool) resultJSON {
+	out := resultJSON{Key: k, DryRun: dry}
+	res, err := a.Reextract(k, r, dry)
 	if err != nil {
-		return fail(err)
+		out.Outcome, out.Error = model.OutcomeFailed, err.Error()
+		return out
 	}
-	c := lastRaw(caps)
-	if c == nil {
-		r.Note = "skipped: no raw page stored"
-		return r
-	}
-	raw, err := a.Raw(c.RawSHA)
-	if err != nil {
-		return fail(err)
-	}
-	src := c.SourceURL
-	if src == "" {
-		src = c.Link
-	}
-	in := archive.Input{
-		Capture: model.Capture{Target: "raw:" + c.RawSHA, SourceURL: src, FinalURL: c.FinalURL,
-			HTTPStatus: c.HTTPStatus, FetchedAt: time.Now(), Raw: raw},
-		Link: src,
-	}
-	doc, err := extractor.Extract(raw, extractor.Options{SourceURL: src})
-	if err != nil {
-		in.Err = err
-	} else {
-		in.Doc = doc
-		if doc.State == model.StateArticle && doc.Article != nil {
-			in.Markdown = extractor.Render(doc.Article)
-			in.Stripped = doc.Article.Stripped
-		}
-	}
-	if dry {
-		r.Note = predict(a, k, in)
-		return r
-	}
-	res, err := a.Record(in)
-	if err != nil {
-		return fail(err)
-	}
-	r.Key, r.Outcome, r.Version, r.Path, r.Title = res.Key, res.Outcome, res.Version, res.Path, res.Title
-	return r
-}
-
-// predict says what Record would do with in, without writing.
-func predict(a *archive.Archive, k model.Key, in archive.Input) string {
+	out.Version, out.Path, out.Note = res.Version, res.Path, res.Detail
 	switch {
-	case in.Err != nil:
-		return "would fail: " + in.Err.Error()
-	case in.Doc.State != model.StateArticle:
-		return "would record " + string(model.OutcomeOf(in.Doc.State)) + " (no new version)"
-	case len(in.Markdown) == 0:
-		return "would fail: article without Markdown"
+	case dry && res.Outcome != "unchanged" && res.Outcome != "skipped":
+		out.Note = "would be " + res.Outcome + ": " + res.Detail
+	case dry:
+		out.Note = res.Outcome
+		if res.Detail != "" {
+			out.Note += ": " + res.Detail
+		}
+	case res.Outcome == "rerendered":
+		out.Outcome = model.OutcomeRerendered
+	case res.Outcome == "derived":
+		out.Outcome = model.OutcomeCreated
+	case res.Outcome == "unchanged":
+		out.Outcome = model.OutcomeUnchanged
+	default:
+		out.Note = "skipped: " + res.Detail
 	}
-	vers, err := a.Versions(k)
-	if err != nil {
-		return "would fail: " + err.Error()
-	}
-	if n := len(vers); n > 0 && vers[n-1].SHA == archive.ContentHash(in.Markdown) {
-		return "unchanged"
-	}
-	return fmt.Sprintf("would create version %d", len(vers)+1)
+	return out
 }

@@ -12,7 +12,7 @@ func TestSearchCommand(t *testing.T) {
 	dir, res := keyArchive(t, b)
 	mq := string(res["goscraper-2017-jiagoushi-mq.html"].Key)
 	// ingest brought the index up to date: it is there, beside the store.
-	if _, err := os.Stat(filepath.Join(dir, "cache", "search.db")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, ".wxarchive", "cache", "search.db")); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {

@@ -159,11 +159,16 @@ func TestDiff(t *testing.T) {
 
 func TestVerifyCommand(t *testing.T) {
 	dir := arSetup(t)
-	if code, out, errs := arRun("verify", "--archive", dir); code != 0 || out != "" {
+	code, out, errs := arRun("verify", "--archive", dir)
+	if code != 0 || !strings.HasPrefix(out, "root ") || strings.Count(out, "\n") != 1 {
 		t.Fatalf("verify: %d %q %q", code, out, errs)
 	}
+	root := strings.TrimSpace(strings.TrimPrefix(out, "root "))
+	if code, out, errs := arRun("verify", "--archive", dir, "--root", root, "--quick"); code != 0 || !strings.Contains(errs, "only appended to") {
+		t.Fatalf("verify --root: %d %q %q", code, out, errs)
+	}
 	var victim string
-	filepath.WalkDir(filepath.Join(dir, "objects", "raw"), func(p string, d os.DirEntry, err error) error {
+	filepath.WalkDir(filepath.Join(dir, ".wxarchive", "objects", "raw"), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			victim = p
 		}
@@ -172,7 +177,7 @@ func TestVerifyCommand(t *testing.T) {
 	if err := os.WriteFile(victim, []byte("bit rot"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, _ := arRun("verify", "--archive", dir, "--json")
+	code, out, _ = arRun("verify", "--archive", dir, "--json")
 	rel, _ := filepath.Rel(dir, victim)
 	if code != 1 || !strings.Contains(out, filepath.ToSlash(rel)) {
 		t.Errorf("verify after damage: %d %q (want %s named)", code, out, rel)
@@ -198,7 +203,8 @@ func TestReextract(t *testing.T) {
 	l.Unlock()
 	code, out, errs = arRun("reextract", string(arID.Key()), "--archive", dir)
 	after, _ := a.Info(arID.Key())
-	if code != 0 || after.Captures != before.Captures+1 || after.Versions != before.Versions {
+	// Reextract never invents a capture (issue 10 §1).
+	if code != 0 || after.Captures != before.Captures || after.Versions != before.Versions || !after.LastCapture.Equal(before.LastCapture) {
 		t.Errorf("reextract: %d %q %q; captures %d -> %d, versions %d -> %d", code, out, errs, before.Captures, after.Captures, before.Versions, after.Versions)
 	}
 	if code, _, _ := arRun("verify", "--archive", dir); code != 0 {
@@ -221,7 +227,7 @@ func TestBadVersionAndDamagedFiles(t *testing.T) {
 			t.Errorf("%v: %d %q", args, code, errs)
 		}
 	}
-	headFile := filepath.Join("heads", key+".json")
+	headFile := filepath.Join(".wxarchive", "heads", key+".json")
 	if err := os.WriteFile(filepath.Join(dir, headFile), []byte(`{"key": bad`), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +239,7 @@ func TestBadVersionAndDamagedFiles(t *testing.T) {
 	}
 	other := arID
 	other.Mid = "2650000002"
-	caps, _ := filepath.Glob(filepath.Join(dir, "captures", string(other.Key()), "*.json"))
+	caps, _ := filepath.Glob(filepath.Join(dir, ".wxarchive", "captures", string(other.Key()), "*.json"))
 	if len(caps) != 1 {
 		t.Fatalf("captures of %s: %v", other.Key(), caps)
 	}

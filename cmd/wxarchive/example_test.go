@@ -89,7 +89,7 @@ func TestMakeRunOffline(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				local := strings.Count(string(md), "](../../objects/blob/")
+				local := strings.Count(string(md), "](../../assets/")
 				remote := regexp.MustCompile(`!\[[^\]]*\]\(https?://`).FindAllIndex(md, -1)
 				if local < 6 || len(remote) != 0 {
 					t.Errorf("%s: %d local images, %d remote", p[1], local, len(remote))

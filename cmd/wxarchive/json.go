@@ -48,7 +48,10 @@ type resultJSON struct {
 	Title   string        `json:"title,omitempty"`
 	DryRun  bool          `json:"dry_run,omitempty"`
 	Note    string        `json:"note,omitempty"`
-	Error   string        `json:"error,omitempty"`
+	// Warnings are failures after the capture was recorded (the next
+	// writer finishes them).
+	Warnings []string `json:"warnings,omitempty"`
+	Error    string   `json:"error,omitempty"`
 }
 
 // eventJSON is one line of an article's history (log): a capture or a
@@ -70,6 +73,7 @@ type eventJSON struct {
 	Error       string                `json:"error,omitempty"`
 	Stripped    []model.StrippedBlock `json:"stripped,omitempty"`
 	ImageErrors map[string]string     `json:"image_errors,omitempty"`
+	Notes       []string              `json:"notes,omitempty"` // capture: what became of a readable file edited or deleted by hand
 }
 
 func captureEvent(c archive.CaptureRecord) eventJSON {
@@ -79,7 +83,7 @@ func captureEvent(c archive.CaptureRecord) eventJSON {
 	}
 	return eventJSON{Kind: "capture", Key: c.Key, Captured: c.Time, Outcome: c.Outcome, State: c.State,
 		Version: c.Version, HTTPStatus: c.HTTPStatus, URL: url, Target: c.Target, RawSHA: c.RawSHA,
-		Reason: c.Reason, Error: c.Error, Stripped: c.Stripped, ImageErrors: c.ImageErrors}
+		Reason: c.Reason, Error: c.Error, Stripped: c.Stripped, ImageErrors: c.ImageErrors, Notes: c.Notes}
 }
 
 func versionEvent(k model.Key, v archive.VersionInfo) eventJSON {
@@ -88,12 +92,15 @@ func versionEvent(k model.Key, v archive.VersionInfo) eventJSON {
 
 // checkJSON is one line of verify: a problem, a notice, or the summary.
 type checkJSON struct {
-	Kind     string `json:"kind"` // "problem", "summary"
+	Kind     string `json:"kind"` // "problem", "notice", "summary"
 	Path     string `json:"path,omitempty"`
 	Reason   string `json:"reason,omitempty"`
 	Archive  string `json:"archive,omitempty"`  // summary
 	Problems int    `json:"problems,omitempty"` // summary
+	Notices  int    `json:"notices,omitempty"`  // summary
 	Intact   bool   `json:"intact,omitempty"`   // summary
+	Root     string `json:"root,omitempty"`     // summary: the root hash over every article's history
+	Extends  bool   `json:"extends,omitempty"`  // summary, with --root: the history since was only appended to
 }
 
 // versionJSON is `version --json`.
