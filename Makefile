@@ -26,10 +26,14 @@ lint: ## go vet and gofmt
 
 COUNT   ?= 5
 
-bench: build ## extract vs html.Parse per fixture and ratio of totals; whole-process convert (COUNT runs)
+ARTICLES ?= 10000
+
+bench: build ## extract vs html.Parse per fixture, ratio of totals; convert ms/page; reextract articles/s (1 and all cores)
 	$(GO) test -run '^$$' -bench 'VersusParse' -count $(COUNT) ./extractor/ > bench-extract.txt
 	awk -f scripts/bench-ratio.awk bench-extract.txt
 	scripts/bench-convert.sh $(BIN) $(COUNT)
+	WXARCHIVE_BENCH_ARTICLES=$(ARTICLES) $(GO) test -run '^$$' -bench 'BenchmarkReextract' -benchtime 1x -timeout 60m ./ingest/ \
+		| grep -E '^Benchmark' | awk '{ print $$1, $$(NF-1), $$NF }'
 
 bench-go: ## run the Go benchmarks (BENCH=regexp, PKGS=packages to choose)
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(PKGS)
