@@ -158,7 +158,8 @@ func (e *env) runChanges(o changesOptions, args []string, now time.Time) error {
 	return tw.Flush()
 }
 
-// rebuildEvents derives the event log again (until `reindex` does it).
+// rebuildEvents derives the event log again (reindex does it too, with
+// the other indexes).
 func (e *env) rebuildEvents() error {
 	a, err := e.openArchive()
 	if err != nil {

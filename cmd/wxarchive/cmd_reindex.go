@@ -1,24 +1,30 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"wxarchive/events"
+	"wxarchive/search"
 )
 
 func newReindexCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "reindex",
-		Short: "Rebuild the index of articles from their heads",
-		Long: `Rebuild the index that list and run read (.wxarchive/index/heads.tsv) from every article's
-head. Verify names it when the index is damaged; a writer also rebuilds a damaged index by itself
-the next time it lists the archive.`,
+		Short: "Rebuild the archive's indexes: articles, change events, full-text search",
+		Long: `Rebuild what is derived from the store: the index of articles that list and run read
+(from every article's head), the change-event log (from the capture records, same event ids),
+and the full-text search index (from the latest versions). Verify names the article index
+when it is damaged; a writer also rebuilds a damaged article index by itself the next time it
+lists the archive, and the search index catches up by itself.`,
 		Args: noArgs,
-		RunE: action(func(cmd *cobra.Command, args []string) error { return e.runReindex() }),
+		RunE: action(func(cmd *cobra.Command, args []string) error { return e.runReindex(cmd.Context()) }),
 	}
 }
 
-func (e *env) runReindex() error {
+func (e *env) runReindex(ctx context.Context) error {
 	a, err := e.openArchive()
 	if err != nil {
 		return err
@@ -36,5 +42,15 @@ func (e *env) runReindex() error {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "wxarchive reindex: %s indexed in %s\n", plural(len(list), "article"), a.Dir())
+	n, err := events.Rebuild(a)
+	if err != nil {
+		return fmt.Errorf("rebuild the event log: %w", err)
+	}
+	fmt.Fprintf(e.stderr, "wxarchive reindex: event log derived again from the captures: %s\n", plural(n, "event"))
+	st, err := search.Rebuild(ctx, a)
+	if err != nil {
+		return fmt.Errorf("rebuild the search index: %w", err)
+	}
+	fmt.Fprintf(e.stderr, "wxarchive reindex: search index rebuilt: %s\n", plural(st.Docs, "article"))
 	return nil
 }

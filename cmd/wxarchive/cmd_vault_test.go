@@ -63,10 +63,16 @@ func TestVaultCommands(t *testing.T) {
 	if b, err := os.ReadFile(p); err != nil || !strings.Contains(string(b), "state: \"deleted\"") {
 		t.Errorf("restored file: %v\n%s", err, b)
 	}
-	// Reindex after the index is lost.
+	// Reindex after the indexes are lost: articles, events, search.
 	os.Remove(filepath.Join(c.archive, ".wxarchive", "index", "heads.tsv"))
-	if code, _, errs := c.run("", "reindex"); code != 0 || !strings.Contains(errs, "1 article") {
+	os.RemoveAll(filepath.Join(c.archive, ".wxarchive", "cache"))
+	os.Remove(filepath.Join(c.archive, ".wxarchive", "logs", "events.jsonl"))
+	if code, _, errs := c.run("", "reindex"); code != 0 || !strings.Contains(errs, "1 article indexed") ||
+		!strings.Contains(errs, "event log derived again") || !strings.Contains(errs, "search index rebuilt: 1 article") {
 		t.Errorf("reindex: %d %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(c.archive, ".wxarchive", "logs", "events.jsonl")); err != nil {
+		t.Errorf("reindex wrote no event log: %v", err)
 	}
 	if code, out, errs := c.run("", "verify"); code != 0 || !strings.HasPrefix(out, "root ") {
 		t.Errorf("verify: %d %s %s", code, out, errs)
