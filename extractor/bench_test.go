@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/net/html"
+
+	"wxarchive/internal/benchstat"
 )
 
 // benchPages lists every article fixture: the shared originals (their real
@@ -85,21 +88,32 @@ func BenchmarkParseFloor(b *testing.B) {
 
 // BenchmarkVersusParse measures, per article fixture, extract + render and
 // html.Parse of the same bytes in alternation (so that both see the same
-// load on a shared machine), and reports both times and their ratio.
+// load on a shared machine), and reports both times and their ratio, in
+// wall time and in the CPU time of the measuring thread (steadier when
+// other work shares the cores; the garbage collector's own threads are not
+// in it).
 func BenchmarkVersusParse(b *testing.B) {
 	for _, f := range benchPages(b) {
 		raw, _ := os.ReadFile(f)
 		b.Run(benchName(f), func(b *testing.B) {
-			var extract, parse time.Duration
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			var extract, parse, extractCPU, parseCPU time.Duration
 			for b.Loop() {
-				t0 := time.Now()
+				c0, t0 := benchstat.ThreadCPU(), time.Now()
 				extractRender(b, raw)
-				t1 := time.Now()
+				c1, t1 := benchstat.ThreadCPU(), time.Now()
 				parseFloor(b, raw)
 				extract += t1.Sub(t0)
 				parse += time.Since(t1)
+				extractCPU += c1 - c0
+				parseCPU += benchstat.ThreadCPU() - c1
 			}
 			reportRatio(b, extract, parse)
+			if parseCPU > 0 {
+				b.ReportMetric(float64(extractCPU)/1e6/float64(b.N), "extract-cpu-ms/op")
+				b.ReportMetric(float64(parseCPU)/1e6/float64(b.N), "parse-cpu-ms/op")
+			}
 		})
 	}
 }

@@ -1,6 +1,7 @@
 # bench-ratio.awk summarises BenchmarkVersusParse output (go test -bench
 # VersusParse -count N): per article fixture the median extract+render and
-# html.Parse times over the runs and their ratio, then the ratio of totals.
+# html.Parse times over the runs and their ratio, then the ratio of totals;
+# the same in the CPU time of the measuring thread when reported.
 /^BenchmarkVersusParse\// {
 	name = $1
 	sub(/^BenchmarkVersusParse\//, "", name)
@@ -8,6 +9,8 @@
 	for (i = 3; i < NF; i++) {
 		if ($(i+1) == "extract-ms/op") ex[name] = ex[name] " " $i
 		if ($(i+1) == "parse-ms/op") pa[name] = pa[name] " " $i
+		if ($(i+1) == "extract-cpu-ms/op") ec[name] = ec[name] " " $i
+		if ($(i+1) == "parse-cpu-ms/op") pc[name] = pc[name] " " $i
 	}
 	if (!(name in seen)) { seen[name] = 1; order[++n] = name }
 }
@@ -19,11 +22,12 @@ function median(s,    a, k, i, j, t) {
 }
 END {
 	if (n == 0) { print "no BenchmarkVersusParse lines"; exit 1 }
-	printf "%-52s %12s %12s %8s\n", "article fixture (median of runs)", "extract ms", "parse ms", "ratio"
+	printf "%-50s %10s %10s %6s %10s %10s %6s\n", "article fixture (median of runs)", "extract ms", "parse ms", "ratio", "ext cpu", "parse cpu", "ratio"
 	for (i = 1; i <= n; i++) {
-		e = median(ex[order[i]]); p = median(pa[order[i]])
-		te += e; tp += p
-		printf "%-52s %12.3f %12.3f %8.2f\n", order[i], e, p, e / p
+		k = order[i]
+		e = median(ex[k]); p = median(pa[k]); te += e; tp += p
+		c = (k in ec) ? median(ec[k]) : 0; d = (k in pc) ? median(pc[k]) : 0; tc += c; td += d
+		printf "%-50s %10.3f %10.3f %6.2f %10.3f %10.3f %6.2f\n", k, e, p, e / p, c, d, (d > 0 ? c / d : 0)
 	}
-	printf "%-52s %12.3f %12.3f %8.2f\n", "TOTAL (" n " pages, ratio of totals)", te, tp, te / tp
+	printf "%-50s %10.3f %10.3f %6.2f %10.3f %10.3f %6.2f\n", "TOTAL (" n " pages, ratio of totals)", te, tp, te / tp, tc, td, (td > 0 ? tc / td : 0)
 }
