@@ -146,6 +146,9 @@ func (e *env) runIngest(ctx context.Context, o ingestOptions, targets []string) 
 	})
 	switch {
 	case errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		if attempted == len(targets) {
+			break // stopped after the last one: nothing left out
+		}
 		fmt.Fprintf(e.stderr, "wxarchive ingest: interrupted; %s of %d not attempted\n", plural(len(targets)-attempted, "target"), len(targets))
 		bad++
 	case err != nil:
