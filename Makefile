@@ -33,7 +33,7 @@ bench: build ## extract vs html.Parse per fixture, ratio of totals; convert ms/p
 	awk -f scripts/bench-ratio.awk bench-extract.txt
 	scripts/bench-convert.sh $(BIN) $(COUNT)
 	WXARCHIVE_BENCH_ARTICLES=$(ARTICLES) $(GO) test -run '^$$' -bench 'BenchmarkReextract' -benchtime 1x -timeout 60m ./ingest/ \
-		| grep -E '^Benchmark' | awk '{ print $$1, $$(NF-1), $$NF }'
+		| grep -E '^Benchmark'
 
 bench-go: ## run the Go benchmarks (BENCH=regexp, PKGS=packages to choose)
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(PKGS)
