@@ -41,6 +41,9 @@ func OrderedMap[R any](ctx context.Context, n, workers int, work func(i int) R, 
 		defer close(window)
 		defer close(jobs)
 		for i := 0; i < n; i++ {
+			if ctx.Err() != nil {
+				return // select picks at random among ready cases: look first
+			}
 			s := slot{i: i, done: make(chan R, 1)}
 			select {
 			case window <- s:
