@@ -71,13 +71,19 @@ func escapeInline(s string) string {
 // the file never carries a raw tag); a multi-line one is a literal block.
 // Invalid UTF-8 is repaired to U+FFFD first, so nothing is ever !!binary.
 func frontMatter(m *model.Meta) []byte {
-	var node yaml.Node
-	if err := node.Encode(m); err != nil || node.Kind != yaml.MappingNode || len(node.Content) == 0 {
+	node, ok := metaNode(m)
+	if !ok {
+		node = &yaml.Node{}
+		if err := node.Encode(m); err != nil {
+			return nil
+		}
+		repairUTF8(node)
+	}
+	if node.Kind != yaml.MappingNode || len(node.Content) == 0 {
 		return nil
 	}
-	repairUTF8(&node)
 	var b bytes.Buffer
-	emitMapping(&b, &node, 0)
+	emitMapping(&b, node, 0)
 	return b.Bytes()
 }
 

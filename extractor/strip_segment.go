@@ -25,16 +25,25 @@ type signal struct {
 	name   string
 	weight int
 	re     *regexp.Regexp
+	pre    *prefilter // literals one of which a match holds (see strip_prefilter.go)
 }
+
+// newSignal compiles a signal and its prefilter.
+func newSignal(name string, weight int, expr string) signal {
+	return signal{name: name, weight: weight, re: regexp.MustCompile(expr), pre: newPrefilter(expr)}
+}
+
+// match is re.MatchString, sparing the regexp the blocks without a literal.
+func (sg signal) match(s string) bool { return sg.pre.mayMatch(s) && sg.re.MatchString(s) }
 
 // promoSignals are the signals, as data. A block's score is the sum of the
 // weights of the signals it shows (each once).
 var promoSignals = []signal{
-	{"contact", 3, regexp.MustCompile(`微信号\s*[:：]?\s*[A-Za-z]|(微信|[Ww]e[Cc]hat|vx|VX|v信)\s*(ID|id)?\s*[:：]\s*[A-Za-z][-_A-Za-z0-9]{4,}|[（(]微信[)）]|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|联系(负责人|小编|我们|我)|商务合作|广告合作|(合作|投稿)\s*[|｜:：]`)},
-	{"group", 3, regexp.MustCompile(`交流群|社群|知识星球|训练营|(进|入|加|拉你进)\S{0,3}群|私信|后台(回复|找我|留言|私信|联系)|回复\s*[“"「『]\S{1,8}[”"」』]|备注\s*[「“"『]`)},
-	{"money", 3, regexp.MustCompile(`[0-9]+\s*元\s*/\s*(人|年|月)|[¥￥]\s*[0-9]|打赏|赞赏|红包|转账|原价|限时(优惠|特价|免费)|优惠券`)},
-	{"offer", 2, regexp.MustCompile(`付费|报名|购买|下单|领取|礼包|抽奖|正式上线|无需购买|免费(领|试|送|提供)|课程|立即(收听|购买|报名|领取|订阅|加入|体验)`)},
-	{"call", 2, regexp.MustCompile(`欢迎(分享|转发|关注|扫描|加入|投稿|合作|各大|点赞|打赏|订阅|在看)|分享到朋友圈|转发(到)?朋友圈|点击(图片|下方|上方|阅读原文|链接)|扫描(下方|上方|二维码)|长按(识别|扫码|二维码)|二维码|扫码|关注(我们|公众号|本号)|星标|置顶`)},
+	newSignal("contact", 3, `微信号\s*[:：]?\s*[A-Za-z]|(微信|[Ww]e[Cc]hat|vx|VX|v信)\s*(ID|id)?\s*[:：]\s*[A-Za-z][-_A-Za-z0-9]{4,}|[（(]微信[)）]|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|联系(负责人|小编|我们|我)|商务合作|广告合作|(合作|投稿)\s*[|｜:：]`),
+	newSignal("group", 3, `交流群|社群|知识星球|训练营|(进|入|加|拉你进)\S{0,3}群|私信|后台(回复|找我|留言|私信|联系)|回复\s*[“"「『]\S{1,8}[”"」』]|备注\s*[「“"『]`),
+	newSignal("money", 3, `[0-9]+\s*元\s*/\s*(人|年|月)|[¥￥]\s*[0-9]|打赏|赞赏|红包|转账|原价|限时(优惠|特价|免费)|优惠券`),
+	newSignal("offer", 2, `付费|报名|购买|下单|领取|礼包|抽奖|正式上线|无需购买|免费(领|试|送|提供)|课程|立即(收听|购买|报名|领取|订阅|加入|体验)`),
+	newSignal("call", 2, `欢迎(分享|转发|关注|扫描|加入|投稿|合作|各大|点赞|打赏|订阅|在看)|分享到朋友圈|转发(到)?朋友圈|点击(图片|下方|上方|阅读原文|链接)|扫描(下方|上方|二维码)|长按(识别|扫码|二维码)|二维码|扫码|关注(我们|公众号|本号)|星标|置顶`),
 }
 
 // formHosts are shops, form and sign-up sites whose links are promotion.
@@ -49,7 +58,7 @@ func scoreUnit(u unit) (int, []string) {
 	score, names := 0, []string(nil)
 	if u.runes > 0 && u.runes <= 300 {
 		for _, sg := range promoSignals {
-			if sg.re.MatchString(u.text) {
+			if sg.match(u.text) {
 				score += sg.weight
 				names = append(names, sg.name)
 			}
