@@ -277,11 +277,26 @@ func (a *Archive) renderAgain(h *head, v *versionRef, r Renderer) ([]byte, error
 	if rawSHA == "" {
 		return nil, fmt.Errorf("archive: %s version %d: no raw page stored", h.Key, v.N)
 	}
-	raw, err := a.Raw(rawSHA)
-	if err != nil {
-		return nil, err
+	md, readErr, err := a.renderRaw(rawSHA, src, r)
+	if readErr != nil {
+		return nil, readErr
 	}
-	return r.Render(raw, src)
+	return md, err
+}
+
+// renderRaw renders the stored raw page sum, read from src, with r:
+// readErr when the page cannot be read, renderErr when r refuses it. A
+// memo of ReextractMany answers without reading the page again.
+func (a *Archive) renderRaw(sum, src string, r Renderer) (md []byte, readErr, renderErr error) {
+	if m, ok := r.(*renderMemo); ok {
+		return m.renderRaw(a, sum, src)
+	}
+	raw, err := a.Raw(sum)
+	if err != nil {
+		return nil, err, nil
+	}
+	md, err = r.Render(raw, src)
+	return md, nil, err
 }
 
 // extractURL is the URL the extractor was given for a capture.

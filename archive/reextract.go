@@ -68,11 +68,10 @@ func (a *Archive) Reextract(key model.Key, r Renderer, dry bool) (ReextractResul
 			if c.RawSHA == "" {
 				continue
 			}
-			raw, err := a.Raw(c.RawSHA)
-			if err != nil {
-				return res, err
+			md, readErr, err := a.renderRaw(c.RawSHA, extractURL(&c), r)
+			if readErr != nil {
+				return res, readErr
 			}
-			md, err := r.Render(raw, extractURL(&c))
 			if err != nil {
 				continue
 			}

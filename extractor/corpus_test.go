@@ -148,16 +148,16 @@ func squash(s string) string { return strings.Join(strings.Fields(s), "") }
 // the article's own lines kept. It reports the pages with promotion left and
 // with content lost, tuned and held-out apart.
 func TestCorpusPromoAndContent(t *testing.T) {
-	pages := corpus(t)
+	pages := corpusFiles(t)
 	held := holdout(t)
 	type tally struct{ pages, promo, lost int }
 	var tuned, out tally
 	for _, name := range sortedNames(pages) {
-		doc, err := Extract(pages[name], Options{})
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+		e := extracted(t, pages[name])
+		if e.err != nil {
+			t.Fatalf("%s: %v", name, e.err)
 		}
-		if doc.State != model.StateArticle {
+		if e.doc.State != model.StateArticle {
 			continue
 		}
 		tc, ok := corpusCases[name]
@@ -165,7 +165,7 @@ func TestCorpusPromoAndContent(t *testing.T) {
 			t.Errorf("%s: article fixture missing from corpusCases", name)
 			continue
 		}
-		body := withoutFrontMatter(Render(doc.Article))
+		body := withoutFrontMatter(e.md)
 		seen := readerText(t, body)
 		md := squash(string(body))
 		tl := &tuned

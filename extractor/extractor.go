@@ -78,13 +78,17 @@ func extract(raw []byte, opts Options, parse func([]byte) (*html.Node, error)) (
 		if st == model.StateNotArticle && strings.HasPrefix(reason, "album") {
 			id = model.ID{Biz: id.Biz} // the ids found belong to listed articles
 		}
-		return &model.Document{State: st, Reason: reason, ID: id}, nil
+		doc = &model.Document{State: st, Reason: reason, ID: id}
+		detach(doc, raw)
+		return doc, nil
 	}
 	a, err := p.article(id)
 	if err != nil {
 		return nil, err
 	}
-	return &model.Document{State: model.StateArticle, ID: id, Article: a, ShortLink: p.shortLink()}, nil
+	doc = &model.Document{State: model.StateArticle, ID: id, Article: a, ShortLink: p.shortLink()}
+	detach(doc, raw)
+	return doc, nil
 }
 
 // payPreface converts the free preface of a paid article (.pay__summary,
@@ -177,9 +181,10 @@ type page struct {
 	scripts  []string // inline script texts, in order
 	comments []string // comments (saved-from URL, <!--URL-->)
 	vars     *scriptVars
-	cgi      []string           // window.cgiDataNew / cgiData / SSR data objects
-	content  *goquery.Selection // #js_content, may be empty
-	index    *domIndex          // built on first use, dropped when the body is converted
+	cgi      []string            // window.cgiDataNew / cgiData / SSR data objects
+	cgiKeys  []map[string]string // top-level keys of each cgi object (topKeys), on first use
+	content  *goquery.Selection  // #js_content, may be empty
+	index    *domIndex           // built on first use, dropped when the body is converted
 }
 
 // dom returns the index of the tree as it is now.
@@ -285,9 +290,12 @@ func (p *page) value(names ...string) string {
 
 // cgiKey returns a top-level key of the page data objects.
 func (p *page) cgiKey(names ...string) string {
+	for len(p.cgiKeys) < len(p.cgi) {
+		p.cgiKeys = append(p.cgiKeys, topKeys(p.cgi[len(p.cgiKeys)]))
+	}
 	for _, n := range names {
-		for _, b := range p.cgi {
-			if v := topKey(b, n); v != "" {
+		for _, keys := range p.cgiKeys {
+			if v := keys[n]; v != "" {
 				return v
 			}
 		}

@@ -3,8 +3,6 @@ package extractor
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -18,29 +16,7 @@ import (
 	"wxarchive/model"
 )
 
-// corpus returns every fixture page by file name: the trimmed copies under
-// testdata/wechat (a fresh clone has these), and the shared originals when
-// present, which take precedence.
-func corpus(t testing.TB) map[string][]byte {
-	t.Helper()
-	pages := map[string][]byte{}
-	for _, dir := range []string{fixtureDir, sharedDir} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.html"))
-		for _, f := range files {
-			raw, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			pages[filepath.Base(f)] = raw
-		}
-	}
-	if len(pages) == 0 {
-		t.Fatal("no fixtures")
-	}
-	return pages
-}
-
-func sortedNames(m map[string][]byte) []string {
+func sortedNames[V any](m map[string]V) []string {
 	names := make([]string, 0, len(m))
 	for n := range m {
 		names = append(names, n)
@@ -197,17 +173,17 @@ func splitPair(n *html.Node) string {
 // TestMarkdownRenders renders every fixture article with goldmark (GFM) and
 // fails on what a reader would see as broken Markdown.
 func TestMarkdownRenders(t *testing.T) {
-	pages := corpus(t)
+	pages := corpusFiles(t)
 	bad := 0
 	for _, name := range sortedNames(pages) {
-		doc, err := Extract(pages[name], Options{})
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+		e := extracted(t, pages[name])
+		if e.err != nil {
+			t.Fatalf("%s: %v", name, e.err)
 		}
-		if doc.State != model.StateArticle {
+		if e.doc.State != model.StateArticle {
 			continue
 		}
-		defects := markdownDefects(t, Render(doc.Article))
+		defects := markdownDefects(t, e.md)
 		if len(defects) > 0 {
 			bad++
 			if len(defects) > 8 {

@@ -73,19 +73,25 @@ func escapeInline(s string) string {
 // control, bidirectional and invisible format characters are dropped
 // (line breaks stay), whatever built the article.
 func frontMatter(m *model.Meta) []byte {
-	var node yaml.Node
-	if err := node.Encode(m); err != nil || node.Kind != yaml.MappingNode || len(node.Content) == 0 {
+	node, ok := metaNode(m)
+	if !ok {
+		node = &yaml.Node{}
+		if err := node.Encode(m); err != nil {
+			return nil
+		}
+		repairUTF8(node)
+	}
+	if node.Kind != yaml.MappingNode || len(node.Content) == 0 {
 		return nil
 	}
-	repairUTF8(&node)
+	cleanScalars(node)
 	var b bytes.Buffer
-	emitMapping(&b, &node, 0)
+	emitMapping(&b, node, 0)
 	return b.Bytes()
 }
 
 // repairUTF8 turns the !!binary scalars the encoder makes of invalid UTF-8
-// strings back into strings, with U+FFFD for each bad byte, and drops
-// hidden characters from every scalar.
+// strings back into strings, with U+FFFD for each bad byte.
 func repairUTF8(n *yaml.Node) {
 	if n.Kind == yaml.ScalarNode {
 		if n.Tag == "!!binary" {
@@ -94,11 +100,23 @@ func repairUTF8(n *yaml.Node) {
 			}
 			n.Tag, n.Style = "!!str", 0
 		}
-		// and no value carries what hides or reorders text (see hiddenRune)
-		n.Value = cleanHidden(n.Value, true)
+		if !utf8.ValidString(n.Value) {
+			n.Value = strings.ToValidUTF8(n.Value, "\uFFFD")
+		}
 	}
 	for _, c := range n.Content {
 		repairUTF8(c)
+	}
+}
+
+// cleanScalars drops from every scalar what hides or reorders text (see
+// hiddenRune; line breaks and tabs stay).
+func cleanScalars(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode {
+		n.Value = cleanHidden(n.Value, true)
+	}
+	for _, c := range n.Content {
+		cleanScalars(c)
 	}
 }
 

@@ -560,3 +560,43 @@ func topKey(block, key string) string {
 	}
 	return ""
 }
+
+// topKeys returns, for every identifier written as a key at the top level
+// of block, what topKey(block, key) returns: one walk of the block, where
+// each topKey call walks it again (page data objects are hundreds of
+// kilobytes and the metadata asks a dozen keys).
+func topKeys(block string) map[string]string {
+	out := map[string]string{}
+	depth := 0
+	for j := 0; j < len(block); j++ {
+		switch c := block[j]; c {
+		case '"', '\'':
+			if n, _, ok := jsStringLen(block[j:]); ok {
+				j += n - 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		default:
+			if depth != 1 || !isIdentByte(c) || j > 0 && isIdentByte(block[j-1]) {
+				continue
+			}
+			e := j + 1
+			for e < len(block) && isIdentByte(block[e]) {
+				e++
+			}
+			key := block[j:e]
+			if _, done := out[key]; done {
+				continue
+			}
+			r := strings.TrimLeft(block[e:], " \t")
+			if strings.HasPrefix(r, ":") {
+				if v, ok := literalChain(r[1:]); ok {
+					out[key] = v
+				}
+			}
+		}
+	}
+	return out
+}

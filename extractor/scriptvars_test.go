@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html/atom"
 )
 
 func TestScriptValues(t *testing.T) {
@@ -80,11 +82,7 @@ func TestScriptMarkers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		root, err := parseFull(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		scripts = append(scripts, newPage(root, raw, Options{}).scripts)
+		scripts = append(scripts, pageScripts(t, raw))
 	}
 	for _, ss := range scripts {
 		v := parseScriptVars(ss)
@@ -95,4 +93,68 @@ func TestScriptMarkers(t *testing.T) {
 			}
 		}
 	}
+}
+
+// pageScripts returns the script texts of a page: from the pre-pass's
+// blocks when it reads the page (no tree needed), else from the tree.
+func pageScripts(t *testing.T, raw []byte) []string {
+	if _, blocks, ok := prepass(raw); ok {
+		var out []string
+		for _, b := range blocks {
+			if b.tag == atom.Script {
+				out = append(out, blockText(string(raw[b.start:b.end])))
+			}
+		}
+		return out
+	}
+	root, err := parseFull(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newPage(root, raw, Options{}).scripts
+}
+
+// checkTopKeys fails unless topKeys agrees with topKey on every key it
+// lists and on the names asked of page data.
+func checkTopKeys(t *testing.T, block string) {
+	t.Helper()
+	keys := topKeys(block)
+	names := []string{"title", "desc", "cdn_url", "content_noencode", "author", "nickname", "biz", "mid", "idx", "sn", "ct", "x", "a"}
+	for k := range keys {
+		names = append(names, k)
+	}
+	for _, k := range names {
+		if got, want := keys[k], topKey(block, k); got != want {
+			t.Fatalf("key %q of %q: topKeys %q, topKey %q", k, clip([]byte(block)), got, want)
+		}
+	}
+}
+
+// TestTopKeys compares the one-walk index of page data objects with
+// topKey over every fixture's objects.
+func TestTopKeys(t *testing.T) {
+	for _, b := range []string{`{a: 1, b: {a: 2}, "c": 3, d:'x', title: JsDecode('t'), titles: 's', a: 'again'}`, `{x: [1,{title:'no'}], title : "yes" }`, `{}`, `}{a:'1'`} {
+		checkTopKeys(t, b)
+	}
+	for _, f := range corpusFiles(t) {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scripts := pageScripts(t, raw)
+		p := &page{vars: parseScriptVars(scripts), scripts: scripts}
+		for _, m := range []string{"cgiDataNew =", "cgiData =", "__QMTPL_SSR_DATA__="} {
+			if s := p.findScript(m); s != "" {
+				if b := objectAfter(s, m); b != "" {
+					checkTopKeys(t, b)
+				}
+			}
+		}
+	}
+}
+
+func FuzzTopKeys(f *testing.F) {
+	f.Add(`{a: 1, b: {a: 2}, "c": 3, d:'x', title: JsDecode('t')}`)
+	f.Add(`{x:"\"", y: '' || 'z', z: htmlDecode("&amp;")}`)
+	f.Fuzz(func(t *testing.T, block string) { checkTopKeys(t, block) })
 }

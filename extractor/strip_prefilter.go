@@ -58,6 +58,19 @@ func factors(re *syntax.Regexp) (prefilter, bool) {
 		if re.Min >= 1 {
 			return factors(re.Sub[0])
 		}
+	case syntax.OpCharClass:
+		// a small class ([¥￥]): a match holds one of its characters
+		var f prefilter
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(f.lits) == 4 {
+					return prefilter{}, false
+				}
+				f.lits = append(f.lits, string(r))
+				f.fold = append(f.fold, false)
+			}
+		}
+		return f, len(f.lits) > 0
 	case syntax.OpAlternate:
 		// a match is a match of one branch: the union of their sets
 		var all prefilter

@@ -24,6 +24,7 @@ type signal struct {
 	name   string
 	weight int
 	re     *regexp.Regexp
+	pre    *prefilter // literals one of which a match holds (see strip_prefilter.go)
 	// maxRunes, when set, is the longest block the signal counts in: a bare
 	// mention ("二维码") is a call on a short line, a topic in a sentence.
 	maxRunes int
@@ -33,6 +34,20 @@ type signal struct {
 	// (see addressesReader). Contact details and prices always count.
 	phrase bool
 }
+
+// newSignal compiles a signal and its prefilter.
+func newSignal(name string, weight int, expr string) signal {
+	return signal{name: name, weight: weight, re: regexp.MustCompile(expr), pre: newPrefilter(expr)}
+}
+
+// asPhrase marks sg a phrase signal (see signal.phrase).
+func (sg signal) asPhrase() signal { sg.phrase = true; return sg }
+
+// upTo limits sg to blocks of at most n runes.
+func (sg signal) upTo(n int) signal { sg.maxRunes = n; return sg }
+
+// match is re.MatchString, sparing the regexp the blocks without a literal.
+func (sg signal) match(s string) bool { return sg.pre.mayMatch(s) && sg.re.MatchString(s) }
 
 // narrativeRunes is the length above which a block is a sentence whose
 // phrase signals need the reader addressed.
@@ -45,15 +60,15 @@ var addressesReader = regexp.MustCompile(`你|您|我|咱|大家|各位|朋友�
 // promoSignals are the signals, as data. A block's score is the sum of the
 // weights of the signals it shows (each name once).
 var promoSignals = []signal{
-	{name: "contact", weight: 3, re: regexp.MustCompile(`微信号\s*[:：]?\s*[A-Za-z]|(微信|[Ww]e[Cc]hat|vx|VX|v信)\s*(ID|id)?\s*[:：]\s*[A-Za-z][-_A-Za-z0-9]{4,}|[（(]微信[)）]|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|(合作|投稿)\s*[|｜:：]`)},
-	{name: "contact", weight: 3, phrase: true, re: regexp.MustCompile(`联系(负责人|小编|我们|我)|商务合作|广告合作`)},
-	{name: "group", weight: 3, re: regexp.MustCompile(`回复\s*[“"「『]\S{1,8}[”"」』]|备注\s*[「“"『]`)},
-	{name: "group", weight: 3, phrase: true, re: regexp.MustCompile(`交流群|社群|知识星球|训练营|(进|入|加|拉你进)\S{0,3}群|私信|后台(回复|找我|留言|私信|联系)`)},
-	{name: "money", weight: 3, re: regexp.MustCompile(`[0-9]+\s*元\s*/\s*(人|年|月)|[¥￥]\s*[0-9]`)},
-	{name: "money", weight: 3, phrase: true, re: regexp.MustCompile(`打赏|赞赏|红包|转账|原价|限时(优惠|特价|免费)|优惠券`)},
-	{name: "offer", weight: 2, phrase: true, re: regexp.MustCompile(`付费|报名|购买|下单|领取|礼包|抽奖|正式上线|无需购买|免费(领|试|送|提供)|课程|立即(收听|购买|报名|领取|订阅|加入|体验)`)},
-	{name: "call", weight: 2, phrase: true, re: regexp.MustCompile(`欢迎(分享|转发|关注|扫描|加入|投稿|合作|各大|点赞|打赏|订阅|在看)|分享到朋友圈|转发(到)?朋友圈|点击(图片|下方|上方|阅读原文|链接)|扫描(下方|上方|二维码)|长按(识别|扫码|二维码)|关注(公众号|本号)|关注我们(\PL|$)|(设为|加个?|标为).{0,3}星标|置顶公众号`)},
-	{name: "call", weight: 2, maxRunes: narrativeRunes, re: regexp.MustCompile(`二维码|扫码|星标|置顶`)},
+	newSignal("contact", 3, `微信号\s*[:：]?\s*[A-Za-z]|(微信|[Ww]e[Cc]hat|vx|VX|v信)\s*(ID|id)?\s*[:：]\s*[A-Za-z][-_A-Za-z0-9]{4,}|[（(]微信[)）]|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|(合作|投稿)\s*[|｜:：]`),
+	newSignal("contact", 3, `联系(负责人|小编|我们|我)|商务合作|广告合作`).asPhrase(),
+	newSignal("group", 3, `回复\s*[“"「『]\S{1,8}[”"」』]|备注\s*[「“"『]`),
+	newSignal("group", 3, `交流群|社群|知识星球|训练营|(进|入|加|拉你进)\S{0,3}群|私信|后台(回复|找我|留言|私信|联系)`).asPhrase(),
+	newSignal("money", 3, `[0-9]+\s*元\s*/\s*(人|年|月)|[¥￥]\s*[0-9]`),
+	newSignal("money", 3, `打赏|赞赏|红包|转账|原价|限时(优惠|特价|免费)|优惠券`).asPhrase(),
+	newSignal("offer", 2, `付费|报名|购买|下单|领取|礼包|抽奖|正式上线|无需购买|免费(领|试|送|提供)|课程|立即(收听|购买|报名|领取|订阅|加入|体验)`).asPhrase(),
+	newSignal("call", 2, `欢迎(分享|转发|关注|扫描|加入|投稿|合作|各大|点赞|打赏|订阅|在看)|分享到朋友圈|转发(到)?朋友圈|点击(图片|下方|上方|阅读原文|链接)|扫描(下方|上方|二维码)|长按(识别|扫码|二维码)|关注(公众号|本号)|关注我们(\PL|$)|(设为|加个?|标为).{0,3}星标|置顶公众号`).asPhrase(),
+	newSignal("call", 2, `二维码|扫码|星标|置顶`).upTo(narrativeRunes),
 }
 
 // formHosts are shops, form and sign-up sites whose links are promotion.
@@ -83,7 +98,7 @@ func scoreUnit(u unit) (int, []string) {
 					continue
 				}
 			}
-			if sg.re.MatchString(u.text) {
+			if sg.match(u.text) {
 				score += sg.weight
 				names = append(names, sg.name)
 			}

@@ -58,6 +58,9 @@ type Options struct {
 	// with the capture, shown for an article that turns out deleted or
 	// unavailable.
 	Hint *model.Hint
+	// Pre is the extraction of this saved page done ahead (Preextract),
+	// used when the page Ingest reads is the one extracted.
+	Pre *Preextracted
 }
 
 // Result is what became of one target.
@@ -128,8 +131,17 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 
 	in.ExtractURL = firstNonEmpty(opt.URL, in.Capture.FinalURL, in.Capture.SourceURL)
 	in.Renderer = Renderer{Rules: s.Rules}
-	doc, err := extractor.Extract(in.Capture.Raw, extractor.Options{SourceURL: in.ExtractURL,
-		Rules: s.Rules, ContentType: in.Capture.ContentType})
+	eopts := s.extractOptions(in)
+	var doc *model.Document
+	var md []byte
+	if pre := opt.Pre; pre.usable(in.Capture.Raw, eopts) {
+		doc, md, err = pre.doc, pre.md, pre.err
+	} else {
+		doc, err = extractor.Extract(in.Capture.Raw, eopts)
+		if err == nil && doc.State == model.StateArticle && doc.Article != nil {
+			md = extractor.Render(doc.Article)
+		}
+	}
 	if err != nil {
 		res.Err, res.Outcome = err, model.OutcomeFailed
 		res.NotPage = errors.Is(err, extractor.ErrNotHTML) || errors.Is(err, extractor.ErrEmpty)
@@ -148,7 +160,7 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 		s.Fetcher.ReportBlocked(hostOf(in.Capture.SourceURL), string(doc.State)+": "+doc.Reason)
 	}
 	if doc.State == model.StateArticle && doc.Article != nil {
-		in.Markdown = extractor.Render(doc.Article)
+		in.Markdown = md
 		in.Stripped = doc.Article.Stripped
 		res.Related = doc.Article.Meta.Related
 		var local *localImages
@@ -184,6 +196,61 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 	}
 	res.Biz = doc.ID.Biz
 	return s.record(in, res)
+}
+
+// extractOptions are the options a capture is extracted with.
+func (s *Service) extractOptions(in *archive.Input) extractor.Options {
+	return extractor.Options{SourceURL: in.ExtractURL, Rules: s.Rules, ContentType: in.Capture.ContentType}
+}
+
+// Preextracted is a saved page read and extracted ahead of Ingest.
+type Preextracted struct {
+	raw  []byte
+	opts extractor.Options
+	doc  *model.Document
+	md   []byte // extractor.Render of the article
+	err  error
+}
+
+// Preextract reads the saved page target (a file: not a URL, not "-") and
+// extracts and renders it as Ingest would, without touching the archive,
+// the fetcher or the Service's state: it may run on any goroutine, any
+// number at once, while Ingest runs. Passed to Ingest as Options.Pre, it
+// spares Ingest the extraction when the file still holds the same page. It
+// returns nil for a target it does not read ahead (a URL, stdin, a file it
+// cannot read: Ingest reports that).
+func (s *Service) Preextract(target string, opt Options) *Preextracted {
+	if IsURL(target) || target == "-" {
+		return nil
+	}
+	f, err := os.Open(target)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	raw, err := ReadPage(f, target)
+	if err != nil {
+		return nil
+	}
+	// As Ingest: a saved page's extraction URL is the one the user gave.
+	in := &archive.Input{Capture: model.Capture{Raw: raw, SourceURL: opt.URL}, ExtractURL: opt.URL}
+	p := &Preextracted{raw: raw, opts: s.extractOptions(in)}
+	p.doc, p.err = extractor.Extract(raw, p.opts)
+	if p.err == nil && p.doc.State == model.StateArticle && p.doc.Article != nil {
+		p.md = extractor.Render(p.doc.Article)
+	}
+	return p
+}
+
+// usable reports whether p extracted these bytes with these options.
+func (p *Preextracted) usable(raw []byte, opts extractor.Options) bool {
+	return p != nil && p.opts.SourceURL == opts.SourceURL && p.opts.ContentType == opts.ContentType &&
+		sameRules(p.opts.Rules, opts.Rules) && bytes.Equal(p.raw, raw)
+}
+
+// sameRules reports whether two rule lists are the same list.
+func sameRules(a, b []extractor.Rule) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // read turns a target into an archive input holding the raw capture.

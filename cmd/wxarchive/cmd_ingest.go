@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"wxarchive/config"
 	"wxarchive/extractor"
 	"wxarchive/ingest"
+	"wxarchive/internal/parallel"
 	"wxarchive/model"
 )
 
@@ -108,13 +110,22 @@ func (e *env) runIngest(ctx context.Context, o ingestOptions, targets []string) 
 	counts := map[model.Outcome]int{}
 	bad := 0
 	out := newJSONLines(e.stdout)
-	for i, t := range targets {
+	opt := ingest.Options{URL: o.url, Captured: o.captured}
+	// Saved pages are read and extracted ahead on every core; the captures
+	// are recorded one at a time, in the order of the targets.
+	attempted := 0
+	errInterrupted := errors.New("interrupted")
+	err = parallel.OrderedMap(ctx, len(targets), parallel.Workers(), func(i int) *ingest.Preextracted {
+		return svc.Preextract(targets[i], opt)
+	}, func(i int, pre *ingest.Preextracted) error {
 		if ctx.Err() != nil {
-			fmt.Fprintf(e.stderr, "wxarchive ingest: interrupted; %s of %d not attempted\n", plural(len(targets)-i, "target"), len(targets))
-			bad++
-			break
+			return errInterrupted
 		}
-		r := svc.Ingest(ctx, t, ingest.Options{URL: o.url, Captured: o.captured})
+		attempted++
+		t := targets[i]
+		one := opt
+		one.Pre = pre
+		r := svc.Ingest(ctx, t, one)
 		counts[r.Outcome]++
 		if r.Outcome == model.OutcomeFailed || r.Outcome == model.OutcomeBlocked {
 			bad++
@@ -128,12 +139,20 @@ func (e *env) runIngest(ctx context.Context, o ingestOptions, targets []string) 
 			line.Error = r.Err.Error()
 		}
 		if o.json {
-			if err := out.write(line); err != nil {
-				return err
-			}
-			continue
+			return out.write(line)
 		}
 		printResult(e, line)
+		return nil
+	})
+	switch {
+	case errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		if attempted == len(targets) {
+			break // stopped after the last one: nothing left out
+		}
+		fmt.Fprintf(e.stderr, "wxarchive ingest: interrupted; %s of %d not attempted\n", plural(len(targets)-attempted, "target"), len(targets))
+		bad++
+	case err != nil:
+		return err
 	}
 	if bar != nil {
 		_ = bar.Finish()

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -320,5 +322,37 @@ func TestIngestFailedImageIsRecorded(t *testing.T) {
 	if srv.Count("/mmbiz_jpg/good/640") != 0 || srv.Count("/mmbiz_jpg/missing/640") == 0 {
 		t.Errorf("second capture: good image requested %d times (want 0), missing %d (want ≥1)",
 			srv.Count("/mmbiz_jpg/good/640"), srv.Count("/mmbiz_jpg/missing/640"))
+	}
+}
+
+// TestIngestManySavedPagesInOrder: saved pages are extracted on every core
+// and recorded one at a time: the results come in the order of the
+// arguments, whatever page is quickest to extract.
+func TestIngestManySavedPagesInOrder(t *testing.T) {
+	c := newCLI(t)
+	var files []string
+	for i := range 9 {
+		body := strings.Repeat("<p>一段正文。</p>", 1+(8-i)*40) // the first pages are the slowest
+		page := strings.Replace(articlePage(fmt.Sprint("标题", i), body), `"2650000001"`, fmt.Sprintf(`"%d"`, 2650000100+i), 1)
+		files = append(files, writeFile(t, fmt.Sprintf("page%d.html", i), page))
+	}
+	files = append(files[:4:4], append([]string{filepath.Join(t.TempDir(), "missing.html")}, files[4:]...)...)
+	code, out, errs := c.run("", append([]string{"ingest", "--json"}, files...)...)
+	if code != 1 {
+		t.Fatalf("exit %d (want 1: one file missing)\n%s", code, errs)
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r struct{ Target, Outcome, Title string }
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r.Target)
+		if r.Target != files[4] && (r.Outcome != "created" || !strings.HasPrefix(r.Title, "标题")) {
+			t.Errorf("%s: %s %q", r.Target, r.Outcome, r.Title)
+		}
+	}
+	if !slices.Equal(got, files) {
+		t.Errorf("results in the order\n%q\nwant\n%q", got, files)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"wxarchive/archive"
 	"wxarchive/extractor"
 	"wxarchive/ingest"
+	"wxarchive/internal/parallel"
 	"wxarchive/model"
 )
 
@@ -74,11 +75,11 @@ func (e *env) runReextract(ctx context.Context, names []string, dry, asJSON bool
 	}
 	out := newJSONLines(e.stdout)
 	failed := 0
-	for _, k := range keys {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		r := reextractOne(a, k, renderer, dry)
+	// Pages are extracted on every core, ahead of the archive writes, which
+	// stay one at a time and in the order of the articles.
+	err = a.ReextractMany(ctx, keys, renderer, dry, parallel.Workers(), func(i int, res archive.ReextractResult, err error) error {
+		k := keys[i]
+		r := reextractResult(k, res, err, dry)
 		r.Target = targets[k]
 		if r.Target == "" {
 			r.Target = string(k)
@@ -87,12 +88,13 @@ func (e *env) runReextract(ctx context.Context, names []string, dry, asJSON bool
 			failed++
 		}
 		if asJSON {
-			if err := out.write(r); err != nil {
-				return err
-			}
-			continue
+			return out.write(r)
 		}
 		printResult(e, r)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if failed > 0 {
 		return exitCode(exitFail)
@@ -100,13 +102,12 @@ func (e *env) runReextract(ctx context.Context, names []string, dry, asJSON bool
 	return nil
 }
 
-// reextractOne renders an article's stored raw pages again
-// (archive.Reextract): a rendering for each version whose page renders
-// differently, or a version derived from a page no extractor could read
-// before; never a capture, never a change of state or schedule.
-func reextractOne(a *archive.Archive, k model.Key, r archive.Renderer, dry bool) resultJSON {
+// reextractResult says what archive.Reextract did to one article: a
+// rendering for each version whose page renders differently, or a version
+// derived from a page no extractor could read before; never a capture, never
+// a change of state or schedule.
+func reextractResult(k model.Key, res archive.ReextractResult, err error, dry bool) resultJSON {
 	out := resultJSON{Key: k, DryRun: dry}
-	res, err := a.Reextract(k, r, dry)
 	if err != nil {
 		out.Outcome, out.Error = model.OutcomeFailed, err.Error()
 		return out

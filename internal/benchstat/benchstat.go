@@ -53,3 +53,8 @@ func (r *Recorder) Done(b *testing.B) {
 		report(r.cpu, "cpu-ms")
 	}
 }
+
+// ThreadCPU is the CPU time the calling thread has used (0 where the
+// system cannot tell): lock the goroutine to its thread around what is
+// measured.
+func ThreadCPU() time.Duration { return threadCPU() }
