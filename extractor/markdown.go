@@ -366,6 +366,11 @@ func tidyText(s string) string {
 		c := s[i]
 		switch {
 		case c == '\\' && i+1 < len(s):
+			if s[i+1] == '_' && intraWord(s[:i], s[i+2:]) {
+				b.WriteByte('_') // "tshark_manager": no emphasis can start here
+				i += 2
+				continue
+			}
 			if s[i+1] == '[' && depth == 0 {
 				if j := strings.IndexAny(s[i+2:], `[]\`); j >= 0 && s[i+2+j] == ']' {
 					after := i + 2 + j + 1
@@ -410,6 +415,18 @@ func tidyText(s string) string {
 		i++
 	}
 	return b.String()
+}
+
+// intraWord reports an underscore between before and after that stands
+// between two alphanumerics (neither white space nor punctuation nor a
+// symbol, in Unicode's sense as CommonMark's): such an underscore is both
+// left- and right-flanking and neither preceded nor followed by
+// punctuation, so it can neither open nor close emphasis and needs no
+// backslash.
+func intraWord(before, after string) bool {
+	p, q := lastRune(before), firstRune(after)
+	return p != 0 && q != 0 && p != utf8.RuneError && q != utf8.RuneError &&
+		!isMDSpace(p) && !isMDSpace(q) && !isMDPunct(p) && !isMDPunct(q)
 }
 
 // bareURL reads the URL GFM would autolink at the start of s, as written

@@ -48,12 +48,17 @@ func Render(a *model.Article) []byte {
 // such as "[x](javascript:…)" or "![x](http://…)" stays text.
 func escapeInline(s string) string {
 	var b strings.Builder
-	for _, r := range s {
+	for i, r := range s {
 		switch r {
 		case '<':
 			b.WriteString("&lt;") // no raw "<" in the file, not even escaped
 			continue
-		case '\\', '`', '*', '_', '[', ']', '>', '!', '&', '#', '|', '~', '(', ')':
+		case '_':
+			if intraWord(s[:i], s[i+1:]) {
+				break // "tshark_manager": no emphasis can start here
+			}
+			b.WriteByte('\\')
+		case '\\', '`', '*', '[', ']', '>', '!', '&', '#', '|', '~', '(', ')':
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)

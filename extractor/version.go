@@ -22,4 +22,18 @@ package extractor
 //     only from WeChat's CDN (or inline data:image), others as links;
 //   - front matter written by our own emitter from the yaml node tree;
 //     keys url → source, source_url → read_original, type → format.
-const Version = 2
+//
+// 3: review fixes (branch fix3):
+//   - follow/share/contact phrase rules only on call lines or after the
+//     article's last content; bare 二维码/扫码 and narrative phrases no
+//     promotion signal; the walk from the end stops at references and
+//     最佳留言; credits with full-width and box-drawing bars kept: bodies
+//     that lost ordinary sentences keep them;
+//   - inline data: images written as wxdata:sha256:<hex> (the blob's
+//     name), never as base64; SVG or placeholder data: images dropped;
+//   - cover only from WeChat's CDN;
+//   - control, bidi and invisible format characters dropped from titles,
+//     names, descriptions and every front-matter value;
+//   - no backslash before an underscore between alphanumerics
+//     ("tshark_manager"), in the body and the title heading.
+const Version = 3
