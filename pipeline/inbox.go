@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,13 +10,16 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
-	"context"
+	"golang.org/x/net/html"
 
 	"wxarchive/model"
 )
@@ -35,6 +40,10 @@ type inboxEntry struct {
 	Key     model.Key     `json:"key,omitempty"`
 	Outcome model.Outcome `json:"outcome,omitempty"`
 	Skipped string        `json:"skipped,omitempty"` // why it is not ingested (not a WeChat page, too large)
+	// Missing counts the local image files (<name>_files/…) the page
+	// referenced that were not there when it was ingested: it is read
+	// again when some arrive.
+	Missing int `json:"missing,omitempty"`
 }
 
 // inboxMemory is the inbox state: file content hash → entry.
@@ -90,11 +99,40 @@ func savedPage(name string) bool {
 	return false
 }
 
+// DefaultInboxSettle is how long a saved page and its <name>_files/ folder
+// must be left unmodified before the inbox reads them: a browser may still
+// be writing them.
+const DefaultInboxSettle = 10 * time.Second
+
+func (p *Pipeline) inboxSettle() time.Duration {
+	switch {
+	case p.InboxSettle < 0:
+		return 0
+	case p.InboxSettle == 0:
+		return DefaultInboxSettle
+	}
+	return p.InboxSettle
+}
+
+// inboxFile is a saved page of the inbox to ingest this pass.
+type inboxFile struct {
+	name    string // path
+	sum     string // SHA-256 of its content
+	size    int64
+	missing int       // local image files it references that are not there
+	settled time.Time // when it (and its _files/ folder) was last modified
+	again   bool      // seen before with images missing, now more are present
+}
+
 // inbox ingests the new files of the sources.saved folders: pages saved
 // from a browser (with their <name>_files/ folder, or SingleFile pages with
-// images inline). A file is remembered by its content hash and never read
-// twice; one that is not a WeChat page is reported once and then skipped.
-// Nothing here touches the network.
+// images inline). A file is remembered by its content hash and not read
+// again, unless local images it references were missing and have appeared
+// since. Only regular files are read (never a FIFO or a device, which would
+// block or never end), and only once they and their folder have been left
+// alone for a few seconds (a browser may still be saving them). What is not
+// a WeChat page is reported once, in one line. Nothing here touches the
+// network.
 func (ps *pass) inbox(ctx context.Context) {
 	dirs := ps.p.Config.Sources.Saved
 	if len(dirs) == 0 {
@@ -105,6 +143,8 @@ func (ps *pass) inbox(ctx context.Context) {
 		return
 	}
 	changed := false
+	var todo []inboxFile
+	var special []string
 	for _, d := range dirs {
 		dir := ps.path(d)
 		entries, err := os.ReadDir(dir)
@@ -115,15 +155,63 @@ func (ps *pass) inbox(ctx context.Context) {
 		sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 		for _, de := range entries {
 			if ctx.Err() != nil {
-				break
+				return
 			}
-			if de.IsDir() || !savedPage(de.Name()) {
+			if !savedPage(de.Name()) {
 				continue
 			}
-			if ps.inboxFile(ctx, filepath.Join(dir, de.Name())) {
-				changed = true
+			name := filepath.Join(dir, de.Name())
+			fi, err := os.Stat(name) // a link is followed: to what it names
+			if err != nil {
+				ps.sourceErr("saved", name, fmt.Errorf("pipeline: inbox: %w", err))
+				continue
+			}
+			if fi.IsDir() {
+				continue
+			}
+			if !fi.Mode().IsRegular() {
+				special = append(special, name)
+				ps.log.Debug("inbox: not a regular file, skipped", "file", name, "mode", fi.Mode().Type().String())
+				continue
+			}
+			f, ok, err := ps.inboxCandidate(name)
+			switch {
+			case errors.Is(err, errNotRegular):
+				special = append(special, name)
+			case err != nil:
+				ps.sourceErr("saved", name, fmt.Errorf("pipeline: inbox: %w", err))
+			case ok:
+				todo = append(todo, f)
+			case f.sum != "":
+				changed = true // remembered as too large
 			}
 		}
+	}
+	if len(special) > 0 {
+		ps.log.Warn(fmt.Sprintf("inbox: %s not a regular file (a FIFO, a device, a socket): skipped", countOf(len(special), "entry is", "entries are")),
+			"first", special[0])
+	}
+	todo = ps.settle(ctx, todo)
+	var notPages []string
+	for _, f := range todo {
+		if ctx.Err() != nil {
+			break
+		}
+		done, notPage := ps.ingestInboxFile(ctx, f)
+		if done {
+			changed = true
+		}
+		if notPage {
+			notPages = append(notPages, f.name)
+		}
+	}
+	switch len(notPages) {
+	case 0:
+	case 1:
+		ps.log.Warn("inbox: not a WeChat article page, skipped from now on", "file", notPages[0])
+	default:
+		ps.log.Warn(fmt.Sprintf("inbox: %d files are not WeChat article pages, skipped from now on (the list: WXARCHIVE_LOG=debug)", len(notPages)),
+			"first", notPages[0])
 	}
 	if changed {
 		if err := ps.in.save(ps.p.Store); err != nil {
@@ -132,46 +220,135 @@ func (ps *pass) inbox(ctx context.Context) {
 	}
 }
 
-// inboxFile ingests one file unless it was seen; it reports whether the
-// inbox memory changed.
-func (ps *pass) inboxFile(ctx context.Context, name string) bool {
-	sum, size, err := hashFile(name)
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// inboxCandidate reads one inbox file and says whether it is to be
+// ingested: it is new, or it was ingested while local images it references
+// were missing and more of them are present now. A file over the page size
+// limit is remembered as such (f.sum set, ok false).
+func (ps *pass) inboxCandidate(name string) (f inboxFile, ok bool, err error) {
+	raw, sum, fi, err := readInboxFile(name)
 	if err != nil {
-		ps.sourceErr("saved", name, fmt.Errorf("pipeline: inbox: %w", err))
-		return false
+		return f, false, err
 	}
-	if _, seen := ps.in.Files[sum]; seen {
-		return false
-	}
-	now := ps.p.now()
-	if size > model.MaxPageSize {
+	f = inboxFile{name: name, sum: sum, size: fi.Size(), settled: fi.ModTime()}
+	if raw == nil { // too large
+		if _, seen := ps.in.Files[sum]; seen {
+			return inboxFile{}, false, nil
+		}
 		ps.log.Warn("inbox: not a saved page, skipped from now on", "file", name,
 			"reason", fmt.Sprintf("larger than %d MiB", model.MaxPageSize>>20))
-		ps.in.Files[sum] = inboxEntry{File: filepath.Base(name), At: now, Skipped: "too large"}
-		return true
+		ps.in.Files[sum] = inboxEntry{File: filepath.Base(name), At: ps.p.now(), Skipped: "too large"}
+		return f, false, nil
 	}
-	r := ps.p.Saved.IngestFile(ctx, name)
+	refs := localImageRefs(raw, name)
+	present := 0
+	for _, r := range refs {
+		if fi, err := os.Stat(filepath.Join(filepath.Dir(name), filepath.FromSlash(r))); err == nil && fi.Mode().IsRegular() {
+			present++
+			if fi.ModTime().After(f.settled) {
+				f.settled = fi.ModTime()
+			}
+		}
+	}
+	if fi, err := os.Stat(filesDir(name)); err == nil && fi.ModTime().After(f.settled) {
+		f.settled = fi.ModTime()
+	}
+	f.missing = len(refs) - present
+	if e, seen := ps.in.Files[sum]; seen {
+		// Ingested before: again only when images it references have
+		// arrived since (a "complete" save whose folder came after the page).
+		if e.Skipped != "" || e.Missing == 0 || len(refs) == 0 || f.missing >= e.Missing {
+			return inboxFile{}, false, nil
+		}
+		f.again = true
+	}
+	return f, true, nil
+}
+
+// filesDir is the folder a browser saves a page's files in: <name>_files
+// next to <name>.html.
+func filesDir(page string) string {
+	return strings.TrimSuffix(page, filepath.Ext(page)) + "_files"
+}
+
+// settle waits (at most the settle time, once for all) for files modified
+// a moment ago to be left alone, then drops those that changed meanwhile:
+// they are read by a later pass, once the browser has finished saving.
+func (ps *pass) settle(ctx context.Context, files []inboxFile) []inboxFile {
+	quiet := ps.p.inboxSettle()
+	if quiet <= 0 || len(files) == 0 {
+		return files
+	}
+	now := time.Now() // file times are the machine's, not the pass clock
+	var wait time.Duration
+	for _, f := range files {
+		if d := f.settled.Add(quiet).Sub(now); d > wait {
+			wait = min(d, quiet)
+		}
+	}
+	if wait <= 0 {
+		return files
+	}
+	ps.log.Info("inbox: waiting for saved pages to be written", "wait", wait.Round(100*time.Millisecond))
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-t.C:
+	}
+	out := files[:0]
+	for _, f := range files {
+		if now.Sub(f.settled) >= quiet {
+			out = append(out, f)
+			continue
+		}
+		g, ok, err := ps.inboxCandidate(f.name)
+		if err != nil || !ok || g.sum != f.sum || !g.settled.Equal(f.settled) || g.missing != f.missing {
+			ps.log.Info("inbox: saved page still being written: read next pass", "file", f.name)
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// ingestInboxFile ingests one file; it reports whether the inbox memory
+// changed and whether the file is not a WeChat page.
+func (ps *pass) ingestInboxFile(ctx context.Context, f inboxFile) (changed, notPage bool) {
+	now := ps.p.now()
+	r := ps.p.Saved.IngestFile(ctx, f.name)
 	if r.NotPage {
-		ps.log.Warn("inbox: not a WeChat article page, skipped from now on", "file", name, "err", r.Err)
-		ps.in.Files[sum] = inboxEntry{File: filepath.Base(name), At: now, Skipped: errString(r.Err)}
-		return true
+		ps.log.Debug("inbox: not a WeChat article page, skipped from now on", "file", f.name, "err", r.Err)
+		ps.in.Files[f.sum] = inboxEntry{File: filepath.Base(f.name), At: now, Skipped: errString(r.Err)}
+		return true, true
 	}
 	if r.Outcome == "" || r.Outcome == model.OutcomeFailed {
 		ps.sum.Failed++
-		ps.log.Warn("inbox: saved page not ingested; tried again next pass", "file", name, "err", r.Err)
-		return false
+		ps.log.Warn("inbox: saved page not ingested; tried again next pass", "file", f.name, "err", r.Err)
+		return false, false
 	}
 	ps.sum.Inbox++
 	ps.sum.count(r.Outcome)
 	ps.written(r)
-	ps.in.Files[sum] = inboxEntry{File: filepath.Base(name), At: now, Key: r.Key, Outcome: r.Outcome}
+	ps.in.Files[f.sum] = inboxEntry{File: filepath.Base(f.name), At: now, Key: r.Key, Outcome: r.Outcome, Missing: f.missing}
+	if f.missing > 0 {
+		ps.log.Info("inbox: saved page ingested without some of its local images (its _files folder is incomplete): read again when they arrive",
+			"file", f.name, "missing", f.missing)
+	}
 	if r.Key != "" {
 		if _, ok := ps.archived[r.Key]; !ok {
 			ps.archived[r.Key] = Article{Key: r.Key, Biz: r.Biz, LastCapture: now}
 		}
 		ps.follow(r.Key, r.Biz, 0, r.Related)
 	}
-	return true
+	return true, false
 }
 
 // written notes an article a capture created or changed, for the summary.
@@ -188,23 +365,108 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// hashFile is the SHA-256 of a file's content, and its size; a file over
-// the page size limit is not read (its hash is of its name and size).
-func hashFile(name string) (string, int64, error) {
-	f, err := os.Open(name)
+// errNotRegular: an inbox entry that is not a regular file.
+var errNotRegular = errors.New("not a regular file")
+
+// readInboxFile reads a saved page: its content (nil when over the page
+// size limit), the SHA-256 of it (of its name, size and time when too
+// large: not read), and its file info. Only a regular file is read: it is
+// opened without blocking (a FIFO swapped in after the caller's check does
+// not hang the open) and checked again once open, and at most the limit is
+// read whatever its size claims.
+func readInboxFile(name string) ([]byte, string, fs.FileInfo, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return "", 0, err
+		return nil, "", nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return "", 0, err
+		return nil, "", nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, "", nil, fmt.Errorf("%s: %w", name, errNotRegular)
 	}
 	h := sha256.New()
 	if fi.Size() > model.MaxPageSize {
 		fmt.Fprintf(h, "too large\x00%s\x00%d\x00%d", filepath.Base(name), fi.Size(), fi.ModTime().UnixNano())
-	} else if _, err := io.Copy(h, f); err != nil {
-		return "", 0, fmt.Errorf("read %s: %w", name, err)
+		return nil, hex.EncodeToString(h.Sum(nil)), fi, nil
 	}
-	return hex.EncodeToString(h.Sum(nil)), fi.Size(), nil
+	raw, err := io.ReadAll(io.LimitReader(f, model.MaxPageSize+1))
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(raw) > model.MaxPageSize { // grew since its size was read
+		fmt.Fprintf(h, "too large\x00%s\x00%d\x00%d", filepath.Base(name), len(raw), fi.ModTime().UnixNano())
+		return nil, hex.EncodeToString(h.Sum(nil)), fi, nil
+	}
+	h.Write(raw)
+	return raw, hex.EncodeToString(h.Sum(nil)), fi, nil
+}
+
+// localImageRefs lists the local image files a saved page shows: the src
+// of its <img> tags inside its own <name>_files/ folder, as paths relative
+// to the page's folder (each once).
+func localImageRefs(raw []byte, page string) []string {
+	folder := filepath.Base(filesDir(page))
+	seen := map[string]bool{}
+	var out []string
+	for i := 0; i < len(raw); {
+		j := indexFold(raw[i:], "<img")
+		if j < 0 {
+			break
+		}
+		i += j
+		z := html.NewTokenizer(bytes.NewReader(raw[i:min(len(raw), i+64<<10)]))
+		i += 4
+		if tt := z.Next(); tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		for more := true; more; {
+			var k, v []byte
+			k, v, more = z.TagAttr()
+			if string(k) != "src" {
+				continue
+			}
+			if p := relLocal(string(v)); p != "" && strings.HasPrefix(p, folder+"/") && !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// relLocal turns an src into a clean relative path ("" for a URL, an
+// absolute path or a way out).
+func relLocal(src string) string {
+	src = strings.TrimSpace(src)
+	if src == "" || strings.Contains(src, ":") || strings.HasPrefix(src, "/") || strings.HasPrefix(src, `\`) {
+		return ""
+	}
+	src, _, _ = strings.Cut(src, "?")
+	src, _, _ = strings.Cut(src, "#")
+	if s, err := url.PathUnescape(src); err == nil {
+		src = s
+	}
+	p := path.Clean(src)
+	if p == "." || p == ".." || strings.HasPrefix(p, "../") {
+		return ""
+	}
+	return p
+}
+
+// indexFold is the index of the first s (ASCII) in b, in any case.
+func indexFold(b []byte, s string) int {
+	for off := 0; ; {
+		j := bytes.IndexByte(b[off:], s[0])
+		if j < 0 || off+j+len(s) > len(b) {
+			return -1
+		}
+		k := off + j
+		if bytes.EqualFold(b[k:k+len(s)], []byte(s)) {
+			return k
+		}
+		off = k + 1
+	}
 }

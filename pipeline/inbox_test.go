@@ -3,10 +3,13 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,15 +21,19 @@ import (
 type fakeSaved struct {
 	e     *env
 	calls []string
+	local []int // per call: how many files its _files folder had
 }
 
 func (f *fakeSaved) IngestFile(ctx context.Context, name string) Result {
 	f.calls = append(f.calls, filepath.Base(name))
+	des, _ := os.ReadDir(filesDir(name))
+	f.local = append(f.local, len(des))
 	b, err := os.ReadFile(name)
 	if err != nil {
 		return Result{Outcome: model.OutcomeFailed, Err: err}
 	}
-	l, err := model.ParseLink(strings.TrimSpace(string(b)))
+	first, _, _ := strings.Cut(string(b), "\n") // the URL; then the page's <img> tags
+	l, err := model.ParseLink(strings.TrimSpace(first))
 	if err != nil {
 		return Result{Outcome: model.OutcomeFailed, NotPage: true, Err: errors.New("no article here")}
 	}
@@ -99,4 +106,184 @@ func TestInbox(t *testing.T) {
 	if s.Inbox != 0 || s.Fetched != 0 || len(saved.calls) != 0 || len(e.ing.calls) != 0 || strings.Contains(logs.String(), "level=WARN") {
 		t.Errorf("second pass: %s, ingested %q, fetched %q\n%s", s, saved.calls, e.ing.calls, logs.String())
 	}
+}
+
+// TestInboxSpecialFiles: a FIFO, a link to /dev/zero and a folder named
+// like a page do not hang the pass (issue 10 review): they are skipped,
+// said in one line, and the page beside them is ingested.
+func TestInboxSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	write(t, filepath.Join(inbox, "d.html"), art(bizA, 1))
+	if err := syscall.Mkfifo(filepath.Join(inbox, "a.html"), 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(inbox, "b.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(inbox, "c.html"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := loadCfg(t, dir, "sources: {saved: [inbox]}\n")
+	e := newEnv(t, cfg)
+	saved := &fakeSaved{e: e}
+	e.p.Saved = saved
+	var logs syncBuilder
+	e.p.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	done := make(chan Summary, 1)
+	go func() {
+		s, err := e.p.RunOnce(context.Background())
+		if err != nil {
+			t.Error(err)
+		}
+		done <- s
+	}()
+	var s Summary
+	select {
+	case s = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the pass hangs on a FIFO or a device\n%s", logs.String())
+	}
+	if s.Inbox != 1 || strings.Join(saved.calls, ",") != "d.html" {
+		t.Errorf("%s, ingested %q", s, saved.calls)
+	}
+	if n := strings.Count(logs.String(), "level=WARN"); n != 1 || !strings.Contains(logs.String(), "2 entries are not a regular file") {
+		t.Errorf("%d warnings:\n%s", n, logs.String())
+	}
+}
+
+// TestReadInboxFileRefusesSpecial: the file reader itself refuses what is
+// not a regular file, once open (a FIFO swapped in after the check), and
+// does not block opening a FIFO without a writer.
+func TestReadInboxFileRefusesSpecial(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "a.html")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	for _, name := range []string{fifo, "/dev/zero"} {
+		done := make(chan error, 1)
+		go func() { _, _, _, err := readInboxFile(name); done <- err }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, errNotRegular) {
+				t.Errorf("%s: %v", name, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s: read blocks", name)
+		}
+	}
+}
+
+// TestInboxImagesArriveLater: a "complete" save whose _files folder is
+// written after the page (or copied in later) is read again when the
+// folder arrives, so the article gets its local images; then not again.
+func TestInboxImagesArriveLater(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	page := art(bizA, 1) + "\n<p><img data-src=\"https://mmbiz.qpic.cn/mmbiz_png/x/640\" src=\"./a_files/640\">" +
+		"<IMG data-src=\"https://mmbiz.qpic.cn/mmbiz_png/y/640\" src=\"a_files/640(1)\"><img src=\"https://example.com/z.png\"></p>"
+	write(t, filepath.Join(inbox, "a.html"), page)
+	cfg := loadCfg(t, dir, "sources: {saved: [inbox]}\n")
+	e := newEnv(t, cfg)
+	saved := &fakeSaved{e: e}
+	e.p.Saved = saved
+
+	if s := e.run(context.Background()); s.Inbox != 1 || s.Created != 1 {
+		t.Fatalf("first pass: %s", s)
+	}
+	if s := e.run(context.Background()); s.Inbox != 0 || len(saved.calls) != 1 {
+		t.Fatalf("second pass, no folder yet: %s, calls %q", s, saved.calls)
+	}
+	write(t, filepath.Join(inbox, "a_files", "640"), "png")
+	if s := e.run(context.Background()); s.Inbox != 1 || len(saved.calls) != 2 || saved.local[1] != 1 {
+		t.Fatalf("one image arrived: %s, calls %q, local files %v", s, saved.calls, saved.local)
+	}
+	write(t, filepath.Join(inbox, "a_files", "640(1)"), "png")
+	if s := e.run(context.Background()); s.Inbox != 1 || len(saved.calls) != 3 || saved.local[2] != 2 {
+		t.Fatalf("the folder is complete: %s, calls %q, local files %v", s, saved.calls, saved.local)
+	}
+	if s := e.run(context.Background()); s.Inbox != 0 || len(saved.calls) != 3 {
+		t.Fatalf("nothing new: %s, calls %q", s, saved.calls)
+	}
+}
+
+// TestInboxSettle: a page saved a moment ago is read once it has been left
+// alone for the settle time; one that changes meanwhile is left for the
+// next pass.
+func TestInboxSettle(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	name := filepath.Join(inbox, "a.html")
+	write(t, name, art(bizA, 1))
+	cfg := loadCfg(t, dir, "sources: {saved: [inbox]}\n")
+	e := newEnv(t, cfg)
+	saved := &fakeSaved{e: e}
+	e.p.Saved = saved
+	e.p.InboxSettle = 300 * time.Millisecond
+	// The browser goes on writing while the pass waits.
+	rewrite := true
+	e.p.Log = slog.New(hookHandler{Handler: slog.NewTextHandler(testWriter{t}, nil), hook: func(msg string) {
+		if rewrite && strings.Contains(msg, "waiting for saved pages") {
+			rewrite = false
+			write(t, name, art(bizA, 1)+"\n<p>more</p>")
+		}
+	}})
+	if s := e.run(context.Background()); s.Inbox != 0 || len(saved.calls) != 0 {
+		t.Fatalf("read while being written: %s %q", s, saved.calls)
+	}
+	if s := e.run(context.Background()); s.Inbox != 1 || len(saved.calls) != 1 {
+		t.Fatalf("next pass: %s %q", s, saved.calls)
+	}
+}
+
+// hookHandler calls hook with each message before logging it.
+type hookHandler struct {
+	slog.Handler
+	hook func(msg string)
+}
+
+func (h hookHandler) Handle(ctx context.Context, r slog.Record) error {
+	h.hook(r.Message)
+	return h.Handler.Handle(ctx, r)
+}
+
+// TestInboxNotPagesSummarised: many files that are not WeChat pages are
+// reported in one line with their count, each at debug level.
+func TestInboxNotPagesSummarised(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	for i := range 50 {
+		write(t, filepath.Join(inbox, fmt.Sprintf("n%02d.html", i)), fmt.Sprintf("note %d", i))
+	}
+	cfg := loadCfg(t, dir, "sources: {saved: [inbox]}\n")
+	e := newEnv(t, cfg)
+	e.p.Saved = &fakeSaved{e: e}
+	var logs syncBuilder
+	e.p.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.run(context.Background())
+	out := logs.String()
+	if n := strings.Count(out, "level=WARN"); n != 1 || !strings.Contains(out, "50 files are not WeChat article pages") {
+		t.Errorf("%d warnings:\n%s", n, out)
+	}
+	if n := strings.Count(out, "level=DEBUG msg=\"inbox: not a WeChat article page"); n != 50 {
+		t.Errorf("%d debug lines", n)
+	}
+}
+
+// syncBuilder is a strings.Builder safe for a logger and a reader.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -104,6 +104,11 @@ type Pipeline struct {
 	// nil: operational events are appended to the archive's EventLog and
 	// nothing is derived nor delivered.
 	Events Events
+	// InboxSettle is how long a saved page of the inbox (and its _files/
+	// folder) must have been left unmodified before it is read: a pass
+	// waits that long at most for pages saved a moment ago. 0:
+	// DefaultInboxSettle; negative: no wait.
+	InboxSettle time.Duration
 }
 
 // LockError is returned by RunOnce when the archive lock cannot be taken,

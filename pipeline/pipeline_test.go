@@ -36,7 +36,7 @@ func newEnv(t *testing.T, cfg *config.Config) *env {
 	t.Helper()
 	e := &env{t: t, store: newMemStore(), clk: &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}}
 	e.ing = &fakeIngester{store: e.store, now: e.clk.Now, pages: map[model.Key]page{}}
-	e.p = &Pipeline{Config: cfg, Store: e.store, Ingester: e.ing, Now: e.clk.Now,
+	e.p = &Pipeline{Config: cfg, Store: e.store, Ingester: e.ing, Now: e.clk.Now, InboxSettle: -1,
 		Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))}
 	return e
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"wxarchive/model"
 )
@@ -58,8 +59,19 @@ type Results struct {
 const MaxTotal = 1000
 
 // Terms splits a query into its terms: spaces separate, double quotes
-// group, and a term is kept at most once.
+// group, and a term is kept at most once. Control characters (a NUL, an
+// escape) are dropped, tabs and line breaks separate, invalid UTF-8 is
+// dropped: no text holds them where a search can find them.
 func Terms(q string) []string {
+	q = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r):
+			return ' '
+		case unicode.IsControl(r), r == utf8.RuneError:
+			return -1
+		}
+		return r
+	}, q)
 	if r := []rune(q); len(r) > MaxQuery {
 		q = string(r[:MaxQuery])
 	}
@@ -100,12 +112,6 @@ func Terms(q string) []string {
 // ftsString quotes s as one FTS5 string (a phrase of its tokens).
 func ftsString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// likePattern makes s a LIKE pattern matching it anywhere.
-func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
-}
-
 // rankMax is the most hits ranked by relevance (BM25, titles weighing
 // more); past it hits come newest first, which costs the same however
 // many docs match (a common word matches most of a large archive).
@@ -113,8 +119,8 @@ const rankMax = 300
 
 // Search finds the articles whose title or body contains every term. Terms
 // of three characters or more go to the trigram table, shorter ones to the
-// gram table (letters and digits) or, holding anything else, to a scan of
-// the text. Up to rankMax hits are ranked by relevance when the query has a
+// gram table (which holds punctuation and symbols too: no term needs a
+// scan of the text). Up to rankMax hits are ranked by relevance when the query has a
 // long term; otherwise, and past that, hits come newest first (doc ids
 // order docs newest first).
 //
@@ -135,21 +141,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	offset := max(q.Offset, 0)
 
 	var long, short []string
-	var scans []string // terms no FTS table finds: LIKE over the text
 	for _, t := range terms {
 		if runeLen(t) >= 3 {
 			long = append(long, ftsString(t))
 			continue
 		}
-		letters := true
-		for _, r := range t {
-			letters = letters && gramRune(unicode.ToLower(r))
+		rs := []rune(t)
+		for i, r := range rs {
+			rs[i] = unicode.ToLower(r) // as Grams folds the text
 		}
-		if letters {
-			short = append(short, ftsString(strings.ToLower(t)))
-		} else {
-			scans = append(scans, t)
-		}
+		short = append(short, ftsString(gramToken(rs)))
 	}
 	type list struct {
 		query string
@@ -161,9 +162,6 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	if len(short) > 0 {
 		lists = append(lists, list{`SELECT rowid FROM grams WHERE grams MATCH ? ORDER BY rowid`, []any{strings.Join(short, " AND ")}})
-	}
-	for _, t := range scans {
-		lists = append(lists, list{`SELECT rowid FROM tri WHERE title LIKE ? ESCAPE '\' OR body LIKE ? ESCAPE '\' ORDER BY rowid`, []any{likePattern(t), likePattern(t)}})
 	}
 	var filters []string
 	var fargs []any

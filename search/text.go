@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -87,26 +88,53 @@ func PlainText(body []byte) string {
 	return strings.TrimSpace(b.String())
 }
 
-// gramRune reports whether r takes part in grams: letters and digits, the
-// characters the unicode61 tokenizer keeps in a token.
+// gramRune reports whether r is a character of grams as it is: letters
+// and digits, the characters the unicode61 tokenizer keeps in a token.
 func gramRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
 
-// Grams returns the distinct one- and two-letter grams of the texts, case
-// folded, space separated, sorted: what the gram table indexes. A gram never
-// spans a non-letter or two texts.
+// gramToken is the token of a gram of one or two characters (case folded)
+// in the gram table. A gram of letters and digits is itself; one holding
+// anything else (punctuation, symbols: "C#", "5%", "，。") is spelled as
+// the hex of its characters, "x" before each ("x63x23"), which the
+// tokenizer keeps whole and no gram of letters can equal (a gram is at most
+// two characters, a spelled one at least three). So every query of one or
+// two characters is found in the table: none needs a scan of the text.
+func gramToken(g []rune) string {
+	plain := true
+	for _, r := range g {
+		plain = plain && gramRune(r)
+	}
+	if plain {
+		return string(g)
+	}
+	var b strings.Builder
+	for _, r := range g {
+		b.WriteByte('x')
+		b.WriteString(strconv.FormatInt(int64(r), 16))
+	}
+	return b.String()
+}
+
+// gramSkip reports the characters no gram holds: blank space (terms never
+// hold it) and control characters (dropped from queries).
+func gramSkip(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
+
+// Grams returns the distinct tokens of the one- and two-character grams of
+// the texts, case folded, space separated, sorted: what the gram table
+// indexes. A gram never spans blank space or two texts.
 func Grams(texts ...string) string {
 	set := map[string]struct{}{}
 	for _, s := range texts {
 		prev := rune(-1)
 		for _, r := range s {
 			r = unicode.ToLower(r)
-			if !gramRune(r) {
+			if gramSkip(r) || r == utf8.RuneError {
 				prev = -1
 				continue
 			}
-			set[string(r)] = struct{}{}
+			set[gramToken([]rune{r})] = struct{}{}
 			if prev >= 0 {
-				set[string([]rune{prev, r})] = struct{}{}
+				set[gramToken([]rune{prev, r})] = struct{}{}
 			}
 			prev = r
 		}

@@ -159,6 +159,37 @@ func (b *browser) shot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
+// click follows the link sel of the page shown, as a person would, and
+// waits for the next page (which has wait).
+func (b *browser) click(t *testing.T, sel, wait string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	n := b.mark()
+	before := b.eval(t, `location.href`)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		t.Fatalf("click %s: %v", sel, err)
+	}
+	// The page goes away under a poll while it navigates: ask again until
+	// the new one answers.
+	for {
+		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" ? location.href : ""`))
+		if err == nil && href != "" && href != before {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("after clicking %s: still on %s", sel, before)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(wait))); err != nil {
+		t.Fatalf("after clicking %s: %v", sel, err)
+	}
+	for _, p := range b.problemsSince(n) {
+		t.Errorf("after clicking %s: %s", sel, p)
+	}
+}
+
 func (b *browser) eval(t *testing.T, expr string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
@@ -257,6 +288,33 @@ func TestBrowser(t *testing.T) {
 		if got := b.text(t, "table.captures"); !strings.Contains(got, "edited: new version") || !strings.Contains(got, "first version") || !strings.Contains(got, "200") {
 			t.Errorf("captures: %q", got)
 		}
+	})
+
+	t.Run("click version 1", func(t *testing.T) {
+		// As a person: from the history, click "version 1", then "what
+		// changed since".
+		b.visit(t, "versions-click", base+"/a/"+edited+"/versions")
+		b.click(t, `ol.versions li:first-child a`, "article h1")
+		if got := b.text(t, ".banner-old"); !strings.Contains(got, "version 1 of 2") {
+			t.Errorf("clicked version 1, the page says %q", got)
+		}
+		b.shot(t, b.ctx, "version-1")
+		b.click(t, `.banner-old a:last-child`, "table.sbs")
+		if got := b.text(t, "h1"); !strings.Contains(got, "version 1 (") || !strings.Contains(got, "→ version 2 (") {
+			t.Errorf("diff from the banner: %q", got)
+		}
+	})
+
+	t.Run("click filter", func(t *testing.T) {
+		b.visit(t, "account-filter", base+"/accounts/"+url.PathEscape(info.Biz))
+		b.click(t, `nav.filters a[href$="state=deleted"]`, "nav.filters a.current")
+		if got := b.text(t, "nav.filters a.current"); got != "deleted" {
+			t.Errorf("current filter %q", got)
+		}
+		if got := b.text(t, "table.list tbody"); strings.Contains(got, testarchive.NewTitle) || !strings.Contains(got, "MQ，互联网架构解耦神器") {
+			t.Errorf("filtered on deleted: %q", got)
+		}
+		b.shot(t, b.ctx, "account-deleted")
 	})
 
 	t.Run("diff", func(t *testing.T) {

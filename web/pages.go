@@ -51,15 +51,22 @@ var funcs = template.FuncMap{
 	"stateLabel": func(s any) string { return stateLabel(model.State(fmt.Sprint(s))) },
 	"short":      func(s string) string { return s[:min(len(s), 12)] },
 	"add":        func(a, b int) int { return a + b },
-	"query": func(kv ...string) string {
-		q := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			if kv[i+1] != "" {
-				q.Set(kv[i], kv[i+1])
-			}
+	"query":      query,
+}
+
+// query encodes pairs of names and values (empty values left out) as a
+// query string. It is a template.URL: a plain string after "?" in an href
+// would be escaped again by html/template ("v%3d1"), and every link with
+// parameters would lose them. url.Values.Encode escapes every value, so
+// what it returns is safe to place after "?".
+func query(kv ...string) template.URL {
+	q := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			q.Set(kv[i], kv[i+1])
 		}
-		return q.Encode()
-	},
+	}
+	return template.URL(q.Encode())
 }
 
 func accountPath(biz string) string {
@@ -174,7 +181,12 @@ type accountPage struct {
 	NextPage int
 }
 
-const perPage = 100
+// Page sizes of the account and search pages (Server fields, so a test can
+// page through a small archive).
+const (
+	accountPageSize = 100
+	searchPageSize  = 20
+)
 
 var stateFilters = []string{"", string(model.StateArticle), string(model.StateDeleted), string(model.StateViolation), string(model.StateUnavailable)}
 
@@ -202,13 +214,14 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Title = p.Account.Name
-	docs, err := s.ix.Articles(r.Context(), biz, model.State(state), perPage+1, (pg-1)*perPage)
+	per := s.accountPageSize
+	docs, err := s.ix.Articles(r.Context(), biz, model.State(state), per+1, (pg-1)*per)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if len(docs) > perPage {
-		docs, p.NextPage = docs[:perPage], pg+1
+	if len(docs) > per {
+		docs, p.NextPage = docs[:per], pg+1
 	}
 	if pg > 1 {
 		p.PrevPage = pg - 1
@@ -518,7 +531,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.TrimSpace(p.Q) != "" {
 		p.Title = p.Q + " - search"
-		const n = 20
+		n := s.searchPageSize
 		res, err := s.ix.Search(r.Context(), search.Query{Text: p.Q, Biz: p.Biz, State: model.State(p.State), Limit: n, Offset: (p.Page - 1) * n})
 		switch {
 		case errors.Is(err, search.ErrEmptyQuery):

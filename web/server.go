@@ -40,6 +40,8 @@ type Server struct {
 	log   *slog.Logger
 	pages map[string]*template.Template
 	mux   *http.ServeMux
+
+	accountPageSize, searchPageSize int
 }
 
 // CSP allows the page's own styles, scripts and images, nothing inline and
@@ -59,7 +61,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Archive == nil || cfg.Index == nil {
 		return nil, errors.New("web: an archive and its index are needed")
 	}
-	s := &Server{a: cfg.Archive, ix: cfg.Index, log: cfg.Log, mux: http.NewServeMux()}
+	s := &Server{a: cfg.Archive, ix: cfg.Index, log: cfg.Log, mux: http.NewServeMux(),
+		accountPageSize: accountPageSize, searchPageSize: searchPageSize}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
