@@ -224,5 +224,5 @@ func (a *Archive) Restore(key model.Key) (string, error) {
 	if err := a.appendIndex(h, nil); err != nil {
 		return "", err
 	}
-	return h.Path, a.store.Delete(a.n.intent)
+	return h.Path, a.settleJournal([]model.Key{h.Key})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"time"
 
@@ -468,8 +469,9 @@ func dateOf(h *head, at time.Time) time.Time {
 }
 
 // afterCommit writes what the head now implies: the readable file and the
-// index line, then clears the journal. Failures are returned as warnings;
-// the journal then stays for the next writer.
+// index line, then takes the keys off the journal. Failures are returned
+// as warnings; the keys then stay on the journal for the next writer (or
+// the next Record of this one).
 func (a *Archive) afterCommit(h, alias *head, plan readablePlan) []string {
 	var warns []string
 	if err := a.writePlanned(plan); err != nil {
@@ -484,7 +486,11 @@ func (a *Archive) afterCommit(h, alias *head, plan readablePlan) []string {
 		}
 		return warns
 	}
-	if err := a.store.Delete(a.n.intent); err != nil {
+	done := []model.Key{h.Key}
+	if alias != nil {
+		done = append(done, alias.Key)
+	}
+	if err := a.settleJournal(done); err != nil {
 		warns = append(warns, fmt.Sprintf("journal not cleared: %v", err))
 	}
 	return warns
@@ -524,7 +530,93 @@ type intent struct {
 	CaptureHash string      `json:"capture_hash,omitempty"` // its hash: the head's chain tip once committed
 }
 
+// putIntent writes the journal of a commit about to start. A journal
+// still there is what an earlier commit of this writer left pending (a
+// failure after its commit, or before it): its keys are kept, so that a
+// second Record of one process never hides the first's unfinished work,
+// and its capture record, when no head committed it, is removed now (the
+// Record that wrote it failed and nothing will commit it).
 func (a *Archive) putIntent(it intent) error {
+	old, err := a.readIntent()
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		if err := a.dropUncommitted(old); err != nil {
+			return err
+		}
+		for _, k := range old.Keys {
+			if !slices.Contains(it.Keys, k) {
+				it.Keys = append(it.Keys, k)
+			}
+		}
+	}
 	b, _ := json.Marshal(it)
+	return a.store.Put(a.n.intent, b)
+}
+
+// readIntent reads the journal: nil when there is none. A damaged one is
+// an error (recover, at Lock, deals with it).
+func (a *Archive) readIntent() (*intent, error) {
+	b, err := a.store.Get(a.n.intent)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("archive: read journal: %w", err)
+	}
+	var it intent
+	if err := json.Unmarshal(b, &it); err != nil {
+		return nil, fmt.Errorf("archive: %s is damaged (the next lock checks every article): %w", a.n.intent, err)
+	}
+	return &it, nil
+}
+
+// dropUncommitted removes the capture record a journal names when the
+// head of its key (the journal's first) does not hold it as its tip.
+func (a *Archive) dropUncommitted(it *intent) error {
+	if it.Capture == "" || len(it.Keys) == 0 {
+		return nil
+	}
+	h, err := a.loadHead(it.Keys[0])
+	if err != nil {
+		return fmt.Errorf("archive: recover %s: %w", it.Keys[0], err)
+	}
+	if h != nil && h.Chain.Tip == it.CaptureHash {
+		return nil
+	}
+	if err := a.store.Delete(it.Capture); err != nil {
+		return err
+	}
+	a.log.Info("archive: removed a capture record no head committed", "file", it.Capture)
+	return nil
+}
+
+// settleJournal takes the keys of a finished commit off the journal, and
+// finishes the other keys it names (left by an earlier failure of this
+// writer) while it is at it; the journal goes once no key is left.
+func (a *Archive) settleJournal(done []model.Key) error {
+	it, err := a.readIntent()
+	if err != nil || it == nil {
+		return err
+	}
+	var left []model.Key
+	for _, k := range it.Keys {
+		if slices.Contains(done, k) || slices.Contains(left, k) {
+			continue
+		}
+		h, err := a.loadHead(k)
+		if err == nil && h != nil {
+			err = a.finishKey(h)
+		}
+		if err != nil {
+			a.log.Warn("archive: still unfinished", "key", k, "err", err)
+			left = append(left, k)
+		}
+	}
+	if len(left) == 0 {
+		return a.store.Delete(a.n.intent)
+	}
+	b, _ := json.Marshal(intent{Keys: left})
 	return a.store.Put(a.n.intent, b)
 }

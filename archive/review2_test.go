@@ -1,0 +1,146 @@
+package archive
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"wxarchive/model"
+)
+
+// Regression tests for the second adversarial review of archive/.
+
+var testID2 = model.ID{Biz: testID.Biz, Mid: "999", Idx: "1", Sn: "def"}
+
+// appendFailStore fails every Append while *full.
+type appendFailStore struct {
+	*FSStore
+	full *bool
+}
+
+func (s appendFailStore) Append(name string, b []byte) error {
+	if *s.full {
+		return fmt.Errorf("append %s: no space left on device", name)
+	}
+	return s.FSStore.Append(name, b)
+}
+
+// Review 2 §3: a failure after the commit point is not lost when the same
+// writer records again (ingest a b c, run): the journal keeps the first's
+// key until it is finished.
+func TestJournalKeepsEarlierFailure(t *testing.T) {
+	t.Run("readable", func(t *testing.T) {
+		dir := t.TempDir()
+		st, _ := NewFSStore(dir)
+		failPath := "" // the readable path that cannot be written
+		a := OpenStore(dir, &failingStore{FSStore: st, fail: func(n string) bool {
+			return failPath == "" && strings.HasPrefix(n, articlesDir) || n == failPath
+		}})
+		l, err := a.Lock()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r1, err := a.Record(pageInput(testID, "标题", "正文", testRenderer{v: 1}, t0))
+		if err != nil || len(r1.Warnings) == 0 {
+			t.Fatalf("first: %+v %v", r1, err)
+		}
+		failPath = r1.Path // the disk is still full for the first's file only
+		if _, err := a.Record(pageInput(testID2, "另一篇", "正文", testRenderer{v: 1}, t0)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, r1.Path)); err == nil {
+			t.Fatal("test broken: the first's file was written")
+		}
+		l.Unlock()
+		failPath = "-"
+		l, err = a.Lock()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Unlock()
+		if _, err := os.Stat(filepath.Join(dir, r1.Path)); err != nil {
+			t.Errorf("the readable copy of the first was never written: %v", err)
+		}
+		mustClean(t, a)
+	})
+	t.Run("readable, finished by the next Record", func(t *testing.T) {
+		dir := t.TempDir()
+		st, _ := NewFSStore(dir)
+		full := true
+		a := OpenStore(dir, &failingStore{FSStore: st, fail: func(n string) bool { return full && strings.HasPrefix(n, articlesDir) }})
+		l, err := a.Lock()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Unlock()
+		r1, _ := a.Record(pageInput(testID, "标题", "正文", testRenderer{v: 1}, t0))
+		full = false
+		if _, err := a.Record(pageInput(testID2, "另一篇", "正文", testRenderer{v: 1}, t0)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, r1.Path)); err != nil {
+			t.Errorf("the readable copy of the first was never written: %v", err)
+		}
+		if _, err := a.store.Get(a.n.intent); err == nil {
+			t.Error("journal left after everything was finished")
+		}
+		mustClean(t, a)
+	})
+	t.Run("index", func(t *testing.T) {
+		dir := t.TempDir()
+		st, _ := NewFSStore(dir)
+		full := true
+		a := OpenStore(dir, appendFailStore{st, &full})
+		l, err := a.Lock()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r1, err := a.Record(pageInput(testID, "标题", "正文", testRenderer{v: 1}, t0))
+		if err != nil || len(r1.Warnings) == 0 {
+			t.Fatalf("first: %+v %v", r1, err)
+		}
+		full = false
+		if _, err := a.Record(pageInput(testID2, "另一篇", "正文", testRenderer{v: 1}, t0)); err != nil {
+			t.Fatal(err)
+		}
+		l.Unlock()
+		r, _ := Open(dir) // a reader: list, the pipeline's view
+		list, err := r.List()
+		if err != nil || len(list) != 2 {
+			t.Errorf("list: %d articles, %v; want 2", len(list), err)
+		}
+		l, err = a.Lock()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Unlock()
+		mustClean(t, a)
+	})
+}
+
+// Review 2 §3: a Record that failed before its commit leaves a capture
+// record no head holds; the next Record of the same writer removes it.
+func TestJournalDropsUncommittedCapture(t *testing.T) {
+	dir := t.TempDir()
+	st, _ := NewFSStore(dir)
+	failHead := true
+	a := OpenStore(dir, &failingStore{FSStore: st, fail: func(n string) bool { return failHead && strings.HasPrefix(n, vaultNames.heads) }})
+	l, err := a.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock()
+	if _, err := a.Record(pageInput(testID, "标题", "正文", testRenderer{v: 1}, t0)); err == nil {
+		t.Fatal("record with no head written: no error")
+	}
+	failHead = false
+	if _, err := a.Record(pageInput(testID2, "另一篇", "正文", testRenderer{v: 1}, t0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Record(pageInput(testID, "标题", "正文", testRenderer{v: 1}, t0)); err != nil {
+		t.Fatal(err)
+	}
+	mustClean(t, a)
+}
