@@ -92,7 +92,12 @@ func (a *Archive) planReadable(h *head) (readablePlan, error) {
 		var p readablePlan
 		switch {
 		case missing && tracked && i == 0:
-			// Deleted by hand: the user's choice, until Restore.
+			// Deleted by hand: the user's choice, until Restore. A copy
+			// beside it that the store wrote (the file was edited, then
+			// deleted) is still the store's: it keeps the latest content.
+			if p, ok := a.planBeside(h, want, wsum); ok {
+				return p, nil
+			}
 			return readablePlan{notes: []string{fmt.Sprintf("%s was deleted by hand: not written again ('wxarchive restore %s' does)", target, h.Key)}}, nil
 		case missing:
 		case sha(disk) == wsum:
@@ -122,6 +127,31 @@ func (a *Archive) planReadable(h *head) (readablePlan, error) {
 		return p, nil
 	}
 	return readablePlan{notes: []string{fmt.Sprintf("%s and the copies beside it were edited by hand: nothing written", h.Path)}}, nil
+}
+
+// planBeside plans the latest content into the copy beside the article's
+// path that holds its latest content (Readable.Current), when the store
+// wrote that copy and it still holds what the store wrote.
+func (a *Archive) planBeside(h *head, want []byte, wsum string) (readablePlan, bool) {
+	cur := h.Readable.Current
+	known, tracked := h.Readable.Files[cur]
+	if cur == "" || cur == h.Path || !tracked || known.SHA == "" {
+		return readablePlan{}, false
+	}
+	disk, err := a.store.Get(cur)
+	if err != nil {
+		return readablePlan{}, false // deleted too, or unreadable: leave it
+	}
+	note := []string{fmt.Sprintf("%s was deleted by hand: the latest content is in %s", h.Path, cur)}
+	switch sha(disk) {
+	case wsum:
+		a.track(h, cur, wsum, wsum)
+		return readablePlan{notes: note}, true
+	case known.SHA, known.Prev:
+		a.track(h, cur, wsum, sha(disk))
+		return readablePlan{path: cur, content: want, notes: note}, true
+	}
+	return readablePlan{}, false // edited by hand as well: the user's
 }
 
 func (a *Archive) track(h *head, p, sum, prev string) {

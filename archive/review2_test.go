@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"wxarchive/model"
 )
@@ -143,4 +144,40 @@ func TestJournalDropsUncommittedCapture(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustClean(t, a)
+}
+
+// Review 2 §6: a readable file edited, then deleted by hand: the copy
+// beside it, which the store wrote, keeps the latest content, and verify
+// stays clean (the deletion is a notice).
+func TestEditedThenDeletedKeepsBeside(t *testing.T) {
+	a, _ := openTest(t)
+	v1 := testRenderer{v: 1}
+	res, err := a.Record(pageInput(testID, "标题", "正文", v1, t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(a.Dir(), res.Path)
+	os.WriteFile(p, []byte("---\ntitle: 标题\n---\n\n我的笔记\n"), 0o644)
+	res2, err := a.Record(pageInput(testID, "标题", "正文第二版", v1, t0.Add(time.Hour)))
+	if err != nil || !strings.HasSuffix(res2.Path, " (v2).md") {
+		t.Fatalf("second: %+v %v", res2, err)
+	}
+	os.Remove(p)
+	res3, err := a.Record(pageInput(testID, "标题", "正文第三版", v1, t0.Add(2*time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(a.Dir(), res2.Path)); err != nil || !strings.Contains(string(b), "正文第三版") {
+		t.Errorf("the copy beside does not hold the latest version: %v\n%s", err, b)
+	}
+	if res3.Path != res2.Path || len(res3.Notes) != 1 || !strings.Contains(res3.Notes[0], "deleted by hand") {
+		t.Errorf("third: %+v", res3)
+	}
+	if _, err := os.Stat(p); !os.IsNotExist(err) {
+		t.Errorf("the file deleted by hand came back: %v", err)
+	}
+	rep, _ := a.VerifyWith(VerifyOptions{})
+	if rep.Damaged() != 0 || !strings.Contains(formatProblems(rep.Problems), "deleted by hand") {
+		t.Errorf("verify: %v", rep.Problems)
+	}
 }
