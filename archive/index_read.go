@@ -379,8 +379,9 @@ func (a *Archive) indexSize() (int64, error) {
 	return int64(len(b)), err
 }
 
-// maintainIndex rebuilds a missing index from the heads and compacts a
-// grown one. Called under the lock.
+// maintainIndex rebuilds a missing index from the heads (and the claims
+// of readable paths, once, in an archive written before they existed),
+// and compacts a grown one. Called under the lock.
 func (a *Archive) maintainIndex() error {
 	size, err := a.indexSize()
 	if errors.Is(err, fs.ErrNotExist) {
@@ -392,6 +393,9 @@ func (a *Archive) maintainIndex() error {
 	}
 	if err != nil {
 		return err
+	}
+	if _, err := a.store.Get(a.claimsComplete()); errors.Is(err, fs.ErrNotExist) {
+		return a.Reindex()
 	}
 	if size <= 2*a.indexBase()+1<<20 {
 		return nil
@@ -435,6 +439,7 @@ func (a *Archive) Reindex() error {
 	}
 	slices.Sort(keys)
 	var buf bytes.Buffer
+	claims := claimsBuilder{}
 	for _, k := range keys {
 		h, err := a.loadHead(k)
 		if err != nil {
@@ -442,7 +447,11 @@ func (a *Archive) Reindex() error {
 		}
 		if h != nil {
 			buf.Write(indexLine(h))
+			claims.add(a, h)
 		}
 	}
-	return a.writeIndex(buf.Bytes())
+	if err := a.writeIndex(buf.Bytes()); err != nil {
+		return err
+	}
+	return claims.write(a)
 }

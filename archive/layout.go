@@ -500,20 +500,38 @@ func windowsReserved(name string) bool {
 }
 
 // choosePath finds a free readable path for an article: the base name, else
-// "base (2)", "base (3)", … The path is stored in the head and never changes.
+// "base (2)", "base (3)", … A path is free when no file is there and no
+// other article claims it (its file deleted by hand is still its own). The
+// path is claimed, stored in the head and never changes.
 func (a *Archive) choosePath(base string, key model.Key) (string, error) {
-	for i := 1; i < 50; i++ {
+	for i := 1; ; i++ {
 		p := base + ".md"
-		if i > 1 {
+		switch {
+		case i >= 50:
+			p = base + " " + string(key) + ".md"
+		case i > 1:
 			p = fmt.Sprintf("%s (%d).md", base, i)
 		}
-		_, err := a.store.Get(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			return p, nil
-		}
+		free, err := a.pathFree(p, key)
 		if err != nil {
 			return "", err
 		}
+		if free || i >= 50 {
+			return p, a.claim(p, key)
+		}
 	}
-	return base + " " + string(key) + ".md", nil
+}
+
+// pathFree reports whether p can become k's: no file there, and claimed
+// by no other article.
+func (a *Archive) pathFree(p string, k model.Key) (bool, error) {
+	_, err := a.store.Get(p)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return false, err
+	}
+	other, err := a.claimedByOther(p, k)
+	return !other, err
 }

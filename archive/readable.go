@@ -99,6 +99,16 @@ func (a *Archive) planReadable(h *head) (readablePlan, error) {
 				return p, nil
 			}
 			return readablePlan{notes: []string{fmt.Sprintf("%s was deleted by hand: not written again ('wxarchive restore %s' does)", target, h.Key)}}, nil
+		case missing && !tracked:
+			// A new copy beside: not a path another article claims.
+			if free, err := a.pathFree(target, h.Key); err != nil {
+				return readablePlan{}, err
+			} else if !free {
+				continue
+			}
+			if err := a.claim(target, h.Key); err != nil {
+				return readablePlan{}, err
+			}
 		case missing:
 		case sha(disk) == wsum:
 			a.track(h, target, wsum, wsum)

@@ -15,14 +15,14 @@ import (
 
 var testID2 = model.ID{Biz: testID.Biz, Mid: "999", Idx: "1", Sn: "def"}
 
-// appendFailStore fails every Append while *full.
+// appendFailStore fails every Append to the index while *full.
 type appendFailStore struct {
 	*FSStore
 	full *bool
 }
 
 func (s appendFailStore) Append(name string, b []byte) error {
-	if *s.full {
+	if *s.full && name == vaultNames.index {
 		return fmt.Errorf("append %s: no space left on device", name)
 	}
 	return s.FSStore.Append(name, b)
@@ -179,5 +179,50 @@ func TestEditedThenDeletedKeepsBeside(t *testing.T) {
 	rep, _ := a.VerifyWith(VerifyOptions{})
 	if rep.Damaged() != 0 || !strings.Contains(formatProblems(rep.Problems), "deleted by hand") {
 		t.Errorf("verify: %v", rep.Problems)
+	}
+}
+
+// Review 2 §7: an article's readable path stays its own when its file was
+// deleted by hand: another article of the same account, title and date
+// gets a path of its own.
+func TestDeletedPathNotReused(t *testing.T) {
+	a, l := openTest(t)
+	r1, err := a.Record(pageInput(testID, "同名", "正文一", testRenderer{v: 1}, t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(a.Dir(), r1.Path))
+	r2, err := a.Record(pageInput(testID2, "同名", "正文二", testRenderer{v: 1}, t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Path == r1.Path {
+		t.Fatalf("two articles share %s", r1.Path)
+	}
+	mustCleanNotices(t, a)
+	if p, err := a.Restore(testID.Key()); err != nil || p != r1.Path {
+		t.Errorf("restore of the first: %q %v", p, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(a.Dir(), r2.Path)); !strings.Contains(string(b), "正文二") {
+		t.Errorf("second's file: %s", b)
+	}
+	mustClean(t, a)
+
+	// An archive written before paths were claimed claims them at the
+	// first lock.
+	l.Unlock()
+	os.RemoveAll(filepath.Join(a.Dir(), filepath.FromSlash(a.claimsDir())))
+	b, _ := Open(a.Dir())
+	l2, err := b.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Unlock()
+	os.Remove(filepath.Join(b.Dir(), r2.Path))
+	id3 := testID
+	id3.Mid = "777"
+	r3, err := b.Record(pageInput(id3, "同名", "正文三", testRenderer{v: 1}, t0))
+	if err != nil || r3.Path == r1.Path || r3.Path == r2.Path {
+		t.Errorf("third: %q %v (first %q, second %q)", r3.Path, err, r1.Path, r2.Path)
 	}
 }
