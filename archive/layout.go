@@ -167,8 +167,11 @@ type head struct {
 }
 
 type versionRef struct {
-	N       int       `json:"n"`
-	SHA     string    `json:"sha"`                // content hash: objects/md/<aa>/<sha>.md
+	N   int    `json:"n"`
+	SHA string `json:"sha"` // content hash: objects/md/<aa>/<sha>.md
+	// Exact is the SHA-256 of the object's exact bytes, checked by every
+	// reader; "" in versions recorded before it (see checkedMarkdown).
+	Exact   string    `json:"exact,omitempty"`
 	File    string    `json:"file,omitempty"`     // version file of the layout before (versions/<key>/<NNNN>.md)
 	FileSHA string    `json:"file_sha,omitempty"` // hash of File's bytes
 	Time    time.Time `json:"time"`               // when the page behind it was read
@@ -191,6 +194,7 @@ type versionRef struct {
 // rendering is a version's page rendered by a later extractor: no edit.
 type rendering struct {
 	SHA       string    `json:"sha"`
+	Exact     string    `json:"exact,omitempty"` // SHA-256 of the exact bytes (see versionRef.Exact)
 	ID        string    `json:"id,omitempty"`
 	Extractor int       `json:"extractor"`
 	Time      time.Time `json:"time"` // when it was rendered

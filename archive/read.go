@@ -40,13 +40,20 @@ func (a *Archive) Info(key model.Key) (*Info, error) {
 }
 
 // Captures returns every capture of an article, its aliases' included,
-// in the order they were recorded.
+// in the order they were recorded. A record's Version is the number the
+// version it made or matched has now (a version of an older page,
+// inserted before it since, moved it up).
 func (a *Archive) Captures(key model.Key) ([]CaptureRecord, error) {
 	h, err := a.resolveHead(key)
 	if err != nil {
 		return nil, err
 	}
-	return a.capturesOf(h)
+	recs, err := a.capturesOf(h)
+	if err != nil {
+		return nil, err
+	}
+	renumber(h, recs)
+	return recs, nil
 }
 
 // VersionInfo describes one version of an article.

@@ -115,7 +115,9 @@ func (a *Archive) Record(in Input) (Result, error) {
 		if err := a.recordArticle(h, in, &rec, now); err != nil {
 			return Result{}, err
 		}
-		setMeta(h, in.Doc)
+		if rec.Version == len(h.History) {
+			setMeta(h, in.Doc) // the article as its latest version says
+		}
 		if h.Path == "" {
 			if h.Path, err = a.choosePath(readableName(h.Account, h.Title, dateOf(h, at), key), key); err != nil {
 				return Result{}, err
@@ -157,39 +159,102 @@ func (a *Archive) Record(in Input) (Result, error) {
 
 // recordArticle decides what an article capture is to the article's
 // history, and stores what it adds (a version, or a rendering).
+//
+// History is ordered by time, the newest (what the readable file shows)
+// last. A capture older than the latest version (a page saved before it,
+// or one of unknown date while the latest is dated) never becomes the
+// latest: when it says something no version says, it is inserted in its
+// place by time (outcome earlier, no edit) and the versions are numbered
+// again; else it is unchanged (or rerendered) against the version it
+// matches.
 func (a *Archive) recordArticle(h *head, in Input, rec *CaptureRecord, now time.Time) error {
-	rec.ContentHash = contentHash(in.Markdown)
+	rec.ContentHash, rec.Exact = contentHash(in.Markdown), sha(in.Markdown)
 	id := identity(in.Markdown)
+	rec.Identity = id
 	last := h.last()
+	older := last != nil && olderThanLatest(last, rec)
+	cands := []*versionRef{}
 	if last != nil {
-		same, err := a.sameOrRerendered(h, last, in, id)
+		cands = append(cands, last)
+	}
+	if older {
+		for i := len(h.History) - 2; i >= 0; i-- {
+			cands = append(cands, &h.History[i])
+		}
+	}
+	for _, v := range cands {
+		same, err := a.sameOrRerendered(h, v, in, id)
 		if err != nil {
 			return err
 		}
 		switch same {
 		case sameVersion:
-			rec.Outcome, rec.Version = model.OutcomeUnchanged, last.N
+			rec.Outcome, rec.Version = model.OutcomeUnchanged, v.N
 			return nil
 		case sameRerendered:
 			if _, err := a.store.PutIfAbsent(a.mdName(rec.ContentHash), in.Markdown); err != nil {
 				return err
 			}
-			last.Renderings = append(last.Renderings, rendering{SHA: rec.ContentHash, ID: id, Extractor: rec.Extractor, Time: now})
-			rec.Outcome, rec.Version = model.OutcomeRerendered, last.N
+			v.Renderings = append(v.Renderings, rendering{SHA: rec.ContentHash, Exact: rec.Exact, ID: id, Extractor: rec.Extractor, Time: now})
+			rec.Outcome, rec.Version = model.OutcomeRerendered, v.N
 			return nil
 		}
-	}
-	rec.Outcome = model.OutcomeUpdated
-	if last == nil {
-		rec.Outcome = model.OutcomeCreated
 	}
 	if _, err := a.store.PutIfAbsent(a.mdName(rec.ContentHash), in.Markdown); err != nil {
 		return err
 	}
-	h.History = append(h.History, versionRef{N: len(h.History) + 1, SHA: rec.ContentHash, Time: rec.Time, ID: id,
-		Extractor: rec.Extractor, RawSHA: rec.RawSHA, Undated: rec.Undated})
+	ref := versionRef{SHA: rec.ContentHash, Exact: rec.Exact, Time: rec.Time, ID: id, Extractor: rec.Extractor, RawSHA: rec.RawSHA, Undated: rec.Undated}
+	switch {
+	case older:
+		pos := insertPos(h.History, rec)
+		h.History = slices.Insert(h.History, pos, ref)
+		for i := range h.History {
+			h.History[i].N = i + 1
+		}
+		rec.Outcome, rec.Version = model.OutcomeEarlier, pos+1
+		return nil
+	case last == nil:
+		rec.Outcome = model.OutcomeCreated
+	default:
+		rec.Outcome = model.OutcomeUpdated
+	}
+	ref.N = len(h.History) + 1
+	h.History = append(h.History, ref)
 	rec.Version = len(h.History)
 	return nil
+}
+
+// olderThanLatest reports whether a capture is older than the latest
+// version: dated before it, or of unknown date while the latest is dated.
+// A version of unknown date is never known to be newer than anything.
+func olderThanLatest(last *versionRef, rec *CaptureRecord) bool {
+	switch {
+	case last.Undated:
+		return false
+	case rec.Undated:
+		return true
+	}
+	return rec.Time.Before(last.Time)
+}
+
+// insertPos is where a capture older than the latest version goes: before
+// the first dated version newer than it; one of unknown date right before
+// the newest dated version.
+func insertPos(hist []versionRef, rec *CaptureRecord) int {
+	if rec.Undated {
+		for i := len(hist) - 1; i >= 0; i-- {
+			if !hist[i].Undated {
+				return i
+			}
+		}
+		return len(hist)
+	}
+	for i, v := range hist {
+		if !v.Undated && v.Time.After(rec.Time) {
+			return i
+		}
+	}
+	return len(hist)
 }
 
 type sameness int

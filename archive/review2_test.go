@@ -226,3 +226,82 @@ func TestDeletedPathNotReused(t *testing.T) {
 		t.Errorf("third: %q %v (first %q, second %q)", r3.Path, err, r1.Path, r2.Path)
 	}
 }
+
+// datedInput is a saved page of title|body, dated at (zero: undated).
+func datedInput(body string, at time.Time) Input {
+	in := pageInput(testID, "标题", body, testRenderer{v: 1}, at)
+	in.TimeSource = "user"
+	if at.IsZero() {
+		in.Capture.FetchedAt, in.Undated, in.TimeSource = time.Now(), true, "ingest"
+	}
+	return in
+}
+
+// Review 2 §4: an older saved page is an earlier version in its place by
+// time, never the latest: no phantom edit, the readable file keeps the
+// newest, numbers follow time.
+func TestOlderPageIsEarlierVersion(t *testing.T) {
+	a, _ := openTest(t)
+	jun := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	jan := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	steps := []struct {
+		body    string
+		at      time.Time
+		outcome model.Outcome
+		version int
+	}{
+		{"六月的正文", jun, model.OutcomeCreated, 1},
+		{"一月的正文", jan, model.OutcomeEarlier, 1},
+		{"六月的正文", jun.AddDate(0, 1, 0), model.OutcomeUnchanged, 2},
+		{"一月的正文", jan.AddDate(0, 1, 0), model.OutcomeUnchanged, 1},
+		{"不知何时的正文", time.Time{}, model.OutcomeEarlier, 2}, // undated: never over a dated newer version
+		{"三月的正文", jan.AddDate(0, 2, 0), model.OutcomeEarlier, 3}, // dated ones by time
+	}
+	for _, s := range steps {
+		res, err := a.Record(datedInput(s.body, s.at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Outcome != s.outcome || res.Version != len(mustVersions(t, a)) {
+			t.Errorf("%s %s: outcome %s, version %d; want %s", s.body, s.at.Format("2006-01-02"), res.Outcome, res.Version, s.outcome)
+		}
+		caps, _ := a.Captures(testID.Key())
+		if last := caps[len(caps)-1]; last.Version != s.version {
+			t.Errorf("%s: the capture names version %d; want %d", s.body, last.Version, s.version)
+		}
+	}
+	vs := mustVersions(t, a)
+	var order []string
+	for i, v := range vs {
+		md, _ := a.Version(testID.Key(), v.N)
+		order = append(order, strings.TrimSpace(string(md[strings.LastIndex(string(md), "\n\n"):])))
+		if v.N != i+1 {
+			t.Errorf("version %d numbered %d", i+1, v.N)
+		}
+	}
+	if want := "一月的正文 不知何时的正文 三月的正文 六月的正文"; strings.Join(order, " ") != want {
+		t.Errorf("versions in order %q; want %q", order, want)
+	}
+	// Renumbered: the first capture made what is now version 4.
+	caps, _ := a.Captures(testID.Key())
+	if caps[0].Version != 4 || caps[1].Version != 1 || caps[2].Version != 4 {
+		t.Errorf("capture versions %d %d %d; want 4 1 4", caps[0].Version, caps[1].Version, caps[2].Version)
+	}
+	h, _ := a.loadHead(testID.Key())
+	if b, _ := os.ReadFile(filepath.Join(a.Dir(), h.Path)); !strings.Contains(string(b), "六月的正文") {
+		t.Errorf("the readable file does not show the newest version:\n%s", b)
+	}
+	if latest, _ := a.Version(testID.Key(), 0); !strings.Contains(string(latest), "六月的正文") {
+		t.Errorf("latest: %s", latest)
+	}
+	mustClean(t, a)
+}
+
+func mustVersions(t *testing.T, a *Archive) []VersionInfo {
+	t.Helper()
+	vs, err := a.Versions(testID.Key())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vs
+}
