@@ -254,7 +254,7 @@ func TestOlderPageIsEarlierVersion(t *testing.T) {
 		{"一月的正文", jan, model.OutcomeEarlier, 1},
 		{"六月的正文", jun.AddDate(0, 1, 0), model.OutcomeUnchanged, 2},
 		{"一月的正文", jan.AddDate(0, 1, 0), model.OutcomeUnchanged, 1},
-		{"不知何时的正文", time.Time{}, model.OutcomeEarlier, 2}, // undated: never over a dated newer version
+		{"不知何时的正文", time.Time{}, model.OutcomeEarlier, 2},        // undated: never over a dated newer version
 		{"三月的正文", jan.AddDate(0, 2, 0), model.OutcomeEarlier, 3}, // dated ones by time
 	}
 	for _, s := range steps {
