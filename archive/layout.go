@@ -399,6 +399,33 @@ func normalise(md []byte) []byte {
 	return []byte(strings.TrimRightFunc(s, unicode.IsSpace) + "\n")
 }
 
+// skippedLines are the front-matter lines normalise drops (source_url).
+func skippedLines(md []byte) []string {
+	s := strings.ReplaceAll(string(md), "\r\n", "\n")
+	fm, _, ok := splitFrontMatter(s)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, l := range strings.Split(fm, "\n") {
+		if strings.HasPrefix(l, "source_url:") {
+			out = append(out, strings.TrimRightFunc(l, unicode.IsSpace))
+		}
+	}
+	return out
+}
+
+// versionFile is where a version file of the layout before is now: its
+// head may name it where it was (an archive whose migration is under way).
+func (a *Archive) versionFile(f string) string {
+	for _, prefix := range []string{vaultNames.versions, legacyNames.versions} {
+		if rest, ok := strings.CutPrefix(f, prefix); ok {
+			return a.n.versions + rest
+		}
+	}
+	return f
+}
+
 // rewriteImages points image links at the local blobs, relative to file,
 // keeping the original URL as the image title:
 //

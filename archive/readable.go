@@ -48,8 +48,7 @@ func (a *Archive) readableContent(h *head) ([]byte, error) {
 	if last == nil || h.Path == "" {
 		return nil, nil
 	}
-	sum, _ := last.current()
-	md, err := a.store.Get(a.mdName(sum))
+	md, err := a.markdownOf(last.currentRef()) // never a tampered object into the readable file
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -304,4 +305,72 @@ func mustVersions(t *testing.T, a *Archive) []VersionInfo {
 		t.Fatal(err)
 	}
 	return vs
+}
+
+// addSourceURL adds a source_url line to a Markdown object: a line its name
+// (the content hash) skips.
+func addSourceURL(t *testing.T, p string) {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = []byte(strings.Replace(string(b), "---\n", "---\nsource_url: https://phish.example/login\n", 1))
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Review 2 §2: a line the object's name skips (source_url) added to a
+// stored version is caught by show, verify and the next writer.
+func TestSkippedLineTamperCaught(t *testing.T) {
+	a, _ := openTest(t)
+	res, err := a.Record(pageInput(testID, "标题", "正文", testRenderer{v: 1}, t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := a.loadHead(testID.Key())
+	obj := filepath.Join(a.Dir(), a.mdName(h.History[0].SHA))
+	addSourceURL(t, obj)
+	if md, err := a.Version(testID.Key(), 1); !errors.Is(err, ErrTampered) || !strings.Contains(err.Error(), a.mdName(h.History[0].SHA)) {
+		t.Errorf("show of a tampered version: %v\n%s", err, md)
+	}
+	if md, err := a.Rendering(testID.Key(), 0); !errors.Is(err, ErrTampered) {
+		t.Errorf("the latest rendering: %v\n%s", err, md)
+	}
+	if p := problems(t, a, VerifyOptions{}); !strings.Contains(p, a.mdName(h.History[0].SHA)+": damaged") {
+		t.Errorf("verify:\n%s", p)
+	}
+	// The next writer does not copy it into the readable file.
+	del := stateInput(testID, testID.URL(), model.StateDeleted)
+	del.Capture.FetchedAt = t0.Add(time.Hour)
+	if _, err := a.Record(del); !errors.Is(err, ErrTampered) {
+		t.Errorf("record over a tampered latest version: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(a.Dir(), res.Path)); strings.Contains(string(b), "phish") {
+		t.Errorf("the tampered line reached the readable file:\n%s", b)
+	}
+}
+
+// Review 2 §2, the layout before: versions without an exact hash are
+// checked against their version file's source_url line.
+func TestSkippedLineTamperCaughtLegacy(t *testing.T) {
+	dir := copyLegacy(t)
+	a, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := a.loadHead(legacyTwo)
+	obj := filepath.Join(dir, a.mdName(h.History[0].SHA))
+	b, _ := os.ReadFile(obj)
+	os.WriteFile(obj, []byte(strings.Replace(string(b), "source_url: ", "source_url: https://phish.example/login#", 1)), 0o644)
+	if _, err := a.Version(legacyTwo, 1); !errors.Is(err, ErrTampered) {
+		t.Errorf("show of a tampered legacy version: %v", err)
+	}
+	if _, err := a.Version(legacyTwo, 2); err != nil {
+		t.Errorf("an intact legacy version: %v", err)
+	}
+	if p := problems(t, a, VerifyOptions{}); !strings.Contains(p, a.mdName(h.History[0].SHA)) {
+		t.Errorf("verify:\n%s", p)
+	}
 }

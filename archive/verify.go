@@ -283,6 +283,24 @@ func objectProblem(st Store, n string) string {
 
 // object reports whether the object n is there and intact, as far as this
 // verify knows (re-hashed in the first pass, or, quick, only there).
+// markdown checks a Markdown object a head references: there and intact
+// (object), and, unless quick, its bytes against what the head recorded of
+// them (mdProblem: the lines its name skips).
+func (v *verifier) markdown(r mdRef, format string, args ...any) {
+	n := v.a.mdName(r.sum)
+	p := v.object(n)
+	if p == "" && !v.quick {
+		if b, err := v.a.store.Get(n); err != nil {
+			p = fmt.Sprintf("unreadable: %v", err)
+		} else if q := v.a.mdProblem(b, r); q != "" {
+			p = "damaged: " + q
+		}
+	}
+	if p != "" {
+		v.problem(n, "%s: %s", p, fmt.Sprintf(format, args...))
+	}
+}
+
 func (v *verifier) object(n string) string {
 	v.mu.Lock()
 	r, ok := v.bad[n]
@@ -413,25 +431,22 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 func (v *verifier) references(h *head) {
 	a := v.a
 	for _, ver := range h.History {
-		if p := v.object(a.mdName(ver.SHA)); p != "" {
-			v.problem(a.mdName(ver.SHA), "%s: version %d of %s", p, ver.N, h.Key)
-		}
+		v.markdown(ver.ref(), "version %d of %s", ver.N, h.Key)
 		for _, r := range ver.Renderings {
-			if p := v.object(a.mdName(r.SHA)); p != "" {
-				v.problem(a.mdName(r.SHA), "%s: a rendering of version %d of %s", p, ver.N, h.Key)
-			}
+			v.markdown(mdRef{sum: r.SHA, exact: r.Exact, id: r.ID}, "a rendering of version %d of %s", ver.N, h.Key)
 		}
 		if ver.File == "" {
 			continue
 		}
+		file := a.versionFile(ver.File)
 		if v.quick {
-			if ok, _ := a.exists(ver.File); !ok {
-				v.problem(ver.File, "missing: version %d of %s", ver.N, h.Key)
+			if ok, _ := a.exists(file); !ok {
+				v.problem(file, "missing: version %d of %s", ver.N, h.Key)
 			}
-		} else if b, err := a.store.Get(ver.File); err != nil {
-			v.problem(ver.File, "missing: version %d of %s", ver.N, h.Key)
+		} else if b, err := a.store.Get(file); err != nil {
+			v.problem(file, "missing: version %d of %s", ver.N, h.Key)
 		} else if sha(b) != ver.FileSHA {
-			v.problem(ver.File, "damaged: content differs from the version %d recorded in %s", ver.N, a.headName(h.Key))
+			v.problem(file, "damaged: content differs from the version %d recorded in %s", ver.N, a.headName(h.Key))
 		}
 	}
 	for _, ref := range h.Images {
@@ -454,8 +469,7 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody lineSum) [
 	k, hn := h.Key, a.headName(h.Key)
 	var md []byte // the latest rendering of the latest version
 	if lv := h.last(); lv != nil {
-		sum, _ := lv.current()
-		md, _ = a.store.Get(a.mdName(sum)) // a missing one is reported by references
+		md, _ = a.markdownOf(lv.currentRef()) // a missing or damaged one is reported by references
 	}
 	if h.AliasOf != "" {
 		if th, err := a.loadHead(h.AliasOf); err == nil && th == nil {
