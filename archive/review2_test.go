@@ -374,3 +374,113 @@ func TestSkippedLineTamperCaughtLegacy(t *testing.T) {
 		t.Errorf("verify:\n%s", p)
 	}
 }
+
+// rewriteHead edits a head as someone who knows the format would: the
+// head's own hash recomputed, its index line and readable file made to
+// agree.
+func rewriteHead(t *testing.T, a *Archive, k model.Key, fn func(h *head)) {
+	t.Helper()
+	h, err := a.loadHead(k)
+	if err != nil || h == nil {
+		t.Fatal(err)
+	}
+	fn(h)
+	if want, err := a.readableContent(h); err == nil && want != nil {
+		os.WriteFile(filepath.Join(a.Dir(), h.Path), want, 0o644)
+		h.Readable.Files[h.Path] = fileSum{SHA: sha(want)}
+	}
+	if err := a.putHead(h); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.appendIndex(h, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Review 2 §1: the versions of a head are what its capture records made
+// them; a head rewritten with its own hash recomputed is caught, by verify
+// and by verify --root.
+func TestVerifyReplaysHistory(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(h *head)
+		want string // in verify's report
+	}{
+		{"drop a version and renumber", func(h *head) {
+			h.History = h.History[1:]
+			h.History[0].N = 1
+		}, "holds 1 versions, but its capture records made 2"},
+		{"swap two versions", func(h *head) {
+			x, y := &h.History[0], &h.History[1]
+			x.SHA, y.SHA = y.SHA, x.SHA
+			x.Exact, y.Exact = y.Exact, x.Exact
+			x.ID, y.ID = y.ID, x.ID
+			x.RawSHA, y.RawSHA = y.RawSHA, x.RawSHA
+		}, "version 1 is"},
+		{"swap two versions with their times", func(h *head) {
+			h.History[0], h.History[1] = h.History[1], h.History[0]
+			h.History[0].N, h.History[1].N = 1, 2
+		}, "version 1 is"},
+		{"a version's raw page", func(h *head) { h.History[0].RawSHA = h.History[1].RawSHA }, "raw page differs"},
+		{"account", func(h *head) { h.Account = "伪造号" }, `account "伪造号"`},
+		{"published", func(h *head) { h.Published = time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC) }, "published 2001"},
+		{"url", func(h *head) { h.URL = "https://evil.example/" }, "is not a link to this article"},
+		{"url of another article", func(h *head) { h.URL = testID2.URL() }, "is not a link to this article"},
+		{"last outcome", func(h *head) { h.LastOutcome = model.OutcomeCreated }, `last outcome "created"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a, _ := openTest(t)
+			for i, body := range []string{"正文一", "正文二"} {
+				if _, err := a.Record(pageInput(testID, "标题", body, testRenderer{v: 1}, t0.Add(time.Duration(i)*time.Hour))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rep, _ := a.VerifyWith(VerifyOptions{})
+			if rep.Damaged() != 0 {
+				t.Fatalf("before: %v", rep.Problems)
+			}
+			rewriteHead(t, a, testID.Key(), c.edit)
+			if p := problems(t, a, VerifyOptions{}); !strings.Contains(p, c.want) {
+				t.Errorf("verify:\n%s\nwant %q", p, c.want)
+			}
+			if p := problems(t, a, VerifyOptions{Root: rep.Root, Quick: true}); p == "" {
+				t.Error("verify --root --quick: clean")
+			}
+		})
+	}
+}
+
+// Review 2 §1: verify --root also wants the anchored versions in their
+// order, and nothing added before them that no capture since made.
+func TestVerifyRootOrder(t *testing.T) {
+	a, _ := openTest(t)
+	for i, body := range []string{"正文一", "正文二"} {
+		if _, err := a.Record(pageInput(testID, "标题", body, testRenderer{v: 1}, t0.Add(time.Duration(i)*time.Hour))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, _ := a.VerifyWith(VerifyOptions{})
+	// An earlier version added by a capture since: an extension.
+	in := pageInput(testID, "标题", "更早的正文", testRenderer{v: 1}, t0.Add(-time.Hour))
+	if res, err := a.Record(in); err != nil || res.Outcome != model.OutcomeEarlier {
+		t.Fatalf("earlier: %+v %v", res, err)
+	}
+	if p := problems(t, a, VerifyOptions{Root: rep.Root}); p != "" {
+		t.Errorf("an earlier version since the root:\n%s", p)
+	}
+	// A version slipped in that no capture made.
+	rewriteHead(t, a, testID.Key(), func(h *head) {
+		md := articleMarkdown("标题", "伪造的正文")
+		a.store.PutIfAbsent(a.mdName(contentHash(md)), md)
+		fake := h.History[1]
+		fake.SHA, fake.Exact, fake.ID = contentHash(md), sha(md), identity(md)
+		h.History = append([]versionRef{fake}, h.History...)
+		for i := range h.History {
+			h.History[i].N = i + 1
+		}
+	})
+	if p := problems(t, a, VerifyOptions{Root: rep.Root}); !strings.Contains(p, "not in the root, and no capture since made it") {
+		t.Errorf("a version slipped in before the root's:\n%s", p)
+	}
+}

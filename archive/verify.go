@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"wxarchive/model"
 )
@@ -508,9 +510,15 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody lineSum) [
 			bad(hn, "last capture %s, but its newest capture record is of %s", h.LastCapture.Format("2006-01-02T15:04:05Z07:00"), last.Time.Format("2006-01-02T15:04:05Z07:00"))
 		}
 		if md != nil {
-			if t := frontMatterValue(md, "title"); t != "" && t != h.Title {
-				bad(hn, "title %q, but its latest version says %q", h.Title, t)
+			for _, r := range describes(h, md) {
+				bad(hn, "%s", r)
 			}
+		}
+		for _, r := range checkHistory(h, all) {
+			bad(hn, "%s", r)
+		}
+		if r := lastOutcome(h, recs); r != "" {
+			bad(hn, "%s", r)
 		}
 	}
 	if md != nil {
@@ -528,6 +536,61 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody lineSum) [
 		bad(a.n.index, "line for %s differs from its head (run reindex)", k)
 	}
 	return probs
+}
+
+// describes compares what the head says of the article (title, account,
+// published, URL) with its latest version.
+func describes(h *head, md []byte) []string {
+	var out []string
+	if t := frontMatterValue(md, "title"); t != "" && t != h.Title {
+		out = append(out, fmt.Sprintf("title %q, but its latest version says %q", h.Title, t))
+	}
+	if acc := frontMatterValue(md, "account"); acc != "" && acc != h.Account {
+		out = append(out, fmt.Sprintf("account %q, but its latest version says %q", h.Account, acc))
+	}
+	if p := frontMatterValue(md, "published"); p != "" {
+		if t, err := time.Parse(time.RFC3339, p); err == nil && !t.Equal(h.Published) {
+			out = append(out, fmt.Sprintf("published %s, but its latest version says %s", fmtTime(h.Published), p))
+		}
+	}
+	if r := urlProblem(h, md); r != "" {
+		out = append(out, r)
+	}
+	return out
+}
+
+// urlProblem checks the head's URL: the one its latest version names when
+// that is a link to the article, else a link to the article at all.
+func urlProblem(h *head, md []byte) string {
+	ours := func(u string) bool {
+		l, err := model.ParseLink(u)
+		return err == nil && l.Key() != "" && (l.Key() == h.Key || slices.Contains(h.Aliases, l.Key()))
+	}
+	src := frontMatterValue(md, "source")
+	if src == "" {
+		src = frontMatterValue(md, "url")
+	}
+	switch {
+	case src != "" && ours(src) && h.URL != src:
+		return fmt.Sprintf("URL %q, but its latest version says %q", h.URL, src)
+	case h.URL != "" && !ours(h.URL):
+		return fmt.Sprintf("URL %q is not a link to this article", h.URL)
+	}
+	return ""
+}
+
+// lastOutcome checks the head's last outcome against its newest record
+// (the chain's tip; records from before chains are not checked).
+func lastOutcome(h *head, recs []CaptureRecord) string {
+	if h.Chain.Tip == "" || h.Chain.Tip == h.Chain.Base {
+		return ""
+	}
+	for _, r := range recs {
+		if r.Hash == h.Chain.Tip && r.Outcome != h.LastOutcome {
+			return fmt.Sprintf("last outcome %q, but its newest capture record says %q", h.LastOutcome, r.Outcome)
+		}
+	}
+	return ""
 }
 
 // readable checks the readable files of h: the latest one must hold the
