@@ -484,3 +484,79 @@ func TestVerifyRootOrder(t *testing.T) {
 		t.Errorf("a version slipped in before the root's:\n%s", p)
 	}
 }
+
+// Review 2 §10: a leftover or forged journal hides no damage when no
+// writer holds the lock.
+func TestForgedJournalHidesNothing(t *testing.T) {
+	a, l := openTest(t)
+	if _, err := a.Record(pageInput(testID, "标题", "正文", testRenderer{v: 1}, t0)); err != nil {
+		t.Fatal(err)
+	}
+	l.Unlock()
+	hp := filepath.Join(a.Dir(), a.headName(testID.Key()))
+	b, _ := os.ReadFile(hp)
+	os.WriteFile(hp, []byte(strings.Replace(string(b), `"state": "article"`, `"state": "deleted"`, 1)), 0o644)
+	os.WriteFile(filepath.Join(a.Dir(), a.n.intent), []byte(`{"keys":["`+string(testID.Key())+`"]}`), 0o644)
+	r, _ := Open(a.Dir())
+	rep, err := r.VerifyWith(VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := formatProblems(rep.Problems); !strings.Contains(p, "its hash does not match") || !strings.Contains(p, "notice: "+a.n.intent) {
+		t.Errorf("verify with a leftover journal:\n%s", p)
+	}
+}
+
+// Review 2 §10: an index line deleted by hand: the next writer notices
+// (head count against the index's keys) and rebuilds the index, so the
+// article is back in list and the pipeline.
+func TestIndexLineDeletedByHand(t *testing.T) {
+	a, l := openTest(t)
+	for _, id := range []model.ID{testID, testID2} {
+		if _, err := a.Record(pageInput(id, "标题", "正文", testRenderer{v: 1}, t0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Unlock()
+	p := filepath.Join(a.Dir(), a.n.index)
+	b, _ := os.ReadFile(p)
+	var kept []string
+	for _, ln := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(ln, string(testID2.Key())+"\t") {
+			kept = append(kept, ln)
+		}
+	}
+	os.WriteFile(p, []byte(strings.Join(kept, "\n")), 0o644)
+	w, _ := Open(a.Dir())
+	l2, err := w.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Unlock()
+	r, _ := Open(a.Dir())
+	if list, err := r.List(); err != nil || len(list) != 2 {
+		t.Errorf("list after the next writer: %d articles, %v; want 2", len(list), err)
+	}
+	mustClean(t, w)
+}
+
+// Review 2 §10: verify during a migration cut short reads version files
+// where they are now, not where the heads of the layout before name them.
+func TestVerifyDuringMigration(t *testing.T) {
+	dir := copyLegacy(t)
+	os.MkdirAll(filepath.Join(dir, ".wxarchive"), 0o755)
+	os.WriteFile(filepath.Join(dir, filepath.FromSlash(migratingName)), []byte("migrating\n"), 0o644)
+	if err := os.Rename(filepath.Join(dir, "versions"), filepath.Join(dir, ".wxarchive", "versions")); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := problems(t, a, VerifyOptions{}); strings.Contains(p, "versions/") {
+		t.Errorf("verify during a migration:\n%s", p)
+	}
+	if _, err := a.Version(legacyTwo, 1); err != nil {
+		t.Errorf("show during a migration: %v", err)
+	}
+}

@@ -99,7 +99,15 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 	if err != nil {
 		v.report(Problem{Path: a.n.index, Reason: fmt.Sprintf("unreadable: %v", err)})
 	}
+	// The keys of a journal are a writer's commit in progress only while
+	// a writer holds the lock: a leftover (or forged) journal hides
+	// nothing.
+	live := a.writerLive()
 	pending := v.intent(true)
+	if !live && len(pending) > 0 {
+		v.report(Problem{Path: a.n.intent, Notice: true, Reason: fmt.Sprintf("names %d articles of a write no writer finished; the next writer finishes it", len(pending))})
+		pending = nil
+	}
 	var anchors map[model.Key]anchorLine
 	if o.Root != "" {
 		anchors = v.anchor(o.Root)
@@ -153,8 +161,10 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 	for k := range pending {
 		delete(suspect, k)
 	}
-	for k := range v.intent(false) {
-		delete(suspect, k)
+	if live {
+		for k := range v.intent(false) {
+			delete(suspect, k)
+		}
 	}
 	idx2, err := a.indexBodies()
 	if err != nil {
@@ -666,7 +676,7 @@ func (v *verifier) recheck(k model.Key) []Problem {
 			}
 		}
 		probs = append(probs, v.consistency(h, recs, idx[k])...)
-		if v.intent(false)[k] {
+		if v.intent(false)[k] && v.a.writerLive() {
 			return nil
 		}
 		idx2, err := v.a.indexBodies()
