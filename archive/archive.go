@@ -137,23 +137,28 @@ type Info struct {
 // chain: each names the hash of the one before (Prev), the head holds the
 // hash of the last, so a deleted, inserted or changed record is found.
 type CaptureRecord struct {
-	Key         model.Key             `json:"key"`
-	Seq         int                   `json:"seq,omitempty"`  // 1, 2, … in the key's chain; 0: recorded before chains
-	Prev        string                `json:"prev,omitempty"` // hash of the previous record of the key ("" for the first)
-	Time        time.Time             `json:"time"`           // when the page was read (see TimeSource)
-	Recorded    time.Time             `json:"recorded,omitzero"`
-	TimeSource  string                `json:"time_source,omitempty"`
-	Undated     bool                  `json:"undated,omitempty"`
-	Target      string                `json:"target,omitempty"`
-	Link        string                `json:"link,omitempty"`
-	SourceURL   string                `json:"source_url,omitempty"`
-	FinalURL    string                `json:"final_url,omitempty"`
-	ExtractURL  string                `json:"extract_url,omitempty"`
-	Outcome     model.Outcome         `json:"outcome"`
-	State       model.State           `json:"state,omitempty"`
-	Reason      string                `json:"reason,omitempty"`
-	HTTPStatus  int                   `json:"http_status,omitempty"`
-	ContentHash string                `json:"content_hash,omitempty"`
+	Key         model.Key     `json:"key"`
+	Seq         int           `json:"seq,omitempty"`  // 1, 2, … in the key's chain; 0: recorded before chains
+	Prev        string        `json:"prev,omitempty"` // hash of the previous record of the key ("" for the first)
+	Time        time.Time     `json:"time"`           // when the page was read (see TimeSource)
+	Recorded    time.Time     `json:"recorded,omitzero"`
+	TimeSource  string        `json:"time_source,omitempty"`
+	Undated     bool          `json:"undated,omitempty"`
+	Target      string        `json:"target,omitempty"`
+	Link        string        `json:"link,omitempty"`
+	SourceURL   string        `json:"source_url,omitempty"`
+	FinalURL    string        `json:"final_url,omitempty"`
+	ExtractURL  string        `json:"extract_url,omitempty"`
+	Outcome     model.Outcome `json:"outcome"`
+	State       model.State   `json:"state,omitempty"`
+	Reason      string        `json:"reason,omitempty"`
+	HTTPStatus  int           `json:"http_status,omitempty"`
+	ContentHash string        `json:"content_hash,omitempty"`
+	// Exact is the SHA-256 of the Markdown's exact bytes (ContentHash, the
+	// object's name, skips some lines); Identity its identity (see
+	// identity). Both empty in records written before them.
+	Exact       string                `json:"exact,omitempty"`
+	Identity    string                `json:"identity,omitempty"`
 	Hint        *model.Hint           `json:"hint,omitempty"` // what a listing said of the article (Input.Hint)
 	RawSHA      string                `json:"raw_sha,omitempty"`
 	Version     int                   `json:"version,omitempty"`

@@ -379,19 +379,41 @@ func (a *Archive) indexSize() (int64, error) {
 	return int64(len(b)), err
 }
 
-// maintainIndex rebuilds a missing index from the heads and compacts a
-// grown one. Called under the lock.
+// maintainIndex rebuilds a missing index from the heads (and the claims
+// of readable paths, once, in an archive written before they existed),
+// and compacts a grown one. Called under the lock.
 func (a *Archive) maintainIndex() error {
 	size, err := a.indexSize()
 	if errors.Is(err, fs.ErrNotExist) {
 		names, err := a.store.List(a.n.heads)
-		if err != nil || len(names) == 0 {
+		if err != nil {
 			return err
+		}
+		if len(names) == 0 { // a new archive: no path claimed, none missing
+			if _, err := a.store.Get(a.claimsComplete()); err == nil {
+				return nil
+			}
+			return claimsBuilder{}.write(a)
 		}
 		return a.Reindex()
 	}
 	if err != nil {
 		return err
+	}
+	if _, err := a.store.Get(a.claimsComplete()); errors.Is(err, fs.ErrNotExist) {
+		return a.Reindex()
+	}
+	// A line deleted by hand would make its article vanish from list and
+	// from the pipeline: every head must have a key in the index.
+	heads, err := a.store.List(a.n.heads)
+	if err != nil {
+		return err
+	}
+	if keys, err := a.indexKeys(); err != nil {
+		return err
+	} else if keys != len(heads) {
+		a.log.Warn("archive: the index does not name every article; rebuilding it", "index", a.n.index, "keys", keys, "heads", len(heads))
+		return a.Reindex()
 	}
 	if size <= 2*a.indexBase()+1<<20 {
 		return nil
@@ -415,6 +437,39 @@ func (a *Archive) maintainIndex() error {
 	return a.writeIndex(buf.Bytes())
 }
 
+// indexKeys counts the distinct keys the index's lines name (a damaged
+// line's too: Each deals with those), reading only each line's first
+// field.
+func (a *Archive) indexKeys() (int, error) {
+	rc, _, err := a.openIndex()
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	seen := map[string]struct{}{}
+	r := bufio.NewReaderSize(rc, 256<<10)
+	for {
+		line, err := r.ReadSlice('\n')
+		if i := bytes.IndexByte(line, '\t'); i > 0 {
+			if _, ok := seen[string(line[:i])]; !ok {
+				seen[string(line[:i])] = struct{}{}
+			}
+		}
+		for errors.Is(err, bufio.ErrBufferFull) { // the rest of a long line
+			_, err = r.ReadSlice('\n')
+		}
+		if errors.Is(err, io.EOF) {
+			return len(seen), nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("archive: read index: %w", err)
+		}
+	}
+}
+
 func (a *Archive) writeIndex(b []byte) error {
 	if err := a.store.Put(a.n.index, b); err != nil {
 		return err
@@ -435,6 +490,7 @@ func (a *Archive) Reindex() error {
 	}
 	slices.Sort(keys)
 	var buf bytes.Buffer
+	claims := claimsBuilder{}
 	for _, k := range keys {
 		h, err := a.loadHead(k)
 		if err != nil {
@@ -442,7 +498,11 @@ func (a *Archive) Reindex() error {
 		}
 		if h != nil {
 			buf.Write(indexLine(h))
+			claims.add(a, h)
 		}
 	}
-	return a.writeIndex(buf.Bytes())
+	if err := a.writeIndex(buf.Bytes()); err != nil {
+		return err
+	}
+	return claims.write(a)
 }

@@ -169,8 +169,11 @@ type head struct {
 }
 
 type versionRef struct {
-	N       int       `json:"n"`
-	SHA     string    `json:"sha"`                // content hash: objects/md/<aa>/<sha>.md
+	N   int    `json:"n"`
+	SHA string `json:"sha"` // content hash: objects/md/<aa>/<sha>.md
+	// Exact is the SHA-256 of the object's exact bytes, checked by every
+	// reader; "" in versions recorded before it (see checkedMarkdown).
+	Exact   string    `json:"exact,omitempty"`
 	File    string    `json:"file,omitempty"`     // version file of the layout before (versions/<key>/<NNNN>.md)
 	FileSHA string    `json:"file_sha,omitempty"` // hash of File's bytes
 	Time    time.Time `json:"time"`               // when the page behind it was read
@@ -193,6 +196,7 @@ type versionRef struct {
 // rendering is a version's page rendered by a later extractor: no edit.
 type rendering struct {
 	SHA       string    `json:"sha"`
+	Exact     string    `json:"exact,omitempty"` // SHA-256 of the exact bytes (see versionRef.Exact)
 	ID        string    `json:"id,omitempty"`
 	Extractor int       `json:"extractor"`
 	Time      time.Time `json:"time"` // when it was rendered
@@ -397,6 +401,33 @@ func normalise(md []byte) []byte {
 	return []byte(strings.TrimRightFunc(s, unicode.IsSpace) + "\n")
 }
 
+// skippedLines are the front-matter lines normalise drops (source_url).
+func skippedLines(md []byte) []string {
+	s := strings.ReplaceAll(string(md), "\r\n", "\n")
+	fm, _, ok := splitFrontMatter(s)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, l := range strings.Split(fm, "\n") {
+		if strings.HasPrefix(l, "source_url:") {
+			out = append(out, strings.TrimRightFunc(l, unicode.IsSpace))
+		}
+	}
+	return out
+}
+
+// versionFile is where a version file of the layout before is now: its
+// head may name it where it was (an archive whose migration is under way).
+func (a *Archive) versionFile(f string) string {
+	for _, prefix := range []string{vaultNames.versions, legacyNames.versions} {
+		if rest, ok := strings.CutPrefix(f, prefix); ok {
+			return a.n.versions + rest
+		}
+	}
+	return f
+}
+
 // rewriteImages points image links at the local blobs, relative to file,
 // keeping the original URL as the image title:
 //
@@ -529,20 +560,38 @@ func windowsReserved(name string) bool {
 }
 
 // choosePath finds a free readable path for an article: the base name, else
-// "base (2)", "base (3)", … The path is stored in the head and never changes.
+// "base (2)", "base (3)", … A path is free when no file is there and no
+// other article claims it (its file deleted by hand is still its own). The
+// path is claimed, stored in the head and never changes.
 func (a *Archive) choosePath(base string, key model.Key) (string, error) {
-	for i := 1; i < 50; i++ {
+	for i := 1; ; i++ {
 		p := base + ".md"
-		if i > 1 {
+		switch {
+		case i >= 50:
+			p = base + " " + string(key) + ".md"
+		case i > 1:
 			p = fmt.Sprintf("%s (%d).md", base, i)
 		}
-		_, err := a.store.Get(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			return p, nil
-		}
+		free, err := a.pathFree(p, key)
 		if err != nil {
 			return "", err
 		}
+		if free || i >= 50 {
+			return p, a.claim(p, key)
+		}
 	}
-	return base + " " + string(key) + ".md", nil
+}
+
+// pathFree reports whether p can become k's: no file there, and claimed
+// by no other article.
+func (a *Archive) pathFree(p string, k model.Key) (bool, error) {
+	_, err := a.store.Get(p)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return false, err
+	}
+	other, err := a.claimedByOther(p, k)
+	return !other, err
 }

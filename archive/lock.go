@@ -196,3 +196,38 @@ func (l *Lock) Unlock() error {
 type TempSweeper interface {
 	RemoveTemps() (int, error)
 }
+
+// writerLive reports whether a writer holds the lock now (this Archive, or
+// another process): only then may the keys its journal names be in the
+// middle of a commit. Readers ask without taking the lock, so that they
+// never make a writer fail: the kernel's table of locks says who holds it
+// (/proc/locks), else the holder's name in the lock file, alive on this
+// host.
+func (a *Archive) writerLive() bool {
+	if a.locked {
+		return true
+	}
+	host, _ := os.Hostname()
+	for _, n := range []string{vaultNames.lock, legacyNames.lock} {
+		p := filepath.Join(a.dir, filepath.FromSlash(n))
+		st, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+			if _, err := os.Stat("/proc/locks"); err == nil {
+				if flockHolder(sys.Ino) != 0 {
+					return true
+				}
+				continue
+			}
+		}
+		var li lockInfo
+		if b, err := os.ReadFile(p); err == nil && json.Unmarshal(b, &li) == nil && li.PID != 0 && li.Host == host {
+			if err := syscall.Kill(li.PID, 0); err == nil || errors.Is(err, syscall.EPERM) {
+				return true
+			}
+		}
+	}
+	return false
+}

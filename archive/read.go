@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"time"
 
 	"wxarchive/model"
@@ -40,13 +41,20 @@ func (a *Archive) Info(key model.Key) (*Info, error) {
 }
 
 // Captures returns every capture of an article, its aliases' included,
-// in the order they were recorded.
+// in the order they were recorded. A record's Version is the number the
+// version it made or matched has now (a version of an older page,
+// inserted before it since, moved it up).
 func (a *Archive) Captures(key model.Key) ([]CaptureRecord, error) {
 	h, err := a.resolveHead(key)
 	if err != nil {
 		return nil, err
 	}
-	return a.capturesOf(h)
+	recs, err := a.capturesOf(h)
+	if err != nil {
+		return nil, err
+	}
+	renumber(h, recs)
+	return recs, nil
 }
 
 // VersionInfo describes one version of an article.
@@ -114,24 +122,81 @@ func (a *Archive) version(key model.Key, n int, latest bool) ([]byte, error) {
 		return nil, fmt.Errorf("archive: %s has %d versions, no version %d: %w", h.Key, len(h.History), n, ErrNotFound)
 	}
 	v := &h.History[n-1]
-	sum := v.SHA
 	if latest {
-		sum, _ = v.current()
+		return a.markdownOf(v.currentRef())
 	}
-	return a.mdObject(sum)
+	return a.markdownOf(v.ref())
 }
 
-// mdObject reads a Markdown object and checks it against its name.
-func (a *Archive) mdObject(sum string) ([]byte, error) {
-	name := a.mdName(sum)
+// mdRef names a stored Markdown object and what the archive knows of its
+// bytes, to check them (see markdownOf).
+type mdRef struct {
+	sum     string // content hash: the object's name
+	exact   string // SHA-256 of its exact bytes ("" before they were recorded)
+	id      string // its identity ("" before identities)
+	file    string // the version file of the layout before, and its hash
+	fileSHA string
+}
+
+func (v *versionRef) ref() mdRef {
+	return mdRef{sum: v.SHA, exact: v.Exact, id: v.ID, file: v.File, fileSHA: v.FileSHA}
+}
+
+// currentRef is the ref of v's latest rendering (v itself when none).
+func (v *versionRef) currentRef() mdRef {
+	if n := len(v.Renderings); n > 0 {
+		r := v.Renderings[n-1]
+		return mdRef{sum: r.SHA, exact: r.Exact, id: r.ID}
+	}
+	return v.ref()
+}
+
+// markdownOf reads a Markdown object and checks it (mdProblem).
+func (a *Archive) markdownOf(r mdRef) ([]byte, error) {
+	name := a.mdName(r.sum)
 	b, err := a.store.Get(name)
 	if err != nil {
 		return nil, err
 	}
-	if contentHash(b) != sum {
+	if p := a.mdProblem(b, r); p != "" {
 		return nil, fmt.Errorf("archive: %s: %w", name, ErrTampered)
 	}
 	return b, nil
+}
+
+// mdProblem checks the bytes of a Markdown object: against its name (the
+// content hash, which skips CRLF, trailing space and source_url lines, as
+// since the first layout), and against its exact hash when recorded. For a
+// version recorded before exact hashes, the lines the name skips are
+// checked against its identity when recorded, else against its version
+// file of the layout before: an added or changed source_url line is never
+// let through where anything recorded can tell it.
+func (a *Archive) mdProblem(b []byte, r mdRef) string {
+	if contentHash(b) != r.sum {
+		return "content hash does not match its name"
+	}
+	switch {
+	case r.exact != "":
+		if sha(b) != r.exact {
+			return "its bytes differ from those recorded (a line the name skips was changed?)"
+		}
+	case r.id != "":
+		if identity(b) != r.id {
+			return "its content differs from the identity recorded (a line the name skips was changed?)"
+		}
+	case r.file != "":
+		if f, err := a.store.Get(a.versionFile(r.file)); err == nil && sha(f) == r.fileSHA &&
+			!slices.Equal(skippedLines(b), skippedLines(f)) {
+			return "its source_url line differs from its version file's"
+		}
+	}
+	return ""
+}
+
+// mdObject reads a Markdown object named by its content hash alone and
+// checks it against its name.
+func (a *Archive) mdObject(sum string) ([]byte, error) {
+	return a.markdownOf(mdRef{sum: sum})
 }
 
 // ReadState reads state/<name>; an error matching fs.ErrNotExist when missing.

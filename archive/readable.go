@@ -48,8 +48,7 @@ func (a *Archive) readableContent(h *head) ([]byte, error) {
 	if last == nil || h.Path == "" {
 		return nil, nil
 	}
-	sum, _ := last.current()
-	md, err := a.store.Get(a.mdName(sum))
+	md, err := a.markdownOf(last.currentRef()) // never a tampered object into the readable file
 	if err != nil {
 		return nil, err
 	}
@@ -92,8 +91,23 @@ func (a *Archive) planReadable(h *head) (readablePlan, error) {
 		var p readablePlan
 		switch {
 		case missing && tracked && i == 0:
-			// Deleted by hand: the user's choice, until Restore.
+			// Deleted by hand: the user's choice, until Restore. A copy
+			// beside it that the store wrote (the file was edited, then
+			// deleted) is still the store's: it keeps the latest content.
+			if p, ok := a.planBeside(h, want, wsum); ok {
+				return p, nil
+			}
 			return readablePlan{notes: []string{fmt.Sprintf("%s was deleted by hand: not written again ('wxarchive restore %s' does)", target, h.Key)}}, nil
+		case missing && !tracked:
+			// A new copy beside: not a path another article claims.
+			if free, err := a.pathFree(target, h.Key); err != nil {
+				return readablePlan{}, err
+			} else if !free {
+				continue
+			}
+			if err := a.claim(target, h.Key); err != nil {
+				return readablePlan{}, err
+			}
 		case missing:
 		case sha(disk) == wsum:
 			a.track(h, target, wsum, wsum)
@@ -122,6 +136,31 @@ func (a *Archive) planReadable(h *head) (readablePlan, error) {
 		return p, nil
 	}
 	return readablePlan{notes: []string{fmt.Sprintf("%s and the copies beside it were edited by hand: nothing written", h.Path)}}, nil
+}
+
+// planBeside plans the latest content into the copy beside the article's
+// path that holds its latest content (Readable.Current), when the store
+// wrote that copy and it still holds what the store wrote.
+func (a *Archive) planBeside(h *head, want []byte, wsum string) (readablePlan, bool) {
+	cur := h.Readable.Current
+	known, tracked := h.Readable.Files[cur]
+	if cur == "" || cur == h.Path || !tracked || known.SHA == "" {
+		return readablePlan{}, false
+	}
+	disk, err := a.store.Get(cur)
+	if err != nil {
+		return readablePlan{}, false // deleted too, or unreadable: leave it
+	}
+	note := []string{fmt.Sprintf("%s was deleted by hand: the latest content is in %s", h.Path, cur)}
+	switch sha(disk) {
+	case wsum:
+		a.track(h, cur, wsum, wsum)
+		return readablePlan{notes: note}, true
+	case known.SHA, known.Prev:
+		a.track(h, cur, wsum, sha(disk))
+		return readablePlan{path: cur, content: want, notes: note}, true
+	}
+	return readablePlan{}, false // edited by hand as well: the user's
 }
 
 func (a *Archive) track(h *head, p, sum, prev string) {
@@ -224,5 +263,5 @@ func (a *Archive) Restore(key model.Key) (string, error) {
 	if err := a.appendIndex(h, nil); err != nil {
 		return "", err
 	}
-	return h.Path, a.store.Delete(a.n.intent)
+	return h.Path, a.settleJournal([]model.Key{h.Key})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"time"
 
@@ -114,7 +115,9 @@ func (a *Archive) Record(in Input) (Result, error) {
 		if err := a.recordArticle(h, in, &rec, now); err != nil {
 			return Result{}, err
 		}
-		setMeta(h, in.Doc)
+		if rec.Version == len(h.History) {
+			setMeta(h, in.Doc) // the article as its latest version says
+		}
 		if h.Path == "" {
 			if h.Path, err = a.choosePath(readableName(h.Account, h.Title, dateOf(h, at), key), key); err != nil {
 				return Result{}, err
@@ -156,39 +159,102 @@ func (a *Archive) Record(in Input) (Result, error) {
 
 // recordArticle decides what an article capture is to the article's
 // history, and stores what it adds (a version, or a rendering).
+//
+// History is ordered by time, the newest (what the readable file shows)
+// last. A capture older than the latest version (a page saved before it,
+// or one of unknown date while the latest is dated) never becomes the
+// latest: when it says something no version says, it is inserted in its
+// place by time (outcome earlier, no edit) and the versions are numbered
+// again; else it is unchanged (or rerendered) against the version it
+// matches.
 func (a *Archive) recordArticle(h *head, in Input, rec *CaptureRecord, now time.Time) error {
-	rec.ContentHash = contentHash(in.Markdown)
+	rec.ContentHash, rec.Exact = contentHash(in.Markdown), sha(in.Markdown)
 	id := identity(in.Markdown)
+	rec.Identity = id
 	last := h.last()
+	older := last != nil && olderThanLatest(last, rec)
+	cands := []*versionRef{}
 	if last != nil {
-		same, err := a.sameOrRerendered(h, last, in, id)
+		cands = append(cands, last)
+	}
+	if older {
+		for i := len(h.History) - 2; i >= 0; i-- {
+			cands = append(cands, &h.History[i])
+		}
+	}
+	for _, v := range cands {
+		same, err := a.sameOrRerendered(h, v, in, id)
 		if err != nil {
 			return err
 		}
 		switch same {
 		case sameVersion:
-			rec.Outcome, rec.Version = model.OutcomeUnchanged, last.N
+			rec.Outcome, rec.Version = model.OutcomeUnchanged, v.N
 			return nil
 		case sameRerendered:
 			if _, err := a.store.PutIfAbsent(a.mdName(rec.ContentHash), in.Markdown); err != nil {
 				return err
 			}
-			last.Renderings = append(last.Renderings, rendering{SHA: rec.ContentHash, ID: id, Extractor: rec.Extractor, Time: now})
-			rec.Outcome, rec.Version = model.OutcomeRerendered, last.N
+			v.Renderings = append(v.Renderings, rendering{SHA: rec.ContentHash, Exact: rec.Exact, ID: id, Extractor: rec.Extractor, Time: now})
+			rec.Outcome, rec.Version = model.OutcomeRerendered, v.N
 			return nil
 		}
-	}
-	rec.Outcome = model.OutcomeUpdated
-	if last == nil {
-		rec.Outcome = model.OutcomeCreated
 	}
 	if _, err := a.store.PutIfAbsent(a.mdName(rec.ContentHash), in.Markdown); err != nil {
 		return err
 	}
-	h.History = append(h.History, versionRef{N: len(h.History) + 1, SHA: rec.ContentHash, Time: rec.Time, ID: id,
-		Extractor: rec.Extractor, RawSHA: rec.RawSHA, Undated: rec.Undated})
+	ref := versionRef{SHA: rec.ContentHash, Exact: rec.Exact, Time: rec.Time, ID: id, Extractor: rec.Extractor, RawSHA: rec.RawSHA, Undated: rec.Undated}
+	switch {
+	case older:
+		pos := insertPos(h.History, rec)
+		h.History = slices.Insert(h.History, pos, ref)
+		for i := range h.History {
+			h.History[i].N = i + 1
+		}
+		rec.Outcome, rec.Version = model.OutcomeEarlier, pos+1
+		return nil
+	case last == nil:
+		rec.Outcome = model.OutcomeCreated
+	default:
+		rec.Outcome = model.OutcomeUpdated
+	}
+	ref.N = len(h.History) + 1
+	h.History = append(h.History, ref)
 	rec.Version = len(h.History)
 	return nil
+}
+
+// olderThanLatest reports whether a capture is older than the latest
+// version: dated before it, or of unknown date while the latest is dated.
+// A version of unknown date is never known to be newer than anything.
+func olderThanLatest(last *versionRef, rec *CaptureRecord) bool {
+	switch {
+	case last.Undated:
+		return false
+	case rec.Undated:
+		return true
+	}
+	return rec.Time.Before(last.Time)
+}
+
+// insertPos is where a capture older than the latest version goes: before
+// the first dated version newer than it; one of unknown date right before
+// the newest dated version.
+func insertPos(hist []versionRef, rec *CaptureRecord) int {
+	if rec.Undated {
+		for i := len(hist) - 1; i >= 0; i-- {
+			if !hist[i].Undated {
+				return i
+			}
+		}
+		return len(hist)
+	}
+	for i, v := range hist {
+		if !v.Undated && v.Time.After(rec.Time) {
+			return i
+		}
+	}
+	return len(hist)
 }
 
 type sameness int
@@ -483,8 +549,9 @@ func dateOf(h *head, at time.Time) time.Time {
 }
 
 // afterCommit writes what the head now implies: the readable file and the
-// index line, then clears the journal. Failures are returned as warnings;
-// the journal then stays for the next writer.
+// index line, then takes the keys off the journal. Failures are returned
+// as warnings; the keys then stay on the journal for the next writer (or
+// the next Record of this one).
 func (a *Archive) afterCommit(h, alias *head, plan readablePlan) []string {
 	var warns []string
 	if err := a.writePlanned(plan); err != nil {
@@ -499,7 +566,11 @@ func (a *Archive) afterCommit(h, alias *head, plan readablePlan) []string {
 		}
 		return warns
 	}
-	if err := a.store.Delete(a.n.intent); err != nil {
+	done := []model.Key{h.Key}
+	if alias != nil {
+		done = append(done, alias.Key)
+	}
+	if err := a.settleJournal(done); err != nil {
 		warns = append(warns, fmt.Sprintf("journal not cleared: %v", err))
 	}
 	return warns
@@ -539,7 +610,93 @@ type intent struct {
 	CaptureHash string      `json:"capture_hash,omitempty"` // its hash: the head's chain tip once committed
 }
 
+// putIntent writes the journal of a commit about to start. A journal
+// still there is what an earlier commit of this writer left pending (a
+// failure after its commit, or before it): its keys are kept, so that a
+// second Record of one process never hides the first's unfinished work,
+// and its capture record, when no head committed it, is removed now (the
+// Record that wrote it failed and nothing will commit it).
 func (a *Archive) putIntent(it intent) error {
+	old, err := a.readIntent()
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		if err := a.dropUncommitted(old); err != nil {
+			return err
+		}
+		for _, k := range old.Keys {
+			if !slices.Contains(it.Keys, k) {
+				it.Keys = append(it.Keys, k)
+			}
+		}
+	}
 	b, _ := json.Marshal(it)
+	return a.store.Put(a.n.intent, b)
+}
+
+// readIntent reads the journal: nil when there is none. A damaged one is
+// an error (recover, at Lock, deals with it).
+func (a *Archive) readIntent() (*intent, error) {
+	b, err := a.store.Get(a.n.intent)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("archive: read journal: %w", err)
+	}
+	var it intent
+	if err := json.Unmarshal(b, &it); err != nil {
+		return nil, fmt.Errorf("archive: %s is damaged (the next lock checks every article): %w", a.n.intent, err)
+	}
+	return &it, nil
+}
+
+// dropUncommitted removes the capture record a journal names when the
+// head of its key (the journal's first) does not hold it as its tip.
+func (a *Archive) dropUncommitted(it *intent) error {
+	if it.Capture == "" || len(it.Keys) == 0 {
+		return nil
+	}
+	h, err := a.loadHead(it.Keys[0])
+	if err != nil {
+		return fmt.Errorf("archive: recover %s: %w", it.Keys[0], err)
+	}
+	if h != nil && h.Chain.Tip == it.CaptureHash {
+		return nil
+	}
+	if err := a.store.Delete(it.Capture); err != nil {
+		return err
+	}
+	a.log.Info("archive: removed a capture record no head committed", "file", it.Capture)
+	return nil
+}
+
+// settleJournal takes the keys of a finished commit off the journal, and
+// finishes the other keys it names (left by an earlier failure of this
+// writer) while it is at it; the journal goes once no key is left.
+func (a *Archive) settleJournal(done []model.Key) error {
+	it, err := a.readIntent()
+	if err != nil || it == nil {
+		return err
+	}
+	var left []model.Key
+	for _, k := range it.Keys {
+		if slices.Contains(done, k) || slices.Contains(left, k) {
+			continue
+		}
+		h, err := a.loadHead(k)
+		if err == nil && h != nil {
+			err = a.finishKey(h)
+		}
+		if err != nil {
+			a.log.Warn("archive: still unfinished", "key", k, "err", err)
+			left = append(left, k)
+		}
+	}
+	if len(left) == 0 {
+		return a.store.Delete(a.n.intent)
+	}
+	b, _ := json.Marshal(intent{Keys: left})
 	return a.store.Put(a.n.intent, b)
 }

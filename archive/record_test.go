@@ -374,6 +374,11 @@ func TestReadableNameLimits(t *testing.T) {
 		id.Mid = fmt.Sprint(100 + i)
 		in := articleInput(id, id.URL(), c.title, "正文")
 		in.Doc.Article.Meta.Account = c.account
+		acc := ""
+		if c.account != "" {
+			acc = "account: " + yamlString(c.account) + "\n"
+		}
+		in.Markdown = bytes.Replace(in.Markdown, []byte("account: 测试号\n"), []byte(acc), 1)
 		res, err := a.Record(in)
 		if err != nil {
 			t.Fatalf("%d: %v", i, err)

@@ -30,17 +30,14 @@ func (a *Archive) recover() error {
 		}
 		return a.store.Delete(a.n.intent)
 	}
-	for i, k := range it.Keys {
+	// The record was written, the head that commits it was not.
+	if err := a.dropUncommitted(&it); err != nil {
+		return err
+	}
+	for _, k := range it.Keys {
 		h, err := a.loadHead(k)
 		if err != nil {
 			return fmt.Errorf("archive: recover %s: %w", k, err)
-		}
-		if i == 0 && it.Capture != "" && (h == nil || h.Chain.Tip != it.CaptureHash) {
-			// The record was written, the head that commits it was not.
-			if err := a.store.Delete(it.Capture); err != nil {
-				return err
-			}
-			a.log.Info("archive: removed a capture record no head committed", "file", it.Capture)
 		}
 		if h == nil {
 			continue

@@ -56,7 +56,7 @@ func (a *Archive) Reextract(key model.Key, r Renderer, dry bool) (ReextractResul
 				return res, err
 			}
 		}
-		v.Renderings = append(v.Renderings, rendering{SHA: sum, ID: identity(md), Extractor: r.Version(), Time: now})
+		v.Renderings = append(v.Renderings, rendering{SHA: sum, Exact: sha(md), ID: identity(md), Extractor: r.Version(), Time: now})
 		changed++
 	}
 	if changed > 0 {
@@ -81,7 +81,7 @@ func (a *Archive) Reextract(key model.Key, r Renderer, dry bool) (ReextractResul
 					return res, err
 				}
 			}
-			h.History = append(h.History, versionRef{N: 1, SHA: sum, Time: c.Time, ID: identity(md), Extractor: r.Version(),
+			h.History = append(h.History, versionRef{N: 1, SHA: sum, Exact: sha(md), Time: c.Time, ID: identity(md), Extractor: r.Version(),
 				RawSHA: c.RawSHA, Derived: true, Undated: c.Undated})
 			metaFromMarkdown(h, md)
 			if h.Path == "" && !dry {

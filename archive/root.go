@@ -87,8 +87,10 @@ func (v *verifier) anchor(root string) map[model.Key]anchorLine {
 }
 
 // extends checks that h's history extends what the anchor recorded: the
-// anchored newest record is in the chain, as many records before it, and
-// every anchored version is still a version of the article.
+// anchored newest record is in the chain, as many records before it,
+// every anchored version is still a version of the article, in the same
+// order, and every other version was made by a record since (an earlier
+// version, inserted before the anchored ones, is an extension too).
 func (v *verifier) extends(h *head, recs []CaptureRecord, al anchorLine) []Problem {
 	var probs []Problem
 	hn := v.a.headName(h.Key)
@@ -117,13 +119,39 @@ func (v *verifier) extends(h *head, recs []CaptureRecord, al anchorLine) []Probl
 			target = th
 		}
 	}
-	have := map[string]bool{}
-	for _, ver := range target.History {
-		have[ver.SHA] = true
+	// The anchored versions are still there, in the same order; a version
+	// not anchored was made by a capture since (or derived).
+	pos := map[string]int{}
+	for i, ver := range target.History {
+		if _, ok := pos[ver.SHA]; !ok {
+			pos[ver.SHA] = i
+		}
 	}
+	last := -1
+	anchored := map[string]bool{}
 	for _, s := range al.versions {
-		if !have[s] {
+		anchored[s] = true
+		i, ok := pos[s]
+		switch {
+		case !ok:
 			probs = append(probs, Problem{Path: hn, Reason: fmt.Sprintf("version %.12s of the root is gone", s)})
+		case i < last:
+			probs = append(probs, Problem{Path: hn, Reason: fmt.Sprintf("version %.12s of the root is now before one that came before it: the history was reordered", s)})
+		default:
+			last = i
+		}
+	}
+	if target == h {
+		since := map[string]bool{} // made by a record after the anchor
+		for _, r := range recs {
+			if r.Seq > al.n && makesVersion(r.Outcome) {
+				since[r.ContentHash] = true
+			}
+		}
+		for _, ver := range h.History {
+			if !anchored[ver.SHA] && !since[ver.SHA] && !ver.Derived {
+				probs = append(probs, Problem{Path: hn, Reason: fmt.Sprintf("version %d (%.12s) is not in the root, and no capture since made it", ver.N, ver.SHA)})
+			}
 		}
 	}
 	return probs

@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"wxarchive/model"
 )
@@ -97,7 +99,15 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 	if err != nil {
 		v.report(Problem{Path: a.n.index, Reason: fmt.Sprintf("unreadable: %v", err)})
 	}
+	// The keys of a journal are a writer's commit in progress only while
+	// a writer holds the lock: a leftover (or forged) journal hides
+	// nothing.
+	live := a.writerLive()
 	pending := v.intent(true)
+	if !live && len(pending) > 0 {
+		v.report(Problem{Path: a.n.intent, Notice: true, Reason: fmt.Sprintf("names %d articles of a write no writer finished; the next writer finishes it", len(pending))})
+		pending = nil
+	}
 	var anchors map[model.Key]anchorLine
 	if o.Root != "" {
 		anchors = v.anchor(o.Root)
@@ -151,8 +161,10 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 	for k := range pending {
 		delete(suspect, k)
 	}
-	for k := range v.intent(false) {
-		delete(suspect, k)
+	if live {
+		for k := range v.intent(false) {
+			delete(suspect, k)
+		}
 	}
 	idx2, err := a.indexBodies()
 	if err != nil {
@@ -283,6 +295,24 @@ func objectProblem(st Store, n string) string {
 
 // object reports whether the object n is there and intact, as far as this
 // verify knows (re-hashed in the first pass, or, quick, only there).
+// markdown checks a Markdown object a head references: there and intact
+// (object), and, unless quick, its bytes against what the head recorded of
+// them (mdProblem: the lines its name skips).
+func (v *verifier) markdown(r mdRef, format string, args ...any) {
+	n := v.a.mdName(r.sum)
+	p := v.object(n)
+	if p == "" && !v.quick {
+		if b, err := v.a.store.Get(n); err != nil {
+			p = fmt.Sprintf("unreadable: %v", err)
+		} else if q := v.a.mdProblem(b, r); q != "" {
+			p = "damaged: " + q
+		}
+	}
+	if p != "" {
+		v.problem(n, "%s: %s", p, fmt.Sprintf(format, args...))
+	}
+}
+
 func (v *verifier) object(n string) string {
 	v.mu.Lock()
 	r, ok := v.bad[n]
@@ -413,25 +443,22 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 func (v *verifier) references(h *head) {
 	a := v.a
 	for _, ver := range h.History {
-		if p := v.object(a.mdName(ver.SHA)); p != "" {
-			v.problem(a.mdName(ver.SHA), "%s: version %d of %s", p, ver.N, h.Key)
-		}
+		v.markdown(ver.ref(), "version %d of %s", ver.N, h.Key)
 		for _, r := range ver.Renderings {
-			if p := v.object(a.mdName(r.SHA)); p != "" {
-				v.problem(a.mdName(r.SHA), "%s: a rendering of version %d of %s", p, ver.N, h.Key)
-			}
+			v.markdown(mdRef{sum: r.SHA, exact: r.Exact, id: r.ID}, "a rendering of version %d of %s", ver.N, h.Key)
 		}
 		if ver.File == "" {
 			continue
 		}
+		file := a.versionFile(ver.File)
 		if v.quick {
-			if ok, _ := a.exists(ver.File); !ok {
-				v.problem(ver.File, "missing: version %d of %s", ver.N, h.Key)
+			if ok, _ := a.exists(file); !ok {
+				v.problem(file, "missing: version %d of %s", ver.N, h.Key)
 			}
-		} else if b, err := a.store.Get(ver.File); err != nil {
-			v.problem(ver.File, "missing: version %d of %s", ver.N, h.Key)
+		} else if b, err := a.store.Get(file); err != nil {
+			v.problem(file, "missing: version %d of %s", ver.N, h.Key)
 		} else if sha(b) != ver.FileSHA {
-			v.problem(ver.File, "damaged: content differs from the version %d recorded in %s", ver.N, a.headName(h.Key))
+			v.problem(file, "damaged: content differs from the version %d recorded in %s", ver.N, a.headName(h.Key))
 		}
 	}
 	for _, ref := range h.Images {
@@ -454,8 +481,7 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody lineSum) [
 	k, hn := h.Key, a.headName(h.Key)
 	var md []byte // the latest rendering of the latest version
 	if lv := h.last(); lv != nil {
-		sum, _ := lv.current()
-		md, _ = a.store.Get(a.mdName(sum)) // a missing one is reported by references
+		md, _ = a.markdownOf(lv.currentRef()) // a missing or damaged one is reported by references
 	}
 	if h.AliasOf != "" {
 		if th, err := a.loadHead(h.AliasOf); err == nil && th == nil {
@@ -494,9 +520,15 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody lineSum) [
 			bad(hn, "last capture %s, but its newest capture record is of %s", h.LastCapture.Format("2006-01-02T15:04:05Z07:00"), last.Time.Format("2006-01-02T15:04:05Z07:00"))
 		}
 		if md != nil {
-			if t := frontMatterValue(md, "title"); t != "" && t != h.Title {
-				bad(hn, "title %q, but its latest version says %q", h.Title, t)
+			for _, r := range describes(h, md) {
+				bad(hn, "%s", r)
 			}
+		}
+		for _, r := range checkHistory(h, all) {
+			bad(hn, "%s", r)
+		}
+		if r := lastOutcome(h, recs); r != "" {
+			bad(hn, "%s", r)
 		}
 	}
 	if md != nil {
@@ -514,6 +546,61 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody lineSum) [
 		bad(a.n.index, "line for %s differs from its head (run reindex)", k)
 	}
 	return probs
+}
+
+// describes compares what the head says of the article (title, account,
+// published, URL) with its latest version.
+func describes(h *head, md []byte) []string {
+	var out []string
+	if t := frontMatterValue(md, "title"); t != "" && t != h.Title {
+		out = append(out, fmt.Sprintf("title %q, but its latest version says %q", h.Title, t))
+	}
+	if acc := frontMatterValue(md, "account"); acc != "" && acc != h.Account {
+		out = append(out, fmt.Sprintf("account %q, but its latest version says %q", h.Account, acc))
+	}
+	if p := frontMatterValue(md, "published"); p != "" {
+		if t, err := time.Parse(time.RFC3339, p); err == nil && !t.Equal(h.Published) {
+			out = append(out, fmt.Sprintf("published %s, but its latest version says %s", fmtTime(h.Published), p))
+		}
+	}
+	if r := urlProblem(h, md); r != "" {
+		out = append(out, r)
+	}
+	return out
+}
+
+// urlProblem checks the head's URL: the one its latest version names when
+// that is a link to the article, else a link to the article at all.
+func urlProblem(h *head, md []byte) string {
+	ours := func(u string) bool {
+		l, err := model.ParseLink(u)
+		return err == nil && l.Key() != "" && (l.Key() == h.Key || slices.Contains(h.Aliases, l.Key()))
+	}
+	src := frontMatterValue(md, "source")
+	if src == "" {
+		src = frontMatterValue(md, "url")
+	}
+	switch {
+	case src != "" && ours(src) && h.URL != src:
+		return fmt.Sprintf("URL %q, but its latest version says %q", h.URL, src)
+	case h.URL != "" && !ours(h.URL):
+		return fmt.Sprintf("URL %q is not a link to this article", h.URL)
+	}
+	return ""
+}
+
+// lastOutcome checks the head's last outcome against its newest record
+// (the chain's tip; records from before chains are not checked).
+func lastOutcome(h *head, recs []CaptureRecord) string {
+	if h.Chain.Tip == "" || h.Chain.Tip == h.Chain.Base {
+		return ""
+	}
+	for _, r := range recs {
+		if r.Hash == h.Chain.Tip && r.Outcome != h.LastOutcome {
+			return fmt.Sprintf("last outcome %q, but its newest capture record says %q", h.LastOutcome, r.Outcome)
+		}
+	}
+	return ""
 }
 
 // readable checks the readable files of h: the latest one must hold the
@@ -589,7 +676,7 @@ func (v *verifier) recheck(k model.Key) []Problem {
 			}
 		}
 		probs = append(probs, v.consistency(h, recs, idx[k])...)
-		if v.intent(false)[k] {
+		if v.intent(false)[k] && v.a.writerLive() {
 			return nil
 		}
 		idx2, err := v.a.indexBodies()

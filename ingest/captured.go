@@ -64,35 +64,41 @@ func ParseCaptured(s string) (time.Time, error) {
 }
 
 // dateSaved sets when a saved page was captured, from --captured, else its
-// own header, else nothing (undated: its ingest time stands).
-func dateSaved(in *archive.Input, captured, file string) error {
+// own header, else nothing (undated: its ingest time stands). A header
+// date in the future (a wrong clock where the page was saved) is no date:
+// the page is undated, and warn says so; a future --captured is an error.
+func dateSaved(in *archive.Input, captured, file string) (warn string, err error) {
+	future := func(t time.Time) bool { return t.After(time.Now().Add(time.Hour)) }
 	switch {
 	case captured == CapturedFileTime:
 		if file == "" || file == "-" {
-			return fmt.Errorf("ingest: --captured %s needs a file, not standard input", CapturedFileTime)
+			return "", fmt.Errorf("ingest: --captured %s needs a file, not standard input", CapturedFileTime)
 		}
 		st, err := os.Stat(file)
 		if err != nil {
-			return fmt.Errorf("ingest: %w", err)
+			return "", fmt.Errorf("ingest: %w", err)
 		}
 		in.Capture.FetchedAt, in.TimeSource = st.ModTime(), "file-time"
 	case captured != "":
 		t, err := ParseCaptured(captured)
 		if err != nil {
-			return err
+			return "", err
 		}
 		in.Capture.FetchedAt, in.TimeSource = t, "user"
 	default:
-		if t, ok := SavedDate(in.Capture.Raw); ok {
+		if t, ok := SavedDate(in.Capture.Raw); ok && !future(t) {
 			in.Capture.FetchedAt, in.TimeSource = t, "saved-date"
 		} else {
+			if ok {
+				warn = fmt.Sprintf("ingest: the page says it was saved on %s, in the future: taken as a page of unknown date (--captured gives its date)", t.Format(time.RFC3339))
+			}
 			in.Undated, in.TimeSource = true, "ingest"
 		}
 	}
-	if in.Capture.FetchedAt.After(time.Now().Add(time.Hour)) {
-		return fmt.Errorf("ingest: capture time %s is in the future", in.Capture.FetchedAt.Format(time.RFC3339))
+	if future(in.Capture.FetchedAt) {
+		return "", fmt.Errorf("ingest: capture time %s is in the future", in.Capture.FetchedAt.Format(time.RFC3339))
 	}
-	return nil
+	return warn, nil
 }
 
 // Renderer renders raw pages with the extractor of this binary, for the

@@ -260,6 +260,9 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 		now = s.Now
 	}
 	if IsURL(target) {
+		if opt.Captured != "" {
+			return nil, fmt.Errorf("ingest: %s: --captured is for saved pages; a fetch is dated now", target)
+		}
 		if s.Fetcher == nil {
 			return nil, fmt.Errorf("ingest: %s: fetching is not enabled", target)
 		}
@@ -276,9 +279,6 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 			return &archive.Input{Capture: model.Capture{Target: target, SourceURL: l.Canon, FetchedAt: now()}, Link: link}, err
 		}
 		capt.Target = target
-		if opt.Captured != "" {
-			return nil, fmt.Errorf("ingest: %s: --captured is for saved pages; a fetch is dated now", target)
-		}
 		return &archive.Input{Capture: *capt, Link: link, TimeSource: "fetch"}, nil
 	}
 	var r io.Reader
@@ -304,8 +304,12 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 		Capture: model.Capture{Target: target, SourceURL: opt.URL, FetchedAt: now(), Raw: raw},
 		Link:    opt.URL,
 	}
-	if err := dateSaved(in, opt.Captured, target); err != nil {
+	warn, err := dateSaved(in, opt.Captured, target)
+	if err != nil {
 		return nil, err
+	}
+	if warn != "" {
+		s.log().Warn(warn, "target", target)
 	}
 	return in, nil
 }

@@ -36,6 +36,7 @@ const (
 	OutcomeUpdated     Outcome = "updated"     // a new version of a known article
 	OutcomeUnchanged   Outcome = "unchanged"   // same content as the latest version
 	OutcomeRerendered  Outcome = "rerendered"  // same page as the latest version, rendered anew by a newer extractor: no edit
+	OutcomeEarlier     Outcome = "earlier"     // a version older than the latest (a page saved before it): kept in its place by time, no edit
 	OutcomeDeleted     Outcome = "deleted"     // deleted by the author
 	OutcomeViolation   Outcome = "violation"   // removed for violation / complaint / account gone
 	OutcomeUnavailable Outcome = "unavailable" // temporarily unavailable, param error, not an article

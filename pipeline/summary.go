@@ -49,7 +49,7 @@ func (s *Summary) count(o model.Outcome) {
 		s.Created++
 	case model.OutcomeUpdated:
 		s.Updated++
-	case model.OutcomeUnchanged, model.OutcomeRerendered: // a re-rendering is no edit
+	case model.OutcomeUnchanged, model.OutcomeRerendered, model.OutcomeEarlier: // no edit
 		s.Unchanged++
 	case model.OutcomeDeleted, model.OutcomeViolation:
 		s.Deleted++

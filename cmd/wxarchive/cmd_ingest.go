@@ -203,7 +203,7 @@ func printResult(e *env, r resultJSON) {
 }
 
 func summarize(counts map[model.Outcome]int) string {
-	order := []model.Outcome{model.OutcomeCreated, model.OutcomeUpdated, model.OutcomeUnchanged, model.OutcomeRerendered,
+	order := []model.Outcome{model.OutcomeCreated, model.OutcomeUpdated, model.OutcomeUnchanged, model.OutcomeRerendered, model.OutcomeEarlier,
 		model.OutcomeDeleted, model.OutcomeViolation, model.OutcomeUnavailable, model.OutcomeExpired,
 		model.OutcomeBlocked, model.OutcomeFailed}
 	var parts []string
