@@ -179,6 +179,9 @@ type Problem struct {
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
 	Notice bool   `json:"notice,omitempty"`
+	// tampered: no write, however cut short, leaves this (a head is
+	// replaced whole): an interrupted write's journal never excuses it.
+	tampered bool
 }
 
 func (p Problem) String() string {

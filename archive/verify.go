@@ -100,13 +100,16 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 		v.report(Problem{Path: a.n.index, Reason: fmt.Sprintf("unreadable: %v", err)})
 	}
 	// The keys of a journal are a writer's commit in progress only while
-	// a writer holds the lock: a leftover (or forged) journal hides
-	// nothing.
+	// a writer holds the lock. A journal no writer holds names a write cut
+	// short (kill -9): what it may have left half done is reported as
+	// notices naming the interruption, not hidden (a forged journal masks
+	// nothing), and the next writer finishes or undoes it.
 	live := a.writerLive()
 	pending := v.intent(true)
+	var interrupted map[model.Key]bool
 	if !live && len(pending) > 0 {
 		v.report(Problem{Path: a.n.intent, Notice: true, Reason: fmt.Sprintf("names %d articles of a write no writer finished; the next writer finishes it", len(pending))})
-		pending = nil
+		interrupted, pending = pending, nil
 	}
 	var anchors map[model.Key]anchorLine
 	if o.Root != "" {
@@ -175,6 +178,10 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 			p = v.recheck(k)
 		}
 		for _, q := range p {
+			if interrupted[k] && !q.tampered {
+				q.Notice = true
+				q.Reason += " (a write cut short; the next writer finishes it)"
+			}
 			v.report(q)
 		}
 	}
@@ -403,7 +410,7 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 		}
 		_ = json.Unmarshal(raw, &plain)
 		if plain.Sum == "" || plain.Sum != headSum(h) {
-			suspect = append(suspect, Problem{Path: hn, Reason: "the head was changed outside the archive (its hash does not match)"})
+			suspect = append(suspect, Problem{Path: hn, Reason: "the head was changed outside the archive (its hash does not match)", tampered: true})
 		}
 	}
 	v.references(h)
@@ -665,7 +672,7 @@ func (v *verifier) recheck(k model.Key) []Problem {
 		var probs []Problem
 		if !v.a.legacy {
 			if headSum(h) != h.Sum {
-				probs = append(probs, Problem{Path: v.a.headName(k), Reason: "the head was changed outside the archive (its hash does not match)"})
+				probs = append(probs, Problem{Path: v.a.headName(k), Reason: "the head was changed outside the archive (its hash does not match)", tampered: true})
 			}
 			reasons, outside := checkChain(h.Chain, recs)
 			for _, r := range reasons {
