@@ -60,6 +60,11 @@ const (
 	// run where promotion starts, stopping at the article's own content (see
 	// strip_segment.go). Every cut is recorded with its score and signals.
 	KindSegment RuleKind = "segment"
+	// KindTailOrnament removes the account's furniture after the article's
+	// end that no phrase names: a closing rule (<hr>) in the tail followed
+	// only by up to two pictures, or the ornaments (animations, icons, thin
+	// rules) that end the body (see strip_ornament.go). Credits stay.
+	KindTailOrnament RuleKind = "tail-ornament"
 	// KindTailMarker removes the last block that is only an end marker
 	// matching Pattern ("- END -") and everything after it.
 	KindTailMarker RuleKind = "tail-marker"
@@ -129,7 +134,7 @@ func (r Rule) compile() (Rule, error) {
 		if r.Pattern == "" {
 			return fail(fmt.Errorf("%s rule needs a pattern", r.Kind))
 		}
-	case KindTailLinks, KindSegment:
+	case KindTailLinks, KindSegment, KindTailOrnament:
 	default:
 		return fail(fmt.Errorf("unknown kind %q", r.Kind))
 	}
@@ -192,6 +197,7 @@ var builtinRules = []Rule{
 		Pattern: `^\PL*(?i:powered\s+by)\b`},
 	{Name: "tail-links", Kind: KindTailLinks},
 	{Name: "promo-segment", Kind: KindSegment},
+	{Name: "tail-ornament", Kind: KindTailOrnament},
 }
 
 // compiledDefaults compiles the built-in rules once.
@@ -312,6 +318,8 @@ func strip(root *html.Node, rules []Rule, account string) ([]model.StrippedBlock
 			s.followPitch(r)
 		case KindSegment:
 			s.segment(r)
+		case KindTailOrnament:
+			s.tailOrnament(r)
 		}
 	}
 	return s.stripped, nil

@@ -38,5 +38,8 @@ package extractor
 //     ("tshark_manager"), in the body and the title heading.
 //
 // 4: reader's pass over every fixture (branch fix6):
-//   - image URLs lose parameters without a value ("640?wx_fmt=png&wx_").
+//   - image URLs lose parameters without a value ("640?wx_fmt=png&wx_");
+//   - tail-ornament: a closing rule (<hr>) in the tail with at most two
+//     pictures after it, and the ornaments (animations, icons, thin rules)
+//     that end the body, are cut unless a line above announces them.
 const Version = 4
