@@ -53,7 +53,7 @@ var corpusCases = map[string]corpusCase{
 		keep: []string{"字母发音歌", "掌握字母的发音是开始学习自然拼读法的前提", "v.qq.com/x/page/s1311baafdk.html"},
 	},
 	"savetruth-2017-jundu-qqmusic.html":          {gone: []string{"关注军旅", "关注军渡，你会获得"}, keep: []string{"希望在余下的生命里"}},
-	"savetruth-2018-jundu-pre-blocks.html":       {gone: []string{"关注军旅", "长按关注小号", "dax163@126.com"}, keep: []string{"为了希望，自学之路未曾轻言放弃", "今日正文"}},
+	"savetruth-2018-jundu-pre-blocks.html":       {gone: []string{"关注军旅", "长按关注小号", "dax163@126.com", "问卷调查入口"}, keep: []string{"为了希望，自学之路未曾轻言放弃", "今日正文"}},
 	"savetruth-2018-jundu-reprint-postdate.html": {gone: []string{"关注军旅", "dax163@126.com"}, keep: []string{"来源：有话姚说", "只能真心的祝愿你"}},
 	"savetruth-2018-jundujun-longform.html":      {gone: []string{"关注军旅", "请关注↓", "dax163@126.com"}, keep: []string{"人生的路很长", "新单位报到"}},
 	"wechatsogou-2018-huashangbao-news-bgimage.html": {

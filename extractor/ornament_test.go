@@ -68,3 +68,39 @@ func TestTailOrnamentDisabled(t *testing.T) {
 		t.Errorf("ornament cut with the rule off:\n%s", res.Markdown)
 	}
 }
+
+// A single link to another article ends the body, pointed at by the line
+// above it ("问卷调查入口▼▼" in savetruth-2018-jundu-pre-blocks.html): the
+// pointer and the link go, as a run of two links would (tail-links). A
+// link the article's own sentence introduces stays, and so does a link
+// without a pointer.
+func TestTailLinkPointedAt(t *testing.T) {
+	const text = `<p>正文第一段，讲述了一件事情的来龙去脉，文字足够长，让尾部位于正文的后半部分。</p>
+<p><strong>为了希望，自学之路未曾轻言放弃。</strong></p>`
+	link := `<p><a href="https://mp.weixin.qq.com/s?__biz=MzUxMTAxODE5NA==&amp;mid=2247487914&amp;idx=1&amp;sn=e254032a&amp;scene=21#wechat_redirect"><strong>【军渡调查】青年军官图鉴</strong></a></p>`
+	tests := []struct {
+		name       string
+		html       string
+		gone, keep []string
+	}{
+		{"pointer and link", text + `<p><strong>问卷调查入口▼▼</strong></p>` + link, []string{"入口", "青年军官图鉴"}, []string{"自学之路"}},
+		{"arrows alone", text + `<p>▼</p>` + link, []string{"▼", "青年军官图鉴"}, []string{"自学之路"}},
+		{"no pointer", text + link, nil, []string{"青年军官图鉴"}},
+		{"a sentence introducing it", text + `<p>这次调查的结果，我们写在了这篇文章里：</p>` + link, nil, []string{"青年军官图鉴", "写在了这篇文章里"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := convertHTML(t, `<div id="js_content">`+tc.html+`</div>`)
+			for _, s := range tc.gone {
+				if strings.Contains(res.Markdown, s) {
+					t.Errorf("%q left in:\n%s", s, res.Markdown)
+				}
+			}
+			for _, s := range tc.keep {
+				if !strings.Contains(res.Markdown, s) {
+					t.Errorf("%q lost from:\n%s", s, res.Markdown)
+				}
+			}
+		})
+	}
+}

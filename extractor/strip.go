@@ -52,7 +52,8 @@ const (
 	// tail together with the run of article links (and images) after it.
 	KindTailList RuleKind = "tail-list"
 	// KindTailLinks removes a run of at least two blocks at the very end that
-	// are nothing but links to other articles.
+	// are nothing but links to other articles, or a single such block with
+	// the short line pointing down at it ("入口▼▼") above it.
 	KindTailLinks RuleKind = "tail-links"
 	// KindSegment scores the blocks at the end and at the start of the body
 	// on promotional signals (contact details, group and course pitches,
@@ -195,8 +196,9 @@ var builtinRules = []Rule{
 		Pattern: `联系负责人|商务合作|广告合作|商务联系|合作(请)?联系|投稿.{0,6}(邮箱|微信|联系)|转载.{0,6}(联系|授权|后台)|广告投放`},
 	{Name: "signature", Kind: KindBlock, Position: PositionTail, MaxRunes: 30, CallLine: true,
 		Pattern: `^\PL*(?i:powered\s+by)\b`},
-	{Name: "tail-links", Kind: KindTailLinks},
 	{Name: "promo-segment", Kind: KindSegment},
+	// after the segment: the links its cut leaves at the end
+	{Name: "tail-links", Kind: KindTailLinks},
 	{Name: "tail-ornament", Kind: KindTailOrnament},
 }
 
@@ -616,6 +618,15 @@ func (s *stripper) tailLinks(r Rule) {
 			continue
 		}
 		break
+	}
+	if links == 1 {
+		// one link, pointed at by the line above it ("入口▼▼"): the
+		// pointer goes with it
+		p := s.prevContent(start)
+		if p < 0 || !pointsDown(s.units[p]) {
+			return
+		}
+		links, start = 2, p
 	}
 	if links < 2 || !s.inTail(start) {
 		return

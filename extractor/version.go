@@ -41,5 +41,8 @@ package extractor
 //   - image URLs lose parameters without a value ("640?wx_fmt=png&wx_");
 //   - tail-ornament: a closing rule (<hr>) in the tail with at most two
 //     pictures after it, and the ornaments (animations, icons, thin rules)
-//     that end the body, are cut unless a line above announces them.
+//     that end the body, are cut unless a line above announces them;
+//   - tail-links runs after promo-segment (the links its cut leaves at the
+//     end) and takes a single article link with the line pointing down at
+//     it ("问卷调查入口▼▼").
 const Version = 4
