@@ -120,3 +120,25 @@ func TestIngestBig5HeaderCharset(t *testing.T) {
 		t.Errorf("readable file after reextract: %v\n%s", err, md)
 	}
 }
+
+// TestIngestOtherSchemes: a link of another scheme is named as such, not
+// reported as a missing file; a path with a colon that exists is read.
+func TestIngestOtherSchemes(t *testing.T) {
+	s, _ := newNetService(t, nil)
+	for _, target := range []string{"javascript:alert(1)", "file:///etc/passwd", "FTP://mp.weixin.qq.com/s/x"} {
+		r := s.Ingest(context.Background(), target, Options{})
+		if r.Err == nil || !strings.Contains(r.Err.Error(), "link is neither an mp.weixin.qq.com page") {
+			t.Errorf("%s: %v", target, r.Err)
+		}
+	}
+	name := filepath.Join(t.TempDir(), "note:1.html")
+	if err := os.WriteFile(name, []byte(imagePage(0, nil)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Ingest(context.Background(), name, Options{}); r.Err != nil || r.Outcome != model.OutcomeCreated {
+		t.Errorf("a saved page named with a colon: %+v", r)
+	}
+	if got := urlScheme(`C:\page.html`); got != "" {
+		t.Errorf("a drive letter read as scheme %q", got)
+	}
+}
