@@ -37,7 +37,7 @@ type nextExtractor struct{}
 
 func (nextExtractor) Version() int { return extractor.Version + 1 }
 
-func (nextExtractor) Render(raw []byte, src string) ([]byte, error) {
+func (nextExtractor) Render(raw []byte, src archive.Origin) ([]byte, error) {
 	md, err := Renderer{}.Render(raw, src)
 	if err != nil {
 		return nil, err
@@ -62,7 +62,7 @@ func recheck(t *testing.T, a *archive.Archive, raw []byte, link string, r archiv
 	in := archive.Input{Capture: model.Capture{Target: link, SourceURL: link, FetchedAt: time.Now(), Raw: raw, HTTPStatus: 200},
 		Doc: doc, Link: link, ExtractURL: link, Renderer: r, TimeSource: "fetch"}
 	if doc.State == model.StateArticle {
-		if in.Markdown, err = r.Render(raw, link); err != nil {
+		if in.Markdown, err = r.Render(raw, archive.Origin{URL: link}); err != nil {
 			t.Fatal(err)
 		}
 	}
