@@ -58,7 +58,7 @@ func PlainText(body []byte) string {
 				if v := n.Segment.Value(body); inCode {
 					b.Write(v)
 				} else {
-					b.Write(util.UnescapePunctuations(v)) // "\|" reads "|"
+					b.Write(unescapeText(v)) // "\|" reads "|", "&lt;" reads "<"
 				}
 				if n.SoftLineBreak() || n.HardLineBreak() {
 					b.WriteByte('\n')
@@ -92,6 +92,24 @@ func PlainText(body []byte) string {
 		return ast.WalkContinue, nil
 	})
 	return strings.TrimSpace(b.String())
+}
+
+// unescapeText reads Markdown text as a reader sees it: a backslash
+// escape is the punctuation it escapes, and an entity or numeric reference
+// ("&lt;", "&#20013;") is its character; an escaped "\&amp;" stays as
+// written.
+func unescapeText(v []byte) []byte {
+	var out []byte
+	start := 0
+	for i := 0; i+1 < len(v); i++ {
+		if v[i] == '\\' && util.IsPunct(v[i+1]) {
+			out = append(out, util.ResolveNumericReferences(util.ResolveEntityNames(v[start:i]))...)
+			out = append(out, v[i+1])
+			i++
+			start = i + 1
+		}
+	}
+	return append(out, util.ResolveNumericReferences(util.ResolveEntityNames(v[start:]))...)
 }
 
 // gramRune reports whether r is a character of grams as it is: letters

@@ -11,6 +11,10 @@ func TestPlainText(t *testing.T) {
 		{"路径 `C:\\dir\\_x` 原样", `路径 C:\dir\_x 原样`},
 		{"见[链接](https://example.com/x) ![图](https://mmbiz.qpic.cn/a.png)", "见链接"},
 		{"```\nprintf(\"\\n\");\n```", `printf("\n");`},
+		// html-to-markdown writes "<" as "&lt;": the reader sees "<", and
+		// a snippet escaped again by html/template must not show "&amp;lt;".
+		{`&lt;script\>alert\(1\)&lt;/script\> A&amp;B \&amp; &#20013;&#x6587; &copy;`, "<script>alert(1)</script> A&B &amp; 中文 ©"},
+		{"代码 `&lt;b&gt;` 原样", "代码 &lt;b&gt; 原样"},
 	} {
 		if got := PlainText([]byte(c.md)); got != c.want {
 			t.Errorf("PlainText(%q) = %q, want %q", c.md, got, c.want)
