@@ -120,6 +120,7 @@ type inboxFile struct {
 	sum     string // SHA-256 of its content
 	size    int64
 	missing int       // local image files it references that are not there
+	present int       // local image files it references that are there
 	settled time.Time // when it (and its _files/ folder) was last modified
 	again   bool      // seen before with images missing, now more are present
 }
@@ -181,7 +182,7 @@ func (ps *pass) inbox(ctx context.Context) {
 			case err != nil:
 				ps.sourceErr("saved", name, fmt.Errorf("pipeline: inbox: %w", err))
 			case ok:
-				todo = append(todo, f)
+				todo = addInboxFile(todo, f)
 			case f.sum != "":
 				changed = true // remembered as too large
 			}
@@ -218,6 +219,21 @@ func (ps *pass) inbox(ctx context.Context) {
 			ps.sourceErr("saved", "inbox", fmt.Errorf("pipeline: save %s: %w", InboxState, err))
 		}
 	}
+}
+
+// addInboxFile adds f to the files to ingest, unless a file of the same
+// content is there already: the same page saved twice under two names is
+// ingested once, from the copy that has more of its local images beside it.
+func addInboxFile(todo []inboxFile, f inboxFile) []inboxFile {
+	for i, g := range todo {
+		if g.sum == f.sum {
+			if f.present > g.present || (f.present == g.present && f.missing < g.missing) {
+				todo[i] = f
+			}
+			return todo
+		}
+	}
+	return append(todo, f)
 }
 
 func countOf(n int, one, many string) string {
@@ -259,7 +275,7 @@ func (ps *pass) inboxCandidate(name string) (f inboxFile, ok bool, err error) {
 	if fi, err := os.Stat(filesDir(name)); err == nil && fi.ModTime().After(f.settled) {
 		f.settled = fi.ModTime()
 	}
-	f.missing = len(refs) - present
+	f.missing, f.present = len(refs)-present, present
 	if e, seen := ps.in.Files[sum]; seen {
 		// Ingested before: again only when images it references have
 		// arrived since (a "complete" save whose folder came after the page).

@@ -319,3 +319,33 @@ func (s *syncBuilder) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestInboxSameContentTwiceInOnePass: the same page saved twice under two
+// names before a pass is ingested once (issue 12: a file is remembered by
+// its content), and the copy whose own _files folder holds its images is
+// the one read.
+func TestInboxSameContentTwiceInOnePass(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	write(t, filepath.Join(inbox, "a.html"), art(bizA, 1))
+	write(t, filepath.Join(inbox, "a (1).html"), art(bizA, 1))
+	page := art(bizB, 2) + "\n<p><img data-src=\"https://mmbiz.qpic.cn/mmbiz_png/x/640\" src=\"./b_files/640\"></p>"
+	write(t, filepath.Join(inbox, "a copy of b.html"), page)
+	write(t, filepath.Join(inbox, "b.html"), page)
+	write(t, filepath.Join(inbox, "b_files", "640"), "png")
+	cfg := loadCfg(t, dir, "sources: {saved: [inbox]}\n")
+	e := newEnv(t, cfg)
+	saved := &fakeSaved{e: e}
+	e.p.Saved = saved
+
+	s := e.run(context.Background())
+	if got := strings.Join(saved.calls, ","); got != "a (1).html,b.html" {
+		t.Errorf("ingested %q, want each content once (b.html: its images are beside it)", got)
+	}
+	if s.Inbox != 2 || s.Created != 2 || s.Unchanged != 0 {
+		t.Errorf("first pass: %s", s)
+	}
+	if s := e.run(context.Background()); s.Inbox != 0 || len(saved.calls) != 2 {
+		t.Errorf("second pass: %s, calls %q", s, saved.calls)
+	}
+}
