@@ -10,6 +10,7 @@ import (
 	"github.com/sergi/go-diff/diffmatchpatch"
 
 	"wxarchive/archive"
+	"wxarchive/internal/mdtext"
 	"wxarchive/model"
 )
 
@@ -207,10 +208,12 @@ func sentenceAt(text []rune, pos, n int) string {
 	if pos-start > window/2 && end-start > window {
 		start, lead = max(start, pos-window/3), "…"
 	}
-	s := strings.TrimFunc(string(text[start:end]), func(r rune) bool {
+	// As a reader sees it: no link targets or image URLs, escapes and
+	// entity references read as their characters.
+	s := mdtext.PlainText([]byte(string(text[start:end])))
+	s = strings.TrimFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune("#>*_-`|", r)
 	})
-	s = strings.NewReplacer("**", "", "__", "", "`", "").Replace(s)
 	return cleanLine(lead+s, window)
 }
 

@@ -160,6 +160,10 @@ func TestDiffText(t *testing.T) {
 		{"removed sentence", "甲。乙丙丁。戊。", "甲。戊。", "乙丙丁。", 4, true},
 		{"markdown marks cleaned", "## 标题\n\n**粗体**原文。", "## 标题\n\n**粗体**新文。", "粗体新文。", 2, false},
 		{"same", "一样。", "一样。", "", 0, false},
+		// The sentence is what a reader sees: no link targets, image
+		// URLs, backslash escapes or entity references.
+		{"sentence as read", "甲。", "甲。见[原文](https://mp.weixin.qq.com/s/x)，a &lt; b \\*注\\*。", "见原文，a < b *注*。", 51, false},
+		{"image then text", "甲。", "甲。\n\n![](https://mmbiz.qpic.cn/mmbiz_png/x/640)新句。", "新句。", 47, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := diffText(tt.a, tt.b)
