@@ -125,7 +125,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // cookie, or ?token= (which sets the cookie and redirects to the URL
 // without it, so the token stays out of history and logs).
 func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
-	if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.tokenOK(v) {
+	if scheme, v, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") && s.tokenOK(strings.TrimSpace(v)) {
 		return true
 	}
 	if c, err := r.Cookie(tokenCookie); err == nil && s.tokenOK(c.Value) {

@@ -317,6 +317,13 @@ func TestToken(t *testing.T) {
 	if w := s.get(t, "/healthz", "Authorization", "Bearer s3cret-token"); w.Code != 200 {
 		t.Fatalf("bearer: %d", w.Code)
 	}
+	// The scheme name is case-insensitive (RFC 9110 §11.1), as curl and
+	// scripts may write it.
+	for _, h := range []string{"bearer s3cret-token", "BEARER s3cret-token", "Bearer  s3cret-token"} {
+		if w := s.get(t, "/healthz", "Authorization", h); w.Code != 200 {
+			t.Errorf("Authorization: %s: %d", h, w.Code)
+		}
+	}
 	// Any Host is fine once the token is given (it listens beyond loopback).
 	r := httptest.NewRequest(http.MethodGet, "http://archive.lan:8080/healthz", nil)
 	r.Header.Set("Authorization", "Bearer s3cret-token")
