@@ -508,3 +508,16 @@ func TestArticleTimelinesAndHostileBody(t *testing.T) {
 		}
 	}
 }
+
+// TestTimesSayTheirZone: the pages show times in China time while the
+// command line shows the machine's zone: each page says which it is, so
+// "05:15" on the page and "21:15 +00:00" in `wxarchive log` do not look
+// like two different captures.
+func TestTimesSayTheirZone(t *testing.T) {
+	s := newSite(t, "")
+	for _, p := range []string{"/", "/a/" + string(s.Edited), "/a/" + string(s.Edited) + "/versions"} {
+		if page := s.page(t, p); !strings.Contains(page, "UTC+8") {
+			t.Errorf("%s does not say its times are UTC+8", p)
+		}
+	}
+}
