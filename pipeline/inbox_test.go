@@ -349,3 +349,19 @@ func TestInboxSameContentTwiceInOnePass(t *testing.T) {
 		t.Errorf("second pass: %s, calls %q", s, saved.calls)
 	}
 }
+
+// TestInboxInHome: "saved: [~/wechat-inbox]", as pipeline.yaml's comment
+// suggests, is the folder in the user's home, not a folder named "~".
+func TestInboxInHome(t *testing.T) {
+	dir := t.TempDir()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	write(t, filepath.Join(home, "wechat-inbox", "a.html"), art(bizA, 1))
+	cfg := loadCfg(t, dir, "sources: {saved: [~/wechat-inbox]}\n")
+	e := newEnv(t, cfg)
+	saved := &fakeSaved{e: e}
+	e.p.Saved = saved
+	if s := e.run(context.Background()); s.Inbox != 1 || s.SourceErrs != 0 {
+		t.Errorf("pass: %s, ingested %q", s, saved.calls)
+	}
+}
