@@ -521,3 +521,14 @@ func TestTimesSayTheirZone(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchNothingToSearch: a query of only quotes or spaces is answered
+// with what is wrong with it, not "type at least one character" (the
+// person did type one).
+func TestSearchNothingToSearch(t *testing.T) {
+	s := newSite(t, "")
+	page := s.page(t, "/search?q=%22%22")
+	if strings.Contains(page, "at least one character") || !strings.Contains(page, "quotes and spaces alone are not searched") {
+		t.Errorf("search for \"\": %s", page)
+	}
+}
