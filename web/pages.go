@@ -443,6 +443,9 @@ type diffPage struct {
 	Rows     []row
 	Changed  int
 	Versions []archive.VersionInfo
+	// Coarse and Unmarked: the diff's work limits were reached (bodyDiff).
+	Coarse   bool
+	Unmarked int
 }
 
 func (s *Server) diff(w http.ResponseWriter, r *http.Request) {
@@ -491,7 +494,8 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request) {
 	om, _ := parseFrontMatter(ofm)
 	nm, _ := parseFrontMatter(nfm)
 	p.Fields = frontMatterChanges(om, nm)
-	p.Rows = diffBodies(string(obody), string(nbody))
+	d := diffBodies(string(obody), string(nbody))
+	p.Rows, p.Coarse, p.Unmarked = d.Rows, d.Coarse, d.Unmarked
 	for _, rw := range p.Rows {
 		if rw.Kind != rowSame && rw.Kind != rowSkip {
 			p.Changed++
