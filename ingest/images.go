@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"wxarchive/fetcher"
 	"wxarchive/internal/dataurl"
@@ -19,36 +20,60 @@ import (
 // MaxHostFailures is how many consecutive network failures to one image
 // host a command tolerates; after them the remaining images of that host
 // are not requested (recorded as pending, fetched by the next ingest or
-// recheck). An offline page of 50 images ends in seconds, not minutes.
+// recheck). An offline page of 50 images ends in seconds, not minutes. A
+// connect timeout (packets dropped) counts as all of them at once: each
+// further try would cost the whole timeout again.
 const MaxHostFailures = 3
 
+// HostDownFor is how long a host stays given up: after it, one request is
+// tried again (a daemon is not cut off from a host for good).
+const HostDownFor = 5 * time.Minute
+
 // hostHealth counts consecutive network failures per host, for the life of
-// a Service (one command).
+// a Service (one command, or a daemon).
 type hostHealth struct {
 	mu    sync.Mutex
 	fails map[string]int
 	why   map[string]string
+	since map[string]time.Time // when the host was given up
 }
 
-func (h *hostHealth) down(host string) (string, bool) {
+// down reports whether host is given up at now, and why.
+func (h *hostHealth) down(host string, now time.Time) (string, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.why[host], h.fails[host] >= MaxHostFailures
+	if h.fails[host] < MaxHostFailures {
+		return "", false
+	}
+	if now.Sub(h.since[host]) >= HostDownFor {
+		// One more try: a failure gives the host up again at once.
+		h.fails[host] = MaxHostFailures - 1
+		return "", false
+	}
+	return h.why[host], true
 }
 
-func (h *hostHealth) report(host string, err error) {
+func (h *hostHealth) report(host string, err error, now time.Time) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.fails == nil {
-		h.fails, h.why = map[string]int{}, map[string]string{}
+		h.fails, h.why, h.since = map[string]int{}, map[string]string{}, map[string]time.Time{}
 	}
 	if err == nil {
 		delete(h.fails, host)
 		return
 	}
-	if r := fetcher.NetReason(err); r != "" {
-		h.fails[host]++
-		h.why[host] = r
+	r := fetcher.NetReason(err)
+	if r == "" {
+		return
+	}
+	h.fails[host]++
+	if errors.Is(err, fetcher.ErrConnectTimeout) {
+		h.fails[host] = max(h.fails[host], MaxHostFailures)
+	}
+	h.why[host] = r
+	if h.fails[host] == MaxHostFailures {
+		h.since[host] = now
 	}
 }
 
@@ -122,13 +147,13 @@ func (s *Service) images(ctx context.Context, target string, key model.Key, urls
 			continue
 		}
 		host := hostOf(u)
-		if why, down := s.health.down(host); down {
+		if why, down := s.health.down(host, s.now()); down {
 			fail(u, fmt.Sprintf("not fetched: %s unreachable (%s)", host, why))
 			out.network = true
 			continue
 		}
 		data, _, err = s.Fetcher.Image(ctx, u)
-		s.health.report(host, err)
+		s.health.report(host, err, s.now())
 		if err == nil {
 			var ref string
 			if ref, err = s.Archive.PutBlob(data); err == nil {
@@ -162,7 +187,7 @@ func (o imageOutcome) summary() string {
 // reasonOf shortens an image error to what a person needs to know.
 func reasonOf(e string) string {
 	for _, r := range []string{"host not found", "name lookup failed", "connection refused", "network unreachable",
-		"host unreachable", "timed out", "connection reset", "stopping", "unreachable", "cooling down", "not an image",
+		"host unreachable", "connect timed out", "timed out", "connection reset", "stopping", "unreachable", "cooling down", "not an image",
 		"status 404", "status 403", "larger than"} {
 		if strings.Contains(e, r) {
 			switch r {

@@ -253,6 +253,14 @@ func sameRules(a, b []extractor.Rule) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
+// now is the Service's clock.
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
 // read turns a target into an archive input holding the raw capture.
 func (s *Service) read(ctx context.Context, target string, opt Options) (*archive.Input, error) {
 	now := time.Now
