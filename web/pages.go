@@ -255,8 +255,7 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) (*archive.Info,
 		return nil, false
 	}
 	if string(key) != k {
-		u := url.URL{Path: strings.Replace(r.URL.Path, "/a/"+k, "/a/"+string(key), 1), RawQuery: r.URL.RawQuery}
-		http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
+		localRedirect(w, r, strings.Replace(r.URL.Path, "/a/"+k, "/a/"+string(key), 1), r.URL.RawQuery, http.StatusMovedPermanently)
 		return nil, false
 	}
 	info, err := s.a.Info(key)
