@@ -65,10 +65,15 @@ type Lock struct {
 type Renderer interface {
 	// Version numbers the extractor's output (extractor.Version).
 	Version() int
-	// Render extracts raw (read from sourceURL) and returns its Markdown,
+	// Render extracts raw (read as from says) and returns its Markdown,
 	// or an error when the page is not a readable article.
-	Render(raw []byte, sourceURL string) ([]byte, error)
+	Render(raw []byte, from Origin) ([]byte, error)
 }
+
+// Origin is what a raw page was read with besides its bytes: the URL the
+// extractor was given, and the Content-Type header the page was served
+// with (its charset may be the only one the page has).
+type Origin struct{ URL, ContentType string }
 
 // Input is one capture to record.
 type Input struct {
@@ -153,6 +158,7 @@ type CaptureRecord struct {
 	State       model.State   `json:"state,omitempty"`
 	Reason      string        `json:"reason,omitempty"`
 	HTTPStatus  int           `json:"http_status,omitempty"`
+	ContentType string        `json:"content_type,omitempty"` // the Content-Type header served with the page
 	ContentHash string        `json:"content_hash,omitempty"`
 	// Exact is the SHA-256 of the Markdown's exact bytes (ContentHash, the
 	// object's name, skips some lines); Identity its identity (see

@@ -16,23 +16,8 @@ import (
 // (testdata/legacy-1a4800b, see its README) to a temporary folder.
 func copyLegacy(t *testing.T) string {
 	t.Helper()
-	src := filepath.Join("..", "testdata", "legacy-1a4800b", "archive")
 	dst := filepath.Join(t.TempDir(), "archive")
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, os.DirFS(filepath.Join("..", "testdata", "legacy-1a4800b", "archive"))); err != nil {
 		t.Fatal(err)
 	}
 	return dst

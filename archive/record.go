@@ -74,7 +74,7 @@ func (a *Archive) Record(in Input) (Result, error) {
 	rec := CaptureRecord{
 		Key: key, Time: at.UTC(), Recorded: now, TimeSource: in.TimeSource, Undated: in.Undated,
 		Target: in.Capture.Target, Link: in.Link, SourceURL: in.Capture.SourceURL, FinalURL: in.Capture.FinalURL,
-		ExtractURL: in.ExtractURL, HTTPStatus: in.Capture.HTTPStatus, Stripped: in.Stripped, ImageErrors: in.ImageErrors,
+		ExtractURL: in.ExtractURL, HTTPStatus: in.Capture.HTTPStatus, ContentType: in.Capture.ContentType, Stripped: in.Stripped, ImageErrors: in.ImageErrors,
 		Hint: in.Hint,
 	}
 	if in.Renderer != nil {
@@ -328,7 +328,7 @@ func (a *Archive) versionIDs(v *versionRef) ([]string, error) {
 
 // renderAgain renders the raw page behind version v with r.
 func (a *Archive) renderAgain(h *head, v *versionRef, r Renderer) ([]byte, error) {
-	rawSHA, src := v.RawSHA, ""
+	rawSHA, src := v.RawSHA, Origin{}
 	caps, err := a.capturesOf(h)
 	if err != nil {
 		return nil, err
@@ -336,7 +336,7 @@ func (a *Archive) renderAgain(h *head, v *versionRef, r Renderer) ([]byte, error
 	for i := len(caps) - 1; i >= 0; i-- {
 		c := caps[i]
 		if c.RawSHA != "" && (c.RawSHA == rawSHA || (rawSHA == "" && c.ContentHash == v.SHA)) {
-			rawSHA, src = c.RawSHA, extractURL(&c)
+			rawSHA, src = c.RawSHA, origin(&c)
 			break
 		}
 	}
@@ -353,7 +353,7 @@ func (a *Archive) renderAgain(h *head, v *versionRef, r Renderer) ([]byte, error
 // renderRaw renders the stored raw page sum, read from src, with r:
 // readErr when the page cannot be read, renderErr when r refuses it. A
 // memo of ReextractMany answers without reading the page again.
-func (a *Archive) renderRaw(sum, src string, r Renderer) (md []byte, readErr, renderErr error) {
+func (a *Archive) renderRaw(sum string, src Origin, r Renderer) (md []byte, readErr, renderErr error) {
 	if m, ok := r.(*renderMemo); ok {
 		return m.renderRaw(a, sum, src)
 	}
@@ -365,14 +365,17 @@ func (a *Archive) renderRaw(sum, src string, r Renderer) (md []byte, readErr, re
 	return md, nil, err
 }
 
-// extractURL is the URL the extractor was given for a capture.
-func extractURL(c *CaptureRecord) string {
+// origin is what the extractor was given for a capture besides the page:
+// its URL and the Content-Type header.
+func origin(c *CaptureRecord) Origin {
+	o := Origin{ContentType: c.ContentType}
 	for _, u := range []string{c.ExtractURL, c.FinalURL, c.SourceURL, c.Link} {
 		if u != "" {
-			return u
+			o.URL = u
+			break
 		}
 	}
-	return ""
+	return o
 }
 
 // observe applies a capture to the article's state: the newest

@@ -68,7 +68,7 @@ func (a *Archive) Reextract(key model.Key, r Renderer, dry bool) (ReextractResul
 			if c.RawSHA == "" {
 				continue
 			}
-			md, readErr, err := a.renderRaw(c.RawSHA, extractURL(&c), r)
+			md, readErr, err := a.renderRaw(c.RawSHA, origin(&c), r)
 			if readErr != nil {
 				return res, readErr
 			}

@@ -41,7 +41,10 @@ type renderMemo struct {
 	done map[memoKey]rendered
 }
 
-type memoKey struct{ sum, src string }
+type memoKey struct {
+	sum string
+	src Origin
+}
 
 type rendered struct {
 	md  []byte
@@ -54,14 +57,14 @@ func (m *renderMemo) Version() int { return m.r.Version() }
 
 // Render renders a page given by its bytes, without the memo (Reextract
 // goes through renderRaw).
-func (m *renderMemo) Render(raw []byte, sourceURL string) ([]byte, error) {
-	return m.r.Render(raw, sourceURL)
+func (m *renderMemo) Render(raw []byte, from Origin) ([]byte, error) {
+	return m.r.Render(raw, from)
 }
 
 // renderRaw is Archive.renderRaw through the memo. A page that cannot be
 // read is not remembered: the real pass reads it again and meets the error
 // itself.
-func (m *renderMemo) renderRaw(a *Archive, sum, src string) (md []byte, readErr, renderErr error) {
+func (m *renderMemo) renderRaw(a *Archive, sum string, src Origin) (md []byte, readErr, renderErr error) {
 	k := memoKey{sum, src}
 	if d, ok := m.done[k]; ok {
 		return d.md, nil, d.err

@@ -18,7 +18,7 @@ type countingRenderer struct {
 	n *atomic.Int64
 }
 
-func (r countingRenderer) Render(raw []byte, src string) ([]byte, error) {
+func (r countingRenderer) Render(raw []byte, src Origin) ([]byte, error) {
 	r.n.Add(1)
 	return r.testRenderer.Render(raw, src)
 }

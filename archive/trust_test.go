@@ -24,7 +24,7 @@ type testRenderer struct {
 
 func (r testRenderer) Version() int { return r.v }
 
-func (r testRenderer) Render(raw []byte, _ string) ([]byte, error) {
+func (r testRenderer) Render(raw []byte, _ Origin) ([]byte, error) {
 	s := strings.TrimSuffix(strings.TrimPrefix(string(raw), "<html>"), "</html>")
 	title, body, ok := strings.Cut(s, "|")
 	if !ok {
@@ -39,7 +39,7 @@ func pageInput(id model.ID, title, body string, r testRenderer, at time.Time) In
 	in.Capture.Raw = []byte("<html>" + title + "|" + body + "</html>")
 	in.Capture.FetchedAt = at
 	in.Renderer = r
-	in.Markdown, _ = r.Render(in.Capture.Raw, "")
+	in.Markdown, _ = r.Render(in.Capture.Raw, Origin{})
 	return in
 }
 

@@ -404,8 +404,8 @@ func isCDNImage(src string) bool {
 // its own display and tracking; wx_fmt (the real format) stays.
 var imageDisplayParams = []string{"wxfrom", "wx_lazy", "wx_co", "tp", "from"}
 
-// cleanImageURL drops display parameters and the fragment (#imgIndex=N)
-// from a CDN image URL.
+// cleanImageURL drops display parameters, parameters without a value and
+// the fragment (#imgIndex=N) from a CDN image URL.
 func cleanImageURL(v string) string {
 	if !isCDNImage(v) {
 		return v
@@ -423,7 +423,10 @@ func cleanImageURL(v string) string {
 		// keep the page's order of what is left
 		var kept []string
 		for _, kv := range strings.Split(u.RawQuery, "&") {
-			k, _, _ := strings.Cut(kv, "=")
+			k, v, _ := strings.Cut(kv, "=")
+			if v == "" {
+				continue // no value ("&wx_"): a display remnant that tells the CDN nothing
+			}
 			if key, err := url.QueryUnescape(k); err == nil && q.Has(key) {
 				kept = append(kept, kv)
 			}

@@ -53,28 +53,44 @@ var corpusCases = map[string]corpusCase{
 		keep: []string{"字母发音歌", "掌握字母的发音是开始学习自然拼读法的前提", "v.qq.com/x/page/s1311baafdk.html"},
 	},
 	"savetruth-2017-jundu-qqmusic.html":          {gone: []string{"关注军旅", "关注军渡，你会获得"}, keep: []string{"希望在余下的生命里"}},
-	"savetruth-2018-jundu-pre-blocks.html":       {gone: []string{"关注军旅", "长按关注小号", "dax163@126.com"}, keep: []string{"为了希望，自学之路未曾轻言放弃", "今日正文"}},
+	"savetruth-2018-jundu-pre-blocks.html":       {gone: []string{"关注军旅", "长按关注小号", "dax163@126.com", "问卷调查入口"}, keep: []string{"为了希望，自学之路未曾轻言放弃", "今日正文"}},
 	"savetruth-2018-jundu-reprint-postdate.html": {gone: []string{"关注军旅", "dax163@126.com"}, keep: []string{"来源：有话姚说", "只能真心的祝愿你"}},
 	"savetruth-2018-jundujun-longform.html":      {gone: []string{"关注军旅", "请关注↓", "dax163@126.com"}, keep: []string{"人生的路很长", "新单位报到"}},
 	"wechatsogou-2018-huashangbao-news-bgimage.html": {
 		gone: []string{"欢迎分享到朋友圈"},
 		keep: []string{"清明公祭轩辕黄帝典礼", "塞拉利昂最大反对党"},
 	},
-	"exporter-2025-article-02.html":                  {keep: []string{"知识广度 vs 知识深度", "[本周软件] NocoBase", "handbrake.fr"}},
-	"saved-2018-jingshenbingren-pku.html":            {keep: []string{"请各位读者与我们一道对此事保持持续关注", "岳昕同学依然处于被限制"}},
-	"exporter-2025-share-01.html":                    {keep: []string{"以下文章来源于新周刊", "文｜何驰", "来源｜新周刊", "《当“梗”吃掉了我们的语言》"}},
-	"savetruth-2016-zaichufa-reprint-longform.html":  {keep: []string{"注：作者微博@那不呓登", "别了，那身绿军装"}},
-	"savetruth-2018-caoluoji-comic-57img.html":       {keep: []string{"无论人才还是天才，先当好奴才"}},
-	"savetruth-2018-caoluoji-miniprogram-embed.html": {keep: []string{"100条禁令抵不过1次信任", "法规无错"}},
-	"savetruth-2017-caoluoji-video-iframe.html":      {keep: []string{"没有什么人是一次检查搞不死的", "v.qq.com/x/page/m13264nl5wu.html"}},
-	"savetruth-2017-caoluoji-video-page.html":        {keep: []string{"v.qq.com/x/page/g13260eodse.html"}},
-	"saved-2018-xianyu-tech-video.html":              {keep: []string{"AndroidVideoCache"}},
-	"savetruth-2018-junzhengping-english-ui.html":    {keep: []string{"本文系钧正平工作室原创", "冲锋号"}},
-	"thepass-2026-picture-item8-feishu.html":         {gone: []string{"js_plain-music_entry", "wx_topic_link"}, keep: []string{"以上就是本期的全部内容", "Train Journey", "#飞书多维表格"}},
-	"exporter-2025-text-01.html":                     {keep: []string{"你对AI编程有什么想了解的，欢迎留言，我会逐一回答。"}},
-	"thepass-2026-text-item10-wuxiaobo.html":         {keep: []string{"技术从来都一往无前"}},
-	"exporter-2025-picture-01.html":                  {keep: []string{"透视图"}},
-	"savetruth-2019-caoluoji-comic.html":             {},
+	"exporter-2025-article-02.html":       {keep: []string{"知识广度 vs 知识深度", "[本周软件] NocoBase", "handbrake.fr"}},
+	"saved-2018-jingshenbingren-pku.html": {keep: []string{"请各位读者与我们一道对此事保持持续关注", "岳昕同学依然处于被限制"}},
+	"exporter-2025-share-01.html": {
+		// fix6: the two thin rules (data-ratio 0.067) after 参考资料
+		gone: []string{"QicyPhNHD5vagBvpJSWBnNYW2D0LereibpOTKhlQ", "QicyPhNHD5vagBvpJSWBnNYW2D0LereibpaO1bA"},
+		keep: []string{"以下文章来源于新周刊", "文｜何驰", "来源｜新周刊", "《当“梗”吃掉了我们的语言》"}},
+	"savetruth-2016-zaichufa-reprint-longform.html": {
+		// fix6: the account's banner after the closing rule
+		gone: []string{"F3MtYBs3bZvaALv10LVnKU5glCIJH2DQBPTHttrP4rMiccywBoW4fTOAPibpoJ1tQTXygXia0YoMpXpNbPcIFu7Jg"},
+		keep: []string{"注：作者微博@那不呓登", "别了，那身绿军装"}},
+	"savetruth-2018-caoluoji-comic-57img.html": {
+		// fix6: the 640×12 rule that ends the comic
+		gone: []string{"FXFEHGHToX1DPJZ4BxibnmGzefibuaXHWbjpus7ibGJUibBNJmF2U722TvPwXxUmeAOOPTpEKrZKdcEh0VUwAibDdQw"},
+		keep: []string{"无论人才还是天才，先当好奴才", "FXFEHGHToX1DPJZ4BxibnmGzefibuaXHWbibg4tCia498icdHLmfofbzb7zyInTB3PaUtfoFYTRzLicYicNPpOZ5vANTQ"}},
+	"savetruth-2018-caoluoji-miniprogram-embed.html": {
+		gone: []string{"tSdBjib9pLoR0KulVd7QSrAkeqibibiaU1gVDibQbrjSV6pJcdibGuPsKO8lBic4F51icTQ9hqEiaicFtvicB1yXNibgPlnw5w"}, // fix6: the closing animation
+		keep: []string{"100条禁令抵不过1次信任", "法规无错", "FXFEHGHToX0WAqCeTuYnefRr2sZ8sM2ssibicpYFfciathf7L09QdEfV2hXVpmQNoh1hHZaug5icSub2ibp2LWe6icWg"}},
+	"savetruth-2017-caoluoji-video-iframe.html": {keep: []string{"没有什么人是一次检查搞不死的", "v.qq.com/x/page/m13264nl5wu.html"}},
+	"savetruth-2017-caoluoji-video-page.html":   {keep: []string{"v.qq.com/x/page/g13260eodse.html"}},
+	"saved-2018-xianyu-tech-video.html":         {keep: []string{"AndroidVideoCache"}},
+	"savetruth-2018-junzhengping-english-ui.html": {
+		gone: []string{"XjsTDUpPWOQibia3XeNQzQKhZhT9hLnDPw89KUmMmHQWwAodN5JBgusWfBa7NZ9QVVZfHNypMhicO3JrcGtMZWpLw"}, // fix6: the square picture after the closing rule
+		keep: []string{"本文系钧正平工作室原创", "冲锋号"}},
+	"thepass-2026-picture-item8-feishu.html": {gone: []string{"js_plain-music_entry", "wx_topic_link"}, keep: []string{"以上就是本期的全部内容", "Train Journey", "#飞书多维表格"}},
+	"exporter-2025-text-01.html":             {keep: []string{"你对AI编程有什么想了解的，欢迎留言，我会逐一回答。"}},
+	"thepass-2026-text-item10-wuxiaobo.html": {keep: []string{"技术从来都一往无前"}},
+	"exporter-2025-picture-01.html":          {keep: []string{"透视图"}},
+	"savetruth-2019-caoluoji-comic.html": {
+		// fix6: the two animations after the comic's last panel
+		gone: []string{"FXFEHGHToX1EjhAwF5x9DibEFiauScEI3mwo39icRsf0fPnmg9IOZjAtVXkkTAo46CIyY16eZS39icNd8iaQdOeoRzw", "FXFEHGHToX3tlnf1rfrpWk3h5I9IRLGd6dTE0ic8XKkKStick5oTMvB2ANXMicUO4SVKhE1eDcPNlmP4RhtmWjUPg"},
+		keep: []string{"FXFEHGHToX1EjhAwF5x9DibEFiauScEI3mEwictuT5U3yYhsoe31hsiaplyBryfk8AeGJUPwZSicpldYJfwpMegc3gw"}},
 
 	// held out
 	"saved-2020-qianduandaquan-js-interview.html": {

@@ -54,7 +54,7 @@ func withoutFrontMatter(md []byte) []byte {
 var (
 	// displayParams are the parameters a page appends to image URLs.
 	bizEscaped    = regexp.MustCompile(`__biz=[^&]*%3[Dd]`)
-	displayParams = regexp.MustCompile(`[?&](wxfrom|wx_lazy|wx_co|tp)=|#imgIndex`)
+	displayParams = regexp.MustCompile(`[?&](wxfrom|wx_lazy|wx_co|tp)=|#imgIndex|[?&][^=&#]*=?(&|#|$)`)
 	htmlInText    = regexp.MustCompile(`<[A-Za-z!/][^>]*>|&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);`)
 	doubledNumber = regexp.MustCompile(`^\s*[0-9]{1,3}\s*[.、．)）]([^0-9]|$)`)
 	bareURLEscape = regexp.MustCompile(`https?://[!-~]*\\[!-~]`)
@@ -203,6 +203,7 @@ func TestMarkdownDefectsCatches(t *testing.T) {
 		{"# T\n\nsee https://youtube.com/watch?v=1\\_x now\n", "backslash inside a bare URL"},
 		{"# T\n\n1. 1.**记忆**\n", "doubled list number"},
 		{"# T\n\n![](https://mmbiz.qpic.cn/a/640?wx_fmt=png&wxfrom=5&wx_lazy=1)\n", "display parameters"},
+		{"# T\n\n![](https://mmbiz.qpic.cn/a/640?wx_fmt=png&wx_)\n", "display parameters"},
 		{"# T\n\na &amp;nbsp; b\n", "shown as text"},
 		{"# T\n\n<span>x</span>\n", "raw HTML"},
 		{"# T\n\n**独立的“虚拟员工**”是\n", "splits a pair"},

@@ -52,7 +52,8 @@ const (
 	// tail together with the run of article links (and images) after it.
 	KindTailList RuleKind = "tail-list"
 	// KindTailLinks removes a run of at least two blocks at the very end that
-	// are nothing but links to other articles.
+	// are nothing but links to other articles, or a single such block with
+	// the short line pointing down at it ("入口▼▼") above it.
 	KindTailLinks RuleKind = "tail-links"
 	// KindSegment scores the blocks at the end and at the start of the body
 	// on promotional signals (contact details, group and course pitches,
@@ -60,6 +61,11 @@ const (
 	// run where promotion starts, stopping at the article's own content (see
 	// strip_segment.go). Every cut is recorded with its score and signals.
 	KindSegment RuleKind = "segment"
+	// KindTailOrnament removes the account's furniture after the article's
+	// end that no phrase names: a closing rule (<hr>) in the tail followed
+	// only by up to two pictures, or the ornaments (animations, icons, thin
+	// rules) that end the body (see strip_ornament.go). Credits stay.
+	KindTailOrnament RuleKind = "tail-ornament"
 	// KindTailMarker removes the last block that is only an end marker
 	// matching Pattern ("- END -") and everything after it.
 	KindTailMarker RuleKind = "tail-marker"
@@ -129,7 +135,7 @@ func (r Rule) compile() (Rule, error) {
 		if r.Pattern == "" {
 			return fail(fmt.Errorf("%s rule needs a pattern", r.Kind))
 		}
-	case KindTailLinks, KindSegment:
+	case KindTailLinks, KindSegment, KindTailOrnament:
 	default:
 		return fail(fmt.Errorf("unknown kind %q", r.Kind))
 	}
@@ -190,8 +196,10 @@ var builtinRules = []Rule{
 		Pattern: `联系负责人|商务合作|广告合作|商务联系|合作(请)?联系|投稿.{0,6}(邮箱|微信|联系)|转载.{0,6}(联系|授权|后台)|广告投放`},
 	{Name: "signature", Kind: KindBlock, Position: PositionTail, MaxRunes: 30, CallLine: true,
 		Pattern: `^\PL*(?i:powered\s+by)\b`},
-	{Name: "tail-links", Kind: KindTailLinks},
 	{Name: "promo-segment", Kind: KindSegment},
+	// after the segment: the links its cut leaves at the end
+	{Name: "tail-links", Kind: KindTailLinks},
+	{Name: "tail-ornament", Kind: KindTailOrnament},
 }
 
 // compiledDefaults compiles the built-in rules once.
@@ -312,6 +320,8 @@ func strip(root *html.Node, rules []Rule, account string) ([]model.StrippedBlock
 			s.followPitch(r)
 		case KindSegment:
 			s.segment(r)
+		case KindTailOrnament:
+			s.tailOrnament(r)
 		}
 	}
 	return s.stripped, nil
@@ -608,6 +618,15 @@ func (s *stripper) tailLinks(r Rule) {
 			continue
 		}
 		break
+	}
+	if links == 1 {
+		// one link, pointed at by the line above it ("入口▼▼"): the
+		// pointer goes with it
+		p := s.prevContent(start)
+		if p < 0 || !pointsDown(s.units[p]) {
+			return
+		}
+		links, start = 2, p
 	}
 	if links < 2 || !s.inTail(start) {
 		return

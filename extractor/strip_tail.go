@@ -190,6 +190,27 @@ func isArrow(c rune) bool {
 	return false
 }
 
+// pointsDown reports a short line that ends with arrows pointing down
+// ("问卷调查入口▼▼", "▼"), without a link: it points at what follows.
+func pointsDown(u unit) bool {
+	if u.runes == 0 || u.runes > 20 || u.imgs > 0 || u.anyLink || u.links > 0 {
+		return false
+	}
+	t := strings.TrimRightFunc(u.text, func(c rune) bool { return unicode.IsSpace(c) || c == '\ufe0f' })
+	return t != "" && isArrow(lastRune(t))
+}
+
+// prevContent returns the unit before i that is not gone and not empty,
+// or -1.
+func (s *stripper) prevContent(i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if v := s.units[j]; !v.gone && (v.runes > 0 || v.imgs > 0 || v.card || v.media) {
+			return j
+		}
+	}
+	return -1
+}
+
 // onlyArrows reports text made of arrows pointing down (and spaces).
 func onlyArrows(s string) bool {
 	seen := false

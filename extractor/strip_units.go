@@ -29,6 +29,7 @@ type unit struct {
 	formLink  bool   // holds a link to a shop or a form site
 	media     bool   // holds an embedded player (video, audio, music)
 	heading   bool   // is a heading
+	rule      bool   // is a thematic break (<hr>)
 	gone      bool   // removed by a rule
 }
 
@@ -75,7 +76,7 @@ func collectUnits(root *html.Node) []unit {
 }
 
 func makeUnit(n, root *html.Node) unit {
-	u := unit{node: n, text: nodeText(n)}
+	u := unit{node: n, text: nodeText(n), rule: n.DataAtom == atom.Hr}
 	u.runes = utf8.RuneCountInString(u.text)
 	var urls []string
 	var walk func(*html.Node)

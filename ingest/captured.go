@@ -112,8 +112,8 @@ func (Renderer) Version() int { return extractor.Version }
 
 // Render extracts raw and renders the article, or fails when the page is
 // not a readable article.
-func (r Renderer) Render(raw []byte, sourceURL string) ([]byte, error) {
-	doc, err := extractor.Extract(raw, extractor.Options{SourceURL: sourceURL, Rules: r.Rules})
+func (r Renderer) Render(raw []byte, from archive.Origin) ([]byte, error) {
+	doc, err := extractor.Extract(raw, extractor.Options{SourceURL: from.URL, ContentType: from.ContentType, Rules: r.Rules})
 	if err != nil {
 		return nil, err
 	}

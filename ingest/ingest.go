@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -299,6 +300,9 @@ func (s *Service) read(ctx context.Context, target string, opt Options) (*archiv
 	} else {
 		f, err := os.Open(target)
 		if err != nil {
+			if scheme := urlScheme(target); scheme != "" && errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("ingest: a %s: link is neither an mp.weixin.qq.com page (https) nor a saved page's path", scheme)
+			}
 			return nil, fmt.Errorf("ingest: %w", err)
 		}
 		defer f.Close()
@@ -424,4 +428,21 @@ func firstNonEmpty(v ...string) string {
 		}
 	}
 	return ""
+}
+
+// urlScheme is the scheme of a target that looks like a URL of another
+// kind (javascript:, file:, ftp://): a letter, then letters, digits, "+",
+// "-" or ".", then a colon; "" otherwise (a Windows drive letter is a path).
+func urlScheme(target string) string {
+	i := strings.IndexByte(target, ':')
+	if i < 2 {
+		return ""
+	}
+	for j, c := range target[:i] {
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (j == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return ""
+		}
+	}
+	return strings.ToLower(target[:i])
 }

@@ -17,23 +17,8 @@ import (
 // (testdata/legacy-1a4800b, see its README) to a temporary folder.
 func copyLegacy(t *testing.T) string {
 	t.Helper()
-	src := filepath.Join("..", "testdata", "legacy-1a4800b", "archive")
 	dst := filepath.Join(t.TempDir(), "archive")
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, os.DirFS(filepath.Join("..", "testdata", "legacy-1a4800b", "archive"))); err != nil {
 		t.Fatal(err)
 	}
 	return dst
@@ -52,7 +37,7 @@ type nextExtractor struct{}
 
 func (nextExtractor) Version() int { return extractor.Version + 1 }
 
-func (nextExtractor) Render(raw []byte, src string) ([]byte, error) {
+func (nextExtractor) Render(raw []byte, src archive.Origin) ([]byte, error) {
 	md, err := Renderer{}.Render(raw, src)
 	if err != nil {
 		return nil, err
@@ -77,7 +62,7 @@ func recheck(t *testing.T, a *archive.Archive, raw []byte, link string, r archiv
 	in := archive.Input{Capture: model.Capture{Target: link, SourceURL: link, FetchedAt: time.Now(), Raw: raw, HTTPStatus: 200},
 		Doc: doc, Link: link, ExtractURL: link, Renderer: r, TimeSource: "fetch"}
 	if doc.State == model.StateArticle {
-		if in.Markdown, err = r.Render(raw, link); err != nil {
+		if in.Markdown, err = r.Render(raw, archive.Origin{URL: link}); err != nil {
 			t.Fatal(err)
 		}
 	}

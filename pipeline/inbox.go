@@ -337,11 +337,16 @@ func (ps *pass) ingestInboxFile(ctx context.Context, f inboxFile) (changed, notP
 	ps.sum.Inbox++
 	ps.sum.count(r.Outcome)
 	ps.written(r)
-	ps.in.Files[f.sum] = inboxEntry{File: filepath.Base(f.name), At: now, Key: r.Key, Outcome: r.Outcome, Missing: f.missing}
-	if f.missing > 0 {
+	// A page is read again when files it references arrive only if the
+	// article lacks images: files of the page around it (a reward or
+	// account QR code the browser did not save) do not count.
+	missing := 0
+	if r.ImagesMissing > 0 && f.missing > 0 {
+		missing = f.missing
 		ps.log.Info("inbox: saved page ingested without some of its local images (its _files folder is incomplete): read again when they arrive",
-			"file", f.name, "missing", f.missing)
+			"file", f.name, "not_saved", r.ImagesMissing, "images", r.Images)
 	}
+	ps.in.Files[f.sum] = inboxEntry{File: filepath.Base(f.name), At: now, Key: r.Key, Outcome: r.Outcome, Missing: missing}
 	if r.Key != "" {
 		if _, ok := ps.archived[r.Key]; !ok {
 			ps.archived[r.Key] = Article{Key: r.Key, Biz: r.Biz, LastCapture: now}

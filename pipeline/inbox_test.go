@@ -50,7 +50,11 @@ func (f *fakeSaved) IngestFile(ctx context.Context, name string) Result {
 			Published: time.Date(2017, 3, 3, 0, 0, 0, 0, time.UTC), LastCapture: time.Date(2017, 3, 4, 0, 0, 0, 0, time.UTC)}
 		f.e.store.articles[k] = a
 	}
-	return Result{Key: k, Outcome: out, Biz: l.ID.Biz, Path: "articles/" + string(k) + ".md"}
+	// The article's images are those with a data-src (offline: those
+	// without their local file are not saved).
+	images := strings.Count(string(b), `data-src="https://mmbiz.qpic.cn/`)
+	missing := max(0, images-len(des))
+	return Result{Key: k, Outcome: out, Biz: l.ID.Biz, Path: "articles/" + string(k) + ".md", Images: images, ImagesMissing: missing}
 }
 
 func write(t *testing.T, name, content string) {
@@ -204,6 +208,34 @@ func TestInboxImagesArriveLater(t *testing.T) {
 	}
 	if s := e.run(context.Background()); s.Inbox != 0 || len(saved.calls) != 3 {
 		t.Fatalf("nothing new: %s, calls %q", s, saved.calls)
+	}
+}
+
+// TestInboxPageChromeMissing: files of the page around the article that the
+// browser did not save (a reward QR code) do not make the page be read
+// again nor a notice: the article has all its images.
+func TestInboxPageChromeMissing(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	page := art(bizA, 1) + "\n<p><img data-src=\"https://mmbiz.qpic.cn/mmbiz_png/x/640\" src=\"a_files/640\"></p>" +
+		"<img src=\"a_files/pic_reward_qrcode.2x3534dd.png\"><img src=\"a_files/qrcode\">"
+	write(t, filepath.Join(inbox, "a.html"), page)
+	write(t, filepath.Join(inbox, "a_files", "640"), "png")
+	cfg := loadCfg(t, dir, "sources: {saved: [inbox]}\n")
+	e := newEnv(t, cfg)
+	saved := &fakeSaved{e: e}
+	e.p.Saved = saved
+	var logs strings.Builder
+	e.p.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	if s := e.run(context.Background()); s.Inbox != 1 {
+		t.Fatalf("first pass: %s", s)
+	}
+	if strings.Contains(logs.String(), "incomplete") {
+		t.Errorf("a notice for the page's own missing files:\n%s", logs.String())
+	}
+	write(t, filepath.Join(inbox, "a_files", "qrcode"), "png")
+	if s := e.run(context.Background()); s.Inbox != 0 || len(saved.calls) != 1 {
+		t.Fatalf("read again for a file of the page around the article: %s, calls %q", s, saved.calls)
 	}
 }
 

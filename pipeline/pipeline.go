@@ -51,6 +51,9 @@ type Result struct {
 	// NotPage: the (saved) input is not a WeChat article page at all.
 	NotPage bool
 	Path    string // readable Markdown of the article, relative to the archive
+	// Images are the article's body images; ImagesMissing those not saved
+	// (pending: fetched again by the next capture).
+	Images, ImagesMissing int
 }
 
 // Ingester captures one article URL and records it in the archive.

@@ -70,13 +70,15 @@ func BenchmarkSearch(b *testing.B) {
 }
 
 // benchQueries is a mix of common and rare two-character words, longer
-// phrases, several terms, filters and a second page.
+// phrases, several terms, filters, a second page, and short terms of
+// punctuation and symbols (found in the gram table, never by a scan).
 var benchQueries = []Query{
 	{Text: "芯片"}, {Text: "中国"}, {Text: "美国 芯片"}, {Text: "的"}, {Text: "AI"},
 	{Text: "人工智能"}, {Text: "出口管制"}, {Text: "供应链"}, {Text: "上海 房价"}, {Text: "编者按"},
 	{Text: "本段已修改"}, {Text: "openai"}, {Text: "不存在的词语"}, {Text: "年轻人的压力"},
 	{Text: "芯片", State: model.StateDeleted}, {Text: "互联网", Biz: "MzA0000042MQ=="},
 	{Text: "芯片 出口", Offset: 40}, {Text: "\"人工智能 的\""},
+	{Text: "，"}, {Text: "C#"}, {Text: "5%"}, {Text: "？！"},
 }
 
 // BenchmarkSearchMix reports each query of the BenchmarkSearch mix.

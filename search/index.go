@@ -25,7 +25,7 @@ const FileName = "search.db"
 
 // schemaVersion changes whenever the tables or what is derived into them
 // change; an index of another version is rebuilt.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // batch is how many docs one write transaction indexes: progress survives
 // an interruption, and readers are never held up long.

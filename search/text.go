@@ -13,6 +13,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // maxBody caps the text indexed from one article: past it the body is cut
@@ -45,6 +46,7 @@ func PlainText(body []byte) string {
 	}
 	doc := plainMD.Parser().Parse(text.NewReader(body))
 	var b strings.Builder
+	inCode := false // backslashes in a code span are the text's own
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := n.(type) {
 		case *ast.Image:
@@ -53,7 +55,11 @@ func PlainText(body []byte) string {
 			}
 		case *ast.Text:
 			if entering {
-				b.Write(n.Segment.Value(body))
+				if v := n.Segment.Value(body); inCode {
+					b.Write(v)
+				} else {
+					b.Write(util.UnescapePunctuations(v)) // "\|" reads "|"
+				}
 				if n.SoftLineBreak() || n.HardLineBreak() {
 					b.WriteByte('\n')
 				}
@@ -63,7 +69,7 @@ func PlainText(body []byte) string {
 				b.Write(n.Value)
 			}
 		case *ast.CodeSpan:
-			// its children are Text nodes
+			inCode = entering // its children are Text nodes
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			if entering {
 				lines := n.Lines()

@@ -167,6 +167,7 @@ func TestCLIEnumsValidated(t *testing.T) {
 		{[]string{"list", "--archive", "a", "--state", "bogus"}, "want one of article, deleted, violation"},
 		{[]string{"list", "--archive", "a", "--sort", "size"}, "want one of account, captured, key, published, title"},
 		{[]string{"diff", "x", "--archive", "a", "--color", "sometimes"}, "want auto, always or never"},
+		{[]string{"verify", "--archive", "a", "--root", "abc"}, "want the 64 hex digits of a root"},
 	} {
 		code, _, errs := b.run(c.args...)
 		if code != 2 || !strings.Contains(errs, c.want) {

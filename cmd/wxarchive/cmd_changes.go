@@ -161,15 +161,11 @@ func (e *env) runChanges(o changesOptions, args []string, now time.Time) error {
 // rebuildEvents derives the event log again (reindex does it too, with
 // the other indexes).
 func (e *env) rebuildEvents() error {
-	a, err := e.openArchive()
+	a, unlock, err := e.openLocked()
 	if err != nil {
 		return err
 	}
-	l, err := a.Lock()
-	if err != nil {
-		return err
-	}
-	defer l.Unlock()
+	defer unlock()
 	n, err := events.Rebuild(a)
 	if err != nil {
 		return err

@@ -25,15 +25,11 @@ lists the archive, and the search index catches up by itself.`,
 }
 
 func (e *env) runReindex(ctx context.Context) error {
-	a, err := e.openArchive()
+	a, unlock, err := e.openLocked()
 	if err != nil {
 		return err
 	}
-	l, err := a.Lock()
-	if err != nil {
-		return err
-	}
-	defer l.Unlock()
+	defer unlock()
 	if err := a.Reindex(); err != nil {
 		return err
 	}

@@ -25,15 +25,11 @@ refuses: move it away first).`,
 }
 
 func (e *env) runRestore(names []string) error {
-	a, err := e.openArchive()
+	a, unlock, err := e.openLocked()
 	if err != nil {
 		return err
 	}
-	l, err := a.Lock()
-	if err != nil {
-		return err
-	}
-	defer l.Unlock()
+	defer unlock()
 	for _, n := range names {
 		k, err := a.Resolve(n)
 		if err != nil {

@@ -198,5 +198,6 @@ func (r runIngester) IngestFile(ctx context.Context, path string) pipeline.Resul
 
 func pipelineResult(res ingest.Result) pipeline.Result {
 	return pipeline.Result{Key: res.Key, Outcome: res.Outcome, Biz: res.Biz, Related: res.Related,
-		CoolingDown: res.CoolingDown, Err: res.Err, NotPage: res.NotPage, Path: res.Path}
+		CoolingDown: res.CoolingDown, Err: res.Err, NotPage: res.NotPage, Path: res.Path,
+		Images: res.Images, ImagesMissing: res.ImagesMissing}
 }

@@ -76,6 +76,19 @@ func (e *env) openArchive() (*archive.Archive, error) {
 	return a, nil
 }
 
+// openLocked opens an existing archive for writing, holding its lock
+// until unlock is called.
+func (e *env) openLocked() (a *archive.Archive, unlock func(), err error) {
+	if a, err = e.openArchive(); err != nil {
+		return nil, nil, err
+	}
+	l, err := a.Lock()
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, func() { _ = l.Unlock() }, nil
+}
+
 // resolveArticle finds the article a user named and its head.
 func resolveArticle(a *archive.Archive, name string) (*archive.Info, error) {
 	key, err := a.Resolve(name)

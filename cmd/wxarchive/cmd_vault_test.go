@@ -114,7 +114,7 @@ type boldRenderer int
 
 func (r boldRenderer) Version() int { return int(r) }
 
-func (r boldRenderer) Render(raw []byte, _ string) ([]byte, error) {
+func (r boldRenderer) Render(raw []byte, _ archive.Origin) ([]byte, error) {
 	s := strings.TrimSuffix(strings.TrimPrefix(string(raw), "<html>"), "</html>")
 	title, body, _ := strings.Cut(s, "|")
 	mark := "**"
@@ -137,7 +137,7 @@ func TestDiffComparesLikeWithLike(t *testing.T) {
 	id.Sn = "x"
 	rec := func(body string, r boldRenderer, at time.Time) {
 		raw := []byte("<html>标题|" + body + "</html>")
-		md, _ := r.Render(raw, "")
+		md, _ := r.Render(raw, archive.Origin{})
 		_, err := a.Record(archive.Input{Capture: model.Capture{Target: id.URL(), SourceURL: id.URL(), FetchedAt: at, Raw: raw},
 			Doc:      &model.Document{State: model.StateArticle, ID: id, Article: &model.Article{Meta: model.Meta{Title: "标题"}}},
 			Markdown: md, Link: id.URL(), Renderer: r})

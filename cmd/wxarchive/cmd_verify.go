@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -34,6 +35,12 @@ since was only appended to. Exits 1 when the archive is damaged.`,
 }
 
 func (e *env) runVerify(o verifyOptions) error {
+	if o.root != "" {
+		o.root = strings.ToLower(strings.TrimSpace(o.root))
+		if len(o.root) != 64 || strings.Trim(o.root, "0123456789abcdef") != "" {
+			return usageErrorf("--root %q: want the 64 hex digits of a root an earlier verify printed", o.root)
+		}
+	}
 	a, err := e.openArchive()
 	if err != nil {
 		return err

@@ -10,25 +10,20 @@ import (
 	"testing"
 )
 
-// copyTree copies the files under src (relative to the repository root)
+// copyTree copies src (a file or folder, relative to the repository root)
 // into dst.
 func copyTree(t *testing.T, src, dst string) {
 	t.Helper()
-	root := filepath.Join("..", "..")
-	err := filepath.WalkDir(filepath.Join(root, src), func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
+	from := filepath.Join("..", "..", src)
+	var err error
+	if fi, serr := os.Stat(from); serr == nil && !fi.IsDir() {
+		var b []byte
+		if b, err = os.ReadFile(from); err == nil {
+			err = os.WriteFile(filepath.Join(dst, src), b, 0o644)
 		}
-		rel, _ := filepath.Rel(root, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
+	} else {
+		err = os.CopyFS(filepath.Join(dst, src), os.DirFS(from))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +86,7 @@ func TestMakeRunOffline(t *testing.T) {
 				}
 				local := strings.Count(string(md), "](../../assets/")
 				remote := regexp.MustCompile(`!\[[^\]]*\]\(https?://`).FindAllIndex(md, -1)
-				if local < 6 || len(remote) != 0 {
+				if local == 0 || len(remote) != 0 { // every picture local, none left remote
 					t.Errorf("%s: %d local images, %d remote", p[1], local, len(remote))
 				}
 			}

@@ -64,6 +64,7 @@ type eventJSON struct {
 	State       model.State           `json:"state,omitempty"`
 	Version     int                   `json:"version,omitempty"`
 	HTTPStatus  int                   `json:"http_status,omitempty"`
+	ContentType string                `json:"content_type,omitempty"`
 	URL         string                `json:"url,omitempty"`
 	Target      string                `json:"target,omitempty"`
 	RawSHA      string                `json:"raw_sha,omitempty"`
@@ -82,7 +83,7 @@ func captureEvent(c archive.CaptureRecord) eventJSON {
 		url = c.Link
 	}
 	return eventJSON{Kind: "capture", Key: c.Key, Captured: c.Time, Outcome: c.Outcome, State: c.State,
-		Version: c.Version, HTTPStatus: c.HTTPStatus, URL: url, Target: c.Target, RawSHA: c.RawSHA,
+		Version: c.Version, HTTPStatus: c.HTTPStatus, ContentType: c.ContentType, URL: url, Target: c.Target, RawSHA: c.RawSHA,
 		Reason: c.Reason, Error: c.Error, Stripped: c.Stripped, ImageErrors: c.ImageErrors, Notes: c.Notes}
 }
 
