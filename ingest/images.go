@@ -98,6 +98,7 @@ type imageOutcome struct {
 	errs    map[string]string // image URL → why it is not saved (pending)
 	total   int
 	network bool // some were not saved because a host was unreachable
+	off     int  // not requested: downloading is off (or there is no fetcher)
 }
 
 // images stores each image of an article, once: images an earlier capture
@@ -140,6 +141,7 @@ func (s *Service) images(ctx context.Context, target string, key model.Key, urls
 			continue
 		}
 		if !s.Images || s.Fetcher == nil {
+			out.off++
 			continue
 		}
 		if fetcher.Stopping(ctx) {
@@ -170,6 +172,20 @@ func (s *Service) images(ctx context.Context, target string, key model.Key, urls
 	return out
 }
 
+// saidImagesOff tells the user that images are not copied and why: once
+// (INFO) for the life of the Service, it is a choice of the configuration or
+// the command line, not news of each page; each page at DEBUG.
+func (s *Service) saidImagesOff(target string, n, total int) {
+	why := cmp.Or(s.ImagesOff, "downloading images is off")
+	if s.Images {
+		why = "no fetcher: fetching is not enabled"
+	}
+	if s.offSaid.CompareAndSwap(false, true) {
+		s.log().Info("images are not copied into the archive: "+why+"; the readable copies keep the links to WeChat's image server", "target", target)
+	}
+	s.log().Debug("images not copied", "target", target, "images", n, "of", total, "why", why)
+}
+
 // summary is the one line said about the images not saved, "" when all were.
 func (o imageOutcome) summary() string {
 	if len(o.errs) == 0 {
@@ -180,12 +196,18 @@ func (o imageOutcome) summary() string {
 		why[reasonOf(e)]++
 	}
 	reasons := slices.SortedFunc(maps.Keys(why), func(a, b string) int { return cmp.Or(why[b]-why[a], strings.Compare(a, b)) })
+	if len(reasons) == 1 && strings.HasPrefix(reasons[0], "refused") {
+		return fmt.Sprintf("%d of %d images not saved: %s", len(o.errs), o.total, reasons[0])
+	}
 	return fmt.Sprintf("%d of %d images not saved: %s; they are fetched again by the next ingest or recheck",
 		len(o.errs), o.total, strings.Join(reasons, ", "))
 }
 
 // reasonOf shortens an image error to what a person needs to know.
 func reasonOf(e string) string {
+	if strings.Contains(e, "for images (only the WeChat image CDN)") {
+		return "refused: not on WeChat's image server"
+	}
 	for _, r := range []string{"host not found", "name lookup failed", "connection refused", "network unreachable",
 		"host unreachable", "connect timed out", "timed out", "connection reset", "stopping", "unreachable", "cooling down", "not an image",
 		"status 404", "status 403", "larger than"} {
