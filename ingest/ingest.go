@@ -97,7 +97,7 @@ type Result struct {
 func IsURL(target string) bool {
 	t := strings.ToLower(strings.TrimSpace(target))
 	return strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") ||
-		strings.HasPrefix(t, model.Host+"/")
+		strings.HasPrefix(t, model.Host+"/") || strings.HasPrefix(t, model.Host+":") || strings.HasPrefix(t, "//"+model.Host+"/")
 }
 
 // Ingest captures one target: a URL, a file path or "-". It never panics on
