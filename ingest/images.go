@@ -205,7 +205,7 @@ func (o imageOutcome) summary() string {
 
 // reasonOf shortens an image error to what a person needs to know.
 func reasonOf(e string) string {
-	if strings.Contains(e, "for images (only the WeChat image CDN)") {
+	if strings.Contains(e, " "+fetcher.ErrNotAllowed.Error()) { // the fetcher's allow-list
 		return "refused: not on WeChat's image server"
 	}
 	for _, r := range []string{"host not found", "name lookup failed", "connection refused", "network unreachable",

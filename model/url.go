@@ -228,3 +228,12 @@ func first(q url.Values, names ...string) string {
 	}
 	return ""
 }
+
+// ImageHost reports whether host (lower case, no port) is one of WeChat's
+// image servers: any host under qpic.cn or qlogo.cn (mmbiz, mmecoa, puui
+// for video covers, wx for avatars…) and res.wx.qq.com (emoji). The
+// extractor keeps such images and the fetcher copies them: one list.
+func ImageHost(host string) bool {
+	return host == "qpic.cn" || strings.HasSuffix(host, ".qpic.cn") ||
+		host == "qlogo.cn" || strings.HasSuffix(host, ".qlogo.cn") || host == "res.wx.qq.com"
+}
