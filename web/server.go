@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -200,9 +201,12 @@ func loopbackHost(host string) bool {
 
 // CheckAddr refuses to listen beyond loopback without a token.
 func CheckAddr(addr string, token bool) error {
-	host, _, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("web: address %q: %w", addr, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("web: address %q: the port is a number from 0 to 65535 (8080; 0 picks a free one)", addr)
 	}
 	if token {
 		return nil

@@ -361,6 +361,13 @@ func TestCheckAddr(t *testing.T) {
 	if err := CheckAddr("0.0.0.0:8080", true); err != nil {
 		t.Errorf("with token: %v", err)
 	}
+	// A port that cannot be is refused before listening (a usage error,
+	// not a failure of the listener), with or without a token.
+	for _, addr := range []string{"localhost:99999", "127.0.0.1:-1", "127.0.0.1:", "127.0.0.1:http-alt-nope", "0.0.0.0:70000"} {
+		if err := CheckAddr(addr, true); err == nil || !strings.Contains(err.Error(), "port") {
+			t.Errorf("%s: %v, want a bad port", addr, err)
+		}
+	}
 }
 
 func TestServeListens(t *testing.T) {
