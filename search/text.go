@@ -37,8 +37,26 @@ func PlainText(body []byte) string {
 	if len(body) > maxBody {
 		body = body[:maxBody]
 	}
-	return mdtext.PlainText(body)
+	return dropInvisible(mdtext.PlainText(body))
 }
+
+// dropInvisible removes the invisible format characters (Unicode category
+// Cf: zero-width spaces and joiners, soft hyphens, bidirectional marks,
+// byte-order marks) from indexed text and from query terms alike: a page
+// may hide them inside words, a query pasted from a page may carry them.
+func dropInvisible(s string) string {
+	if !strings.ContainsFunc(s, isInvisible) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isInvisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isInvisible(r rune) bool { return r >= 0xad && unicode.Is(unicode.Cf, r) }
 
 // gramRune reports whether r is a character of grams as it is: letters
 // and digits, the characters the unicode61 tokenizer keeps in a token.

@@ -21,3 +21,17 @@ func TestPlainText(t *testing.T) {
 		}
 	}
 }
+
+// TestInvisibleFormatCharacters: zero-width joiners and spaces, soft
+// hyphens, bidirectional marks are invisible: the extractor drops some of
+// them from the text, a query pasted from a page may hold them. Neither
+// the text indexed nor a query's terms keep them, so "👨‍👩‍👧" (joined) finds
+// the text that shows it, and "soft\u00adware" finds "software".
+func TestInvisibleFormatCharacters(t *testing.T) {
+	if got := PlainText([]byte("soft\u00adware 👨\u200d👩\u200d👧 a\u200bb \u200e\u202aRTL\u202c")); got != "software 👨👩👧 ab RTL" {
+		t.Errorf("PlainText = %q", got)
+	}
+	if got := Terms("👨\u200d👩\u200d👧 soft\u00adware \ufeff\u2060"); len(got) != 2 || got[0] != "👨👩👧" || got[1] != "software" {
+		t.Errorf("Terms = %q", got)
+	}
+}
