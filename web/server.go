@@ -16,6 +16,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"wxarchive/archive"
@@ -240,6 +241,9 @@ func (s *Server) Serve(ctx context.Context, opts Options) error {
 		return err
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("web: %s is in use (another wxarchive serve?): choose another port with --addr, e.g. --addr 127.0.0.1:8081: %w", opts.Addr, err)
+	}
 	if err != nil {
 		return fmt.Errorf("web: listen: %w", err)
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -392,6 +393,15 @@ func TestServeListens(t *testing.T) {
 	}
 	if err := s.srv.Serve(context.Background(), Options{Addr: "0.0.0.0:0"}); err == nil || !strings.Contains(err.Error(), "--token") {
 		t.Fatalf("non-loopback without token: %v", err)
+	}
+	// A port in use (another serve) says so and how to choose another.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if err := s.srv.Serve(context.Background(), Options{Addr: ln.Addr().String()}); err == nil || !strings.Contains(err.Error(), "in use") || !strings.Contains(err.Error(), "--addr") {
+		t.Errorf("port in use: %v", err)
 	}
 }
 
