@@ -305,6 +305,10 @@ func (s *Server) keepIndexed(ctx context.Context, every time.Duration) {
 func staticHandler(static fs.FS) http.Handler {
 	fsrv := http.FileServerFS(static)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // files by name; no listing of the folder
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fsrv.ServeHTTP(w, r)
 	})

@@ -549,3 +549,17 @@ func TestSearchNothingToSearch(t *testing.T) {
 		t.Errorf("search for \"\": %s", page)
 	}
 }
+
+// TestStaticNoListing: the embedded assets are served by name; their
+// folder is not listed.
+func TestStaticNoListing(t *testing.T) {
+	s := newSite(t, "")
+	for _, p := range []string{"/static/", "/static"} {
+		if w := s.get(t, p); w.Code == 200 {
+			t.Errorf("%s: %d, a listing:\n%s", p, w.Code, w.Body.String())
+		}
+	}
+	if w := s.get(t, "/static/style.css"); w.Code != 200 {
+		t.Errorf("style.css: %d", w.Code)
+	}
+}
