@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,8 +100,13 @@ func (c *Config) validateNotify(bad func(field, format string, a ...any)) {
 		}
 		kinds(f+".events", x.Events)
 		for j, name := range x.Env {
-			if !envName.MatchString(name) {
+			switch {
+			case !envName.MatchString(name):
 				bad(fmt.Sprintf("%s.env[%d]", f, j), "want an environment variable name such as NTFY_TOKEN")
+			case name == "WXARCHIVE_WEREAD_COOKIE":
+				bad(fmt.Sprintf("%s.env[%d]", f, j), "the WeRead login is never passed to a hook")
+			case slices.ContainsFunc(c.Notify.Webhooks, func(w Webhook) bool { return w.SecretEnv == name }):
+				bad(fmt.Sprintf("%s.env[%d]", f, j), "%s is a webhook's secret_env; a webhook's secret is never passed to a hook", name)
 			}
 		}
 		if x.Timeout < 0 {

@@ -48,6 +48,8 @@ func TestNotifyErrors(t *testing.T) {
 		{"both secrets", "notify:\n  webhooks:\n    - url: https://h/x\n      secret: s\n      secret_env: S\n", `notify.webhooks[0].secret_env: give secret or secret_env, not both`},
 		{"bad env", "notify:\n  webhooks:\n    - url: https://h/x\n      secret_env: \"A-B\"\n", `want an environment variable name`},
 		{"bad exec env", "notify:\n  exec:\n    - command: [x]\n      env: [\"NTFY TOKEN\"]\n", `notify.exec[0].env[0]: want an environment variable name`},
+		{"exec gets the login", "notify:\n  exec:\n    - command: [x]\n      env: [HOME2, WXARCHIVE_WEREAD_COOKIE]\n", `notify.exec[0].env[1]: the WeRead login is never passed to a hook`},
+		{"exec gets a secret", "notify:\n  webhooks:\n    - url: https://h/x\n      secret_env: S\n  exec:\n    - command: [x]\n      env: [S]\n", `notify.exec[0].env[0]: S is a webhook's secret_env`},
 		{"bad kind", "notify:\n  webhooks:\n    - url: https://h/x\n      events: [edit]\n", `line 4: notify.webhooks[0].events[0]: unknown event kind "edit" (known: new, edited,`},
 		{"retries", "notify:\n  webhooks:\n    - url: https://h/x\n      retries: 99\n", `notify.webhooks[0].retries: want 0 to 10`},
 		{"command string", "notify:\n  exec:\n    - command: /bin/notify\n", `line 3: notify.exec[0].command: want a list`},
