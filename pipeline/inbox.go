@@ -400,6 +400,13 @@ func endsHTML(raw []byte) bool {
 func (ps *pass) ingestInboxFile(ctx context.Context, f inboxFile) (changed, notPage bool) {
 	now := ps.p.now()
 	r := ps.p.Saved.IngestFile(ctx, f.name)
+	if r.NotPage && r.Unnamed {
+		// A WeChat page that names no article (a deletion notice saved
+		// without its address): only the user knows which article it is.
+		ps.log.Warn("inbox: a WeChat page that names no article, skipped from now on; to keep it, run: wxarchive ingest FILE --url LINK", "file", f.name)
+		ps.in.Files[f.sum] = inboxEntry{File: filepath.Base(f.name), At: now, Skipped: errString(r.Err)}
+		return true, false
+	}
 	if r.NotPage {
 		ps.log.Debug("inbox: not a WeChat article page, skipped from now on", "file", f.name, "err", r.Err)
 		ps.in.Files[f.sum] = inboxEntry{File: filepath.Base(f.name), At: now, Skipped: errString(r.Err)}

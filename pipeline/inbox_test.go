@@ -33,6 +33,9 @@ func (f *fakeSaved) IngestFile(ctx context.Context, name string) Result {
 		return Result{Outcome: model.OutcomeFailed, Err: err}
 	}
 	first, _, _ := strings.Cut(string(b), "\n") // the URL; then the page's <img> tags
+	if strings.TrimSpace(first) == "unnamed" { // a deletion notice saved without its address
+		return Result{Outcome: model.OutcomeFailed, NotPage: true, Unnamed: true, Err: errors.New("no identity")}
+	}
 	l, err := model.ParseLink(strings.TrimSpace(first))
 	if err != nil {
 		return Result{Outcome: model.OutcomeFailed, NotPage: true, Err: errors.New("no article here")}
@@ -236,6 +239,27 @@ func TestInboxPageChromeMissing(t *testing.T) {
 	write(t, filepath.Join(inbox, "a_files", "qrcode"), "png")
 	if s := e.run(context.Background()); s.Inbox != 0 || len(saved.calls) != 1 {
 		t.Fatalf("read again for a file of the page around the article: %s, calls %q", s, saved.calls)
+	}
+}
+
+// TestInboxUnnamedPage: a WeChat page that names no article is not called
+// "not a WeChat page": the one line says how to keep it; it is read once.
+func TestInboxUnnamedPage(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	write(t, filepath.Join(inbox, "deleted.html"), "unnamed\n<p>该内容已被发布者删除</p>")
+	cfg := loadCfg(t, dir, "sources: {saved: [inbox]}\n")
+	e := newEnv(t, cfg)
+	saved := &fakeSaved{e: e}
+	e.p.Saved = saved
+	var logs strings.Builder
+	e.p.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	e.run(context.Background())
+	if l := logs.String(); !strings.Contains(l, "wxarchive ingest FILE --url LINK") || strings.Contains(l, "not a WeChat article page") {
+		t.Errorf("log:\n%s", l)
+	}
+	if e.run(context.Background()); len(saved.calls) != 1 {
+		t.Errorf("read again: %q", saved.calls)
 	}
 }
 

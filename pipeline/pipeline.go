@@ -50,6 +50,9 @@ type Result struct {
 	Err         error
 	// NotPage: the (saved) input is not a WeChat article page at all.
 	NotPage bool
+	// Unnamed: a WeChat page that names no article (a deletion notice
+	// saved without its address); only the user can say which it is.
+	Unnamed bool
 	Path    string // readable Markdown of the article, relative to the archive
 	// Images are the article's body images; ImagesMissing those not saved
 	// (pending: fetched again by the next capture).

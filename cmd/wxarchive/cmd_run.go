@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -221,5 +222,5 @@ func (r runIngester) IngestFile(ctx context.Context, path string) pipeline.Resul
 func pipelineResult(res ingest.Result) pipeline.Result {
 	return pipeline.Result{Key: res.Key, Outcome: res.Outcome, Biz: res.Biz, Related: res.Related,
 		CoolingDown: res.CoolingDown, Err: res.Err, NotPage: res.NotPage, Path: res.Path,
-		Images: res.Images, ImagesMissing: res.ImagesMissing}
+		Images: res.Images, ImagesMissing: res.ImagesMissing, Unnamed: errors.Is(res.Err, archive.ErrNoIdentity)}
 }
