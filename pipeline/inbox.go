@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -51,6 +52,18 @@ type inboxEntry struct {
 type inboxMemory struct {
 	Version int                   `json:"version"`
 	Files   map[string]inboxEntry `json:"files"`
+	// Seen remembers, per path, the size and modification time of the
+	// file when its content hash was taken: a file that has not changed
+	// since is not read and hashed again every pass (a large inbox would
+	// be read whole each time).
+	Seen map[string]seenFile `json:"seen,omitempty"`
+}
+
+// seenFile is a file of the inbox as it was when hashed.
+type seenFile struct {
+	Size int64  `json:"size"`
+	Mod  int64  `json:"mod"` // modification time, Unix nanoseconds
+	Sum  string `json:"sum"`
 }
 
 func loadInbox(s Store) (*inboxMemory, error) {
@@ -148,6 +161,23 @@ func (ps *pass) inbox(ctx context.Context) {
 	changed := false
 	var todo []inboxFile
 	var special []string
+	ps.inboxSeen = map[string]seenFile{}
+	defer func() {
+		if ctx.Err() != nil { // a pass cut short saw only some files
+			for n, s := range ps.in.Seen {
+				if _, ok := ps.inboxSeen[n]; !ok {
+					ps.inboxSeen[n] = s
+				}
+			}
+		}
+		if maps.Equal(ps.in.Seen, ps.inboxSeen) {
+			return
+		}
+		ps.in.Seen = ps.inboxSeen
+		if err := ps.in.save(ps.p.Store); err != nil {
+			ps.sourceErr("saved", "inbox", fmt.Errorf("pipeline: save %s: %w", InboxState, err))
+		}
+	}()
 	for _, d := range dirs {
 		dir := ps.path(d)
 		entries, err := os.ReadDir(dir)
@@ -250,9 +280,23 @@ func countOf(n int, one, many string) string {
 // were missing and more of them are present now. A file over the page size
 // limit is remembered as such (f.sum set, ok false).
 func (ps *pass) inboxCandidate(name string) (f inboxFile, ok bool, err error) {
+	if fi, err := os.Stat(name); err == nil {
+		s, known := ps.in.Seen[name]
+		if known && s.Size == fi.Size() && s.Mod == fi.ModTime().UnixNano() {
+			// Unchanged since it was hashed: read again only if it waits
+			// for local images.
+			if e, seen := ps.in.Files[s.Sum]; seen && (e.Skipped != "" || e.Missing == 0) {
+				ps.inboxSeen[name] = s
+				return inboxFile{}, false, nil
+			}
+		}
+	}
 	raw, sum, fi, err := readInboxFile(name)
 	if err != nil {
 		return f, false, err
+	}
+	if ps.inboxSeen != nil {
+		ps.inboxSeen[name] = seenFile{Size: fi.Size(), Mod: fi.ModTime().UnixNano(), Sum: sum}
 	}
 	f = inboxFile{name: name, sum: sum, size: fi.Size(), settled: fi.ModTime(), whole: endsHTML(raw)}
 	if raw == nil { // too large

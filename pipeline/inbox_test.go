@@ -33,7 +33,7 @@ func (f *fakeSaved) IngestFile(ctx context.Context, name string) Result {
 		return Result{Outcome: model.OutcomeFailed, Err: err}
 	}
 	first, _, _ := strings.Cut(string(b), "\n") // the URL; then the page's <img> tags
-	if strings.TrimSpace(first) == "unnamed" { // a deletion notice saved without its address
+	if strings.TrimSpace(first) == "unnamed" {  // a deletion notice saved without its address
 		return Result{Outcome: model.OutcomeFailed, NotPage: true, Unnamed: true, Err: errors.New("no identity")}
 	}
 	l, err := model.ParseLink(strings.TrimSpace(first))
@@ -260,6 +260,39 @@ func TestInboxUnnamedPage(t *testing.T) {
 	}
 	if e.run(context.Background()); len(saved.calls) != 1 {
 		t.Errorf("read again: %q", saved.calls)
+	}
+}
+
+// TestInboxUnchangedNotReread: a file whose size and modification time are
+// those it had when hashed is not read again (its content is not looked
+// at: a change that keeps both goes unseen); one whose time changed is.
+func TestInboxUnchangedNotReread(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	name := filepath.Join(inbox, "a.html")
+	write(t, name, art(bizA, 1))
+	fi, _ := os.Stat(name)
+	cfg := loadCfg(t, dir, "sources: {saved: [inbox]}\n")
+	e := newEnv(t, cfg)
+	saved := &fakeSaved{e: e}
+	e.p.Saved = saved
+	if s := e.run(context.Background()); s.Inbox != 1 {
+		t.Fatalf("first pass: %s", s)
+	}
+	// Another article's page of the same size, with the same time.
+	other := art(bizB, 1)
+	if len(other) != int(fi.Size()) {
+		t.Fatalf("test broken: sizes %d and %d", len(other), fi.Size())
+	}
+	write(t, name, other)
+	os.Chtimes(name, fi.ModTime(), fi.ModTime())
+	if s := e.run(context.Background()); s.Inbox != 0 || len(saved.calls) != 1 {
+		t.Fatalf("an unchanged file was read again: %s %q", s, saved.calls)
+	}
+	later := fi.ModTime().Add(time.Minute)
+	os.Chtimes(name, later, later)
+	if s := e.run(context.Background()); s.Inbox != 1 || len(saved.calls) != 2 {
+		t.Fatalf("a changed file was not read: %s %q", s, saved.calls)
 	}
 }
 

@@ -132,11 +132,13 @@ type pass struct {
 	q        *Queue
 	archived map[model.Key]Article
 	in       *inboxMemory
-	stopped  map[string]bool // hosts cooling down
-	accounts map[string]int  // pages fetched per account (__biz) this pass
-	follows  int             // follow items queued this pass
-	login    loginCheck      // the WeRead login, as this pass found it
-	sum      Summary
+	// inboxSeen: the inbox files seen this pass, as inboxMemory.Seen.
+	inboxSeen map[string]seenFile
+	stopped   map[string]bool // hosts cooling down
+	accounts  map[string]int  // pages fetched per account (__biz) this pass
+	follows   int             // follow items queued this pass
+	login     loginCheck      // the WeRead login, as this pass found it
+	sum       Summary
 }
 
 func (p *Pipeline) now() time.Time {
