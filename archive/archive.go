@@ -21,6 +21,11 @@ var ErrNoIdentity = errors.New("archive: no identity: the page carries no ids an
 // would print does not match the hash the archive recorded for it.
 var ErrTampered = errors.New("does not match its recorded hash (run 'wxarchive verify')")
 
+// ErrNotRegular is returned when a file of the store is not a regular file
+// reached without a symbolic link (a link, a FIFO, a device): readers do
+// not follow it.
+var ErrNotRegular = errors.New("not a regular file the archive wrote (run 'wxarchive verify')")
+
 // LockedError says another writer holds the archive lock.
 type LockedError struct {
 	PID   int

@@ -88,6 +88,9 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 	}
 	v := &verifier{a: a, quick: o.Quick, bad: map[string]string{}}
 	rep := &Report{}
+	if err := v.irregular(); err != nil {
+		return nil, err
+	}
 	if !o.Quick {
 		n, err := v.objects(workers)
 		if err != nil {
@@ -233,6 +236,37 @@ func (v *verifier) report(p Problem) {
 
 func (v *verifier) problem(p, format string, args ...any) {
 	v.report(Problem{Path: p, Reason: fmt.Sprintf(format, args...)})
+}
+
+// irregular reports what in the store is not a regular file: a symbolic
+// link (to a file outside the archive, to another object, to /dev/zero),
+// a FIFO or a device. Readers refuse to follow them (ErrNotRegular), and
+// the listing that re-hashes objects skips them, so they are damage here.
+func (v *verifier) irregular() error {
+	l, ok := v.a.store.(IrregularLister)
+	if !ok {
+		return nil
+	}
+	// The top folders of every part: a link higher up would hide what is
+	// under it from a walk that starts below it.
+	n := v.a.n
+	seen := map[string]bool{}
+	var dirs []string
+	for _, name := range []string{n.heads, n.captures, n.versions, n.raw, n.md, n.blob, n.index, n.intent, n.state, n.logs, n.roots, hiddenDir} {
+		top, _, _ := strings.Cut(name, "/")
+		if !seen[top] {
+			seen[top] = true
+			dirs = append(dirs, top+"/")
+		}
+	}
+	bad, err := l.Irregular(dirs...)
+	if err != nil {
+		return err
+	}
+	for _, b := range bad {
+		v.problem(b.Name, "not a regular file (%s): readers do not follow it; put the file itself there (to keep the archive elsewhere, move its whole folder)", b.What)
+	}
+	return nil
 }
 
 // objects re-hashes every object, shard by shard, on every worker.
@@ -640,6 +674,8 @@ func (v *verifier) readable(h *head, md []byte) []Problem {
 		switch {
 		case errors.Is(gerr, fs.ErrNotExist):
 			probs = append(probs, Problem{Path: p, Notice: true, Reason: fmt.Sprintf("deleted by hand ('wxarchive restore %s' writes it again)", h.Key)})
+		case errors.Is(gerr, ErrNotRegular):
+			probs = append(probs, Problem{Path: p, Notice: true, Reason: "replaced by hand with a link or a special file: kept as it is, never followed nor overwritten"})
 		case gerr != nil:
 			probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("unreadable: %v", gerr)})
 		case sha(got) == known.SHA:

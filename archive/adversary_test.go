@@ -1,0 +1,125 @@
+package archive
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"wxarchive/model"
+)
+
+// twoArticles records testID (two versions) and another article, checks
+// the archive is clean, and returns the other's key.
+func twoArticles(t *testing.T, a *Archive) model.Key {
+	t.Helper()
+	v1 := testRenderer{v: 1}
+	for i, body := range []string{"一", "二"} {
+		if _, err := a.Record(pageInput(testID, "标题", body, v1, t0.Add(time.Duration(i)*time.Hour))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := testID
+	other.Mid = "42"
+	if _, err := a.Record(pageInput(other, "别的文章", "别的正文", v1, t0)); err != nil {
+		t.Fatal(err)
+	}
+	mustClean(t, a)
+	return other.Key()
+}
+
+func (a *Archive) file(name string) string {
+	return filepath.Join(a.Dir(), filepath.FromSlash(name))
+}
+
+// Files of the store replaced by symbolic links (to another valid image,
+// to a copy outside the archive, to /dev/zero) or by special files (a
+// FIFO) are damage verify reports, and readers refuse them at once rather
+// than follow them (a FIFO or /dev/zero would hang them).
+func TestStoreRefusesLinksAndSpecialFiles(t *testing.T) {
+	png := func(c byte) []byte { return append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), c) }
+	cases := []struct {
+		name   string
+		tamper func(t *testing.T, a *Archive) string // returns the path verify must name
+		read   bool                                  // Version(testID, 1) must fail
+	}{
+		{"image replaced by a link to another image", func(t *testing.T, a *Archive) string {
+			r1, _ := a.PutBlob(png(1))
+			r2, _ := a.PutBlob(png(2))
+			os.Remove(a.file(r1))
+			rel, _ := filepath.Rel(filepath.Dir(a.file(r1)), a.file(r2))
+			if err := os.Symlink(rel, a.file(r1)); err != nil {
+				t.Fatal(err)
+			}
+			return r1
+		}, false},
+		{"version object linked to an identical copy outside", func(t *testing.T, a *Archive) string {
+			h, _ := a.loadHead(testID.Key())
+			n := a.mdName(h.History[0].SHA)
+			out := filepath.Join(t.TempDir(), "copy.md")
+			if err := os.Rename(a.file(n), out); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(out, a.file(n)); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}, true},
+		{"version object linked to /dev/zero", func(t *testing.T, a *Archive) string {
+			h, _ := a.loadHead(testID.Key())
+			n := a.mdName(h.History[0].SHA)
+			os.Remove(a.file(n))
+			if err := os.Symlink("/dev/zero", a.file(n)); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}, true},
+		{"version object replaced by a FIFO", func(t *testing.T, a *Archive) string {
+			h, _ := a.loadHead(testID.Key())
+			n := a.mdName(h.History[0].SHA)
+			os.Remove(a.file(n))
+			if err := syscall.Mkfifo(a.file(n), 0o644); err != nil {
+				t.Skip("no FIFO here:", err)
+			}
+			return n
+		}, true},
+		{"heads folder moved out and linked", func(t *testing.T, a *Archive) string {
+			dir := strings.TrimSuffix(a.n.heads, "/")
+			out := filepath.Join(t.TempDir(), "heads")
+			if err := os.Rename(a.file(dir), out); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(out, a.file(dir)); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a, _ := openTest(t)
+			twoArticles(t, a)
+			name := c.tamper(t, a)
+			for _, quick := range []bool{false, true} {
+				got := problems(t, a, VerifyOptions{Quick: quick})
+				if !strings.Contains(got, name) || !strings.Contains(got, "not a regular file") {
+					t.Errorf("verify (quick %v) says:\n%s\nwant %s named as not a regular file", quick, got, name)
+				}
+			}
+			if c.name == "image replaced by a link to another image" {
+				// The next writer of that image writes the file itself.
+				if _, err := a.PutBlob(png(1)); err != nil {
+					t.Fatal(err)
+				}
+				mustClean(t, a)
+			}
+			if c.read {
+				if md, err := a.Version(testID.Key(), 1); err == nil {
+					t.Errorf("Version read through %s: %.40q", name, md)
+				}
+			}
+		})
+	}
+}
