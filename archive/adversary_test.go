@@ -1,6 +1,8 @@
 package archive
 
 import (
+	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,5 +123,85 @@ func TestStoreRefusesLinksAndSpecialFiles(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A head edited by hand to point a version at another article's Markdown
+// (without recomputing its own hash) must not make show print the other
+// article as this one's version: readers check the head's hash.
+func TestReadersRefuseEditedHead(t *testing.T) {
+	a, _ := openTest(t)
+	other := twoArticles(t, a)
+	oh, _ := a.loadHead(other)
+	p := a.file(a.headName(testID.Key()))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	v := m["history"].([]any)[0].(map[string]any)
+	v["sha"], v["exact"] = oh.History[0].SHA, oh.History[0].Exact
+	b, _ = json.MarshalIndent(m, "", "  ")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	md, err := a.Version(testID.Key(), 1)
+	if !errors.Is(err, ErrTampered) || !strings.Contains(err.Error(), a.headName(testID.Key())) {
+		t.Fatalf("Version of an edited head: %v (%q); want ErrTampered naming the head", err, md)
+	}
+	if _, err := a.Info(testID.Key()); !errors.Is(err, ErrTampered) {
+		t.Errorf("Info of an edited head: %v, want ErrTampered", err)
+	}
+	if _, err := a.Captures(testID.Key()); !errors.Is(err, ErrTampered) {
+		t.Errorf("Captures of an edited head: %v, want ErrTampered", err)
+	}
+	// The other article reads as before.
+	if _, err := a.Version(other, 1); err != nil {
+		t.Errorf("other article: %v", err)
+	}
+}
+
+// A writer must not sign a head edited by hand anew: after the next
+// capture of the article, verify could no longer tell (a forged account id
+// or related list stayed, and verify said intact). Record, Reextract and
+// Restore refuse it before writing anything.
+func TestWritersRefuseEditedHead(t *testing.T) {
+	a, _ := openTest(t)
+	twoArticles(t, a)
+	p := a.file(a.headName(testID.Key()))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["account_id"] = "gh_forged"
+	b, _ = json.MarshalIndent(m, "", "  ")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := a.keyCaptures(testID.Key())
+	// An older capture of an unchanged page: it changes no field the
+	// forger touched, so only the head's own hash can tell.
+	_, err = a.Record(pageInput(testID, "标题", "一", testRenderer{v: 1}, t0.Add(-time.Hour)))
+	if !errors.Is(err, ErrTampered) {
+		t.Errorf("Record over an edited head: %v, want ErrTampered", err)
+	}
+	if after, _ := a.keyCaptures(testID.Key()); len(after) != len(before) {
+		t.Errorf("Record over an edited head wrote a capture record (%d, was %d)", len(after), len(before))
+	}
+	if _, err := a.Reextract(testID.Key(), testRenderer{v: 2, suffix: "\n\nx"}, false); !errors.Is(err, ErrTampered) {
+		t.Errorf("Reextract of an edited head: %v, want ErrTampered", err)
+	}
+	if _, err := a.Restore(testID.Key()); !errors.Is(err, ErrTampered) {
+		t.Errorf("Restore of an edited head: %v, want ErrTampered", err)
+	}
+	if got := problems(t, a, VerifyOptions{}); !strings.Contains(got, "hash does not match") {
+		t.Errorf("verify after the writers says:\n%s\nwant the edited head still reported", got)
 	}
 }

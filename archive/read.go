@@ -28,7 +28,23 @@ func (a *Archive) resolveHead(k model.Key) (*head, error) {
 	if h == nil {
 		return nil, fmt.Errorf("archive: %s: %w", k, ErrNotFound)
 	}
+	// The head says which objects are this article's versions: one edited
+	// by hand could point a version at another article's Markdown, which
+	// would then pass its hash check.
+	if err := a.checkHeadSum(h); err != nil {
+		return nil, err
+	}
 	return h, nil
+}
+
+// checkHeadSum refuses a head edited by hand (its own hash no longer
+// matches): readers would show what it forged, and a writer would sign it
+// anew with the next capture, after which verify could no longer tell.
+func (a *Archive) checkHeadSum(h *head) error {
+	if h != nil && h.Sum != "" && headSum(h) != h.Sum {
+		return fmt.Errorf("archive: %s: %w", a.headName(h.Key), ErrTampered)
+	}
+	return nil
 }
 
 // Info describes one article (a key or an alias).

@@ -46,11 +46,16 @@ func (a *Archive) Record(in Input) (Result, error) {
 	if key == short {
 		if ah, err := a.loadHead(short); err != nil {
 			return Result{}, err
+		} else if err := a.checkHeadSum(ah); err != nil {
+			return Result{}, err
 		} else if ah != nil && ah.AliasOf != "" {
 			key, short = ah.AliasOf, ""
 		}
 	}
 	h, err := a.loadHead(key)
+	if err == nil {
+		err = a.checkHeadSum(h) // before anything is written
+	}
 	if err != nil {
 		return Result{}, err
 	}
@@ -457,6 +462,9 @@ func identify(in Input) (key, short model.Key, err error) {
 // when the join was done before.
 func (a *Archive) join(h *head, short model.Key) (*head, error) {
 	ah, err := a.loadHead(short)
+	if err == nil {
+		err = a.checkHeadSum(ah)
+	}
 	if err != nil {
 		return nil, err
 	}
