@@ -3,12 +3,15 @@ package archive
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 
 	"wxarchive/model"
 )
@@ -203,5 +206,67 @@ func TestWritersRefuseEditedHead(t *testing.T) {
 	}
 	if got := problems(t, a, VerifyOptions{}); !strings.Contains(got, "hash does not match") {
 		t.Errorf("verify after the writers says:\n%s\nwant the edited head still reported", got)
+	}
+}
+
+// Readable paths that differ only by case or by Unicode normalisation
+// are one file on macOS and Windows (and in most sync tools): two
+// articles never get such paths.
+func TestReadablePathsFoldCaseAndNormalisation(t *testing.T) {
+	a, _ := openTest(t)
+	titles := []string{"CaseTitle", "casetitle", "CASETITLE", "caf\u00e9", "cafe\u0301", "CAFE\u0301"}
+	seen := map[string]string{}
+	for i, title := range titles {
+		id := testID
+		id.Mid = fmt.Sprint(100 + i)
+		res, err := a.Record(articleInput(id, id.URL(), title, "正文"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fold := strings.ToLower(norm.NFC.String(res.Path))
+		if prev, ok := seen[fold]; ok {
+			t.Errorf("%q: path %q is the same file as %q on a case- or normalisation-insensitive file system", title, res.Path, prev)
+		}
+		seen[fold] = res.Path
+		if !norm.NFC.IsNormalString(res.Path) {
+			t.Errorf("%q: path %q is not NFC", title, res.Path)
+		}
+	}
+	mustClean(t, a)
+}
+
+// Claims written before paths were folded (sharded by the exact path)
+// are rebuilt by the next writer, so an article recorded before is still
+// found when a new one's path differs from its only by case.
+func TestClaimsShardedBeforeFoldingRebuilt(t *testing.T) {
+	a, l := openTest(t)
+	first := testID
+	first.Mid = "100"
+	res, err := a.Record(articleInput(first, first.URL(), "CaseTitle", "正文"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The claims as the code before wrote them.
+	names, _ := a.store.List(a.claimsDir())
+	for _, n := range names {
+		a.store.Delete(n)
+	}
+	a.store.Put(a.claimsDir()+sha([]byte(res.Path))[:2]+".tsv", claimLine(res.Path, first.Key()))
+	a.store.Put(a.claimsComplete(), []byte("every head's readable paths are claimed\n"))
+	os.Remove(a.file(res.Path)) // deleted by hand: only its claim keeps it
+	l.Unlock()
+	l2, err := a.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Unlock()
+	second := testID
+	second.Mid = "101"
+	res2, err := a.Record(articleInput(second, second.URL(), "casetitle", "正文"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if foldPath(res2.Path) == foldPath(res.Path) {
+		t.Errorf("second article got %q, the same file as the first's %q on a case-insensitive file system", res2.Path, res.Path)
 	}
 }

@@ -21,6 +21,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"wxarchive/internal/dataurl"
 	"wxarchive/model"
 )
@@ -509,8 +511,9 @@ const maxNameBytes = 200
 // sanitise makes s safe as one path element on every common file system:
 // no separators, reserved, control or invisible format characters, spaces
 // collapsed, at most max runes and maxNameBytes bytes, and never starting
-// with a dot.
+// with a dot; NFC.
 func sanitise(s string, max int) string {
+	s = norm.NFC.String(s) // one spelling of "é" (macOS would make the other the same file)
 	var b strings.Builder
 	space := false
 	n := 0
