@@ -270,3 +270,39 @@ func TestClaimsShardedBeforeFoldingRebuilt(t *testing.T) {
 		t.Errorf("second article got %q, the same file as the first's %q on a case-insensitive file system", res2.Path, res.Path)
 	}
 }
+
+// A forged journal (verify calls a journal no writer holds a notice) must
+// not make the next writer delete what it names: a head, an object, a
+// committed capture record (with its true hash). Only the record a commit
+// cut short left, the next link of its head's chain, goes.
+func TestForgedJournalDeletesNothing(t *testing.T) {
+	a, l := openTest(t)
+	other := twoArticles(t, a)
+	recs, _ := a.keyCaptures(testID.Key())
+	h, _ := a.loadHead(testID.Key())
+	targets := map[string]string{
+		"head":             a.headName(testID.Key()),
+		"object":           a.mdName(h.History[0].SHA),
+		"committed record": recs[0].Name,
+	}
+	l.Unlock()
+	for what, name := range targets {
+		hash := "00"
+		if what == "committed record" {
+			hash = recs[0].Hash
+		}
+		b, _ := json.Marshal(intent{Keys: []model.Key{other}, Capture: name, CaptureHash: hash})
+		if err := a.store.Put(a.n.intent, b); err != nil {
+			t.Fatal(err)
+		}
+		l, err := a.Lock() // recovers
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Unlock()
+		if _, err := a.store.Get(name); err != nil {
+			t.Errorf("a journal naming the %s %s: the next writer deleted it (%v)", what, name, err)
+		}
+	}
+	mustClean(t, a)
+}
