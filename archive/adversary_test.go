@@ -306,3 +306,39 @@ func TestForgedJournalDeletesNothing(t *testing.T) {
 	}
 	mustClean(t, a)
 }
+
+// The root verify prints for an archive of the layout before is one
+// 'verify --root' accepts after the migration: the user who kept it
+// before upgrading can show the migration only moved the history. It
+// printed a root over no capture record and saved no anchor, so the
+// migrated archive "never had" it.
+func TestRootBeforeMigrationAnchorsIt(t *testing.T) {
+	dir := copyLegacy(t)
+	a, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Legacy() {
+		t.Fatal("testdata archive is not of the layout before")
+	}
+	rep, err := a.VerifyWith(VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := rep.Root
+	l, err := a.Lock() // migrates
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Unlock()
+	a, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Legacy() {
+		t.Fatal("not migrated")
+	}
+	if got := problems(t, a, VerifyOptions{Root: root}); got != "" {
+		t.Errorf("verify --root (the root printed before the migration) says:\n%s", got)
+	}
+}

@@ -201,7 +201,7 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 	v.stateFiles()
 
 	rep.Root = rootOf(lines)
-	if !a.legacy && len(lines) > 0 {
+	if !a.legacy && len(lines) > 0 { // a reader leaves an archive of the layout before as it is
 		if err := a.putAnchor(rep.Root, lines); err != nil {
 			a.log.Warn("archive: root anchor not saved", "err", err)
 		}
@@ -452,6 +452,12 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 	if err != nil {
 		v.problem(a.n.captures+string(k)+"/", "unreadable capture records: %v", err)
 	}
+	if a.legacy && h.Chain.N == 0 {
+		// Not migrated yet: the chain the migration will give it (see
+		// migrateHead), so that the root printed now is one the migrated
+		// archive extends.
+		h.Chain = legacyChain(recs)
+	}
 	for _, r := range recs {
 		if r.RawSHA != "" {
 			if p := v.object(a.rawName(r.RawSHA)); p != "" {
@@ -472,11 +478,7 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 	if al, ok := anchors[k]; ok {
 		suspect = append(suspect, v.extends(h, recs, al)...)
 	}
-	vers := make([]string, len(h.History))
-	for i, ver := range h.History {
-		vers[i] = ver.SHA
-	}
-	return suspect, fmt.Sprintf("%s\t%s\t%d\t%s", k, h.Chain.Tip, h.Chain.N, strings.Join(vers, ","))
+	return suspect, rootLine(k, h)
 }
 
 // references checks the write-once files a head references: they were
