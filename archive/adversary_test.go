@@ -342,3 +342,26 @@ func TestRootBeforeMigrationAnchorsIt(t *testing.T) {
 		t.Errorf("verify --root (the root printed before the migration) says:\n%s", got)
 	}
 }
+
+// A journal no writer holds excuses, as notices, only what a write cut
+// short may leave: a forged one naming an article whose committed capture
+// record was deleted (or whose object was edited) must not turn that
+// damage into notices (verify said intact, exit 0).
+func TestForgedJournalMasksNoDamage(t *testing.T) {
+	a, l := openTest(t)
+	twoArticles(t, a)
+	l.Unlock()
+	recs, _ := a.keyCaptures(testID.Key())
+	if err := os.Remove(a.file(recs[0].Name)); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(intent{Keys: []model.Key{testID.Key()}})
+	if err := a.store.Put(a.n.intent, b); err != nil {
+		t.Fatal(err)
+	}
+	for _, quick := range []bool{false, true} {
+		if got := problems(t, a, VerifyOptions{Quick: quick}); !strings.Contains(got, "missing or changed") {
+			t.Errorf("verify (quick %v) with a forged journal says:\n%s\nwant the deleted record as damage", quick, got)
+		}
+	}
+}

@@ -193,6 +193,11 @@ type Problem struct {
 	// tampered: no write, however cut short, leaves this (a head is
 	// replaced whole): an interrupted write's journal never excuses it.
 	tampered bool
+	// cut: what a write cut short after its commit may leave (an index
+	// line, a readable file, an alias head not written yet): excused, as
+	// a notice, for the keys of a journal no writer holds. Nothing else
+	// is: a forged journal must not make damage a notice.
+	cut bool
 }
 
 func (p Problem) String() string {

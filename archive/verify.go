@@ -114,6 +114,7 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 		v.report(Problem{Path: a.n.intent, Notice: true, Reason: fmt.Sprintf("names %d articles of a write no writer finished; the next writer finishes it", len(pending))})
 		interrupted, pending = pending, nil
 	}
+	v.interrupted = interrupted
 	var anchors map[model.Key]anchorLine
 	if o.Root != "" {
 		anchors = v.anchor(o.Root)
@@ -181,7 +182,7 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 			p = v.recheck(k)
 		}
 		for _, q := range p {
-			if interrupted[k] && !q.tampered {
+			if interrupted[k] && q.cut && !q.tampered {
 				q.Notice = true
 				q.Reason += " (a write cut short; the next writer finishes it)"
 			}
@@ -223,6 +224,10 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 type verifier struct {
 	a     *Archive
 	quick bool
+	// interrupted are the keys of a journal no writer holds: the capture
+	// record such a write may have left beyond its head's chain is a
+	// notice, and the checks run without it.
+	interrupted map[model.Key]bool
 	mu    sync.Mutex
 	bad   map[string]string // damaged objects (re-hashed in the first pass) -> what is wrong
 	probs []Problem
@@ -465,6 +470,19 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 			}
 		}
 	}
+	if !a.legacy && v.interrupted[k] {
+		// The record a commit cut short before its head left: the next
+		// link of the head's chain, which the head does not hold yet.
+		kept := recs[:0:0]
+		for _, r := range recs {
+			if r.Seq == h.Chain.N+1 && r.Prev == h.Chain.Tip && r.Hash != h.Chain.Tip {
+				v.report(Problem{Path: r.Name, Notice: true, Reason: "capture record a write cut short left before its head held it; the next writer removes it"})
+				continue
+			}
+			kept = append(kept, r)
+		}
+		recs = kept
+	}
 	if !a.legacy {
 		reasons, outside := checkChain(h.Chain, recs)
 		for _, r := range reasons {
@@ -537,6 +555,7 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody lineSum) [
 		ah, err := a.loadHead(ak)
 		if err == nil && (ah == nil || ah.AliasOf != k) {
 			bad(a.headName(ak), "should be an alias of %s", k)
+			probs[len(probs)-1].cut = true // written after the head
 		}
 		if ah != nil {
 			count += ah.Chain.N
@@ -585,8 +604,10 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody lineSum) [
 	switch {
 	case !idxBody.ok:
 		bad(a.n.index, "no line for %s (run reindex)", k)
+		probs[len(probs)-1].cut = true // appended after the head
 	case idxBody != sumOfBody(wantBody):
 		bad(a.n.index, "line for %s differs from its head (run reindex)", k)
+		probs[len(probs)-1].cut = true
 	}
 	return probs
 }
@@ -682,10 +703,10 @@ func (v *verifier) readable(h *head, md []byte) []Problem {
 			probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("unreadable: %v", gerr)})
 		case sha(got) == known.SHA:
 			if p == h.Readable.Current && known.SHA != sha(want) {
-				probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("does not hold the latest version %d of %s (the next writer rewrites it)", len(h.History), h.Key)})
+				probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("does not hold the latest version %d of %s (the next writer rewrites it)", len(h.History), h.Key), cut: true})
 			}
 		case sha(got) == known.Prev && p == h.Readable.Current:
-			probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("still holds an older version of %s (a write was cut short; the next writer rewrites it)", h.Key)})
+			probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("still holds an older version of %s (a write was cut short; the next writer rewrites it)", h.Key), cut: true})
 		default:
 			probs = append(probs, Problem{Path: p, Notice: true, Reason: "edited by hand: kept as it is, never overwritten"})
 		}
