@@ -228,9 +228,9 @@ type verifier struct {
 	// record such a write may have left beyond its head's chain is a
 	// notice, and the checks run without it.
 	interrupted map[model.Key]bool
-	mu    sync.Mutex
-	bad   map[string]string // damaged objects (re-hashed in the first pass) -> what is wrong
-	probs []Problem
+	mu          sync.Mutex
+	bad         map[string]string // damaged objects (re-hashed in the first pass) -> what is wrong
+	probs       []Problem
 }
 
 func (v *verifier) report(p Problem) {
