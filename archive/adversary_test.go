@@ -365,3 +365,44 @@ func TestForgedJournalMasksNoDamage(t *testing.T) {
 		}
 	}
 }
+
+// A migration mark planted in a migrated archive (with or without its
+// format file) must not make it read as the layout before, where verify
+// skipped the heads' own hashes and the chains, nor make the next writer
+// migrate again and sign every head anew (an edited head then passed).
+func TestPlantedMigrationMark(t *testing.T) {
+	for _, dropFormat := range []bool{false, true} {
+		a, l := openTest(t)
+		twoArticles(t, a)
+		l.Unlock()
+		p := a.file(a.headName(testID.Key()))
+		b, _ := os.ReadFile(p)
+		if err := os.WriteFile(p, []byte(strings.Replace(string(b), `"account": "测试号"`, `"account": "伪造号"`, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		a.store.Put(migratingName, []byte("x\n"))
+		if dropFormat {
+			a.store.Delete(formatName)
+		}
+		a, err := Open(a.Dir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Legacy() && !dropFormat {
+			t.Errorf("a migrated archive with a planted mark reads as the layout before")
+		}
+		if got := problems(t, a, VerifyOptions{Quick: true}); !dropFormat && !strings.Contains(got, migratingName) {
+			t.Errorf("verify says:\n%s\nwant the planted mark named", got)
+		}
+		if got := problems(t, a, VerifyOptions{}); !strings.Contains(got, "hash does not match") {
+			t.Errorf("format dropped %v: verify says:\n%s\nwant the edited head", dropFormat, got)
+		}
+		if l, err := a.Lock(); err == nil {
+			l.Unlock()
+		}
+		a, _ = Open(a.Dir())
+		if got := problems(t, a, VerifyOptions{}); !strings.Contains(got, "hash does not match") {
+			t.Errorf("format dropped %v: after the next writer, verify says:\n%s\nwant the edited head still reported", dropFormat, got)
+		}
+	}
+}

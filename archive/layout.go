@@ -97,10 +97,13 @@ func OpenStore(dir string, st Store) *Archive {
 // marked, else, part by part, the layout before where it still is (an
 // archive not migrated, or one whose migration a crash cut short).
 func detectLayout(st Store) (names, bool) {
-	_, merr := st.Get(migratingName)
-	if b, err := st.Get(formatName); err == nil && string(b) == formatV2 && merr != nil {
+	// A migration writes the format last, after removing its mark: a
+	// mark beside the format was not left by one (planted, it would make
+	// the next writer migrate again and sign every head anew).
+	if b, err := st.Get(formatName); err == nil && string(b) == formatV2 {
 		return vaultNames, false
 	}
+	_, merr := st.Get(migratingName)
 	exists := func(prefix string) bool {
 		l, err := st.List(prefix)
 		return err == nil && len(l) > 0

@@ -131,6 +131,12 @@ func (a *Archive) migrateHead(k model.Key) error {
 	if err != nil || h == nil {
 		return err
 	}
+	// A head of the layout before has no hash of itself; one that has was
+	// written in this layout (a migration resumed): edited by hand since,
+	// it is refused, not signed anew.
+	if err := a.checkHeadSum(h); err != nil {
+		return err
+	}
 	legacyImages := map[string]string{}
 	for u, ref := range h.Images {
 		if rest, ok := strings.CutPrefix(ref, legacyNames.blob); ok {

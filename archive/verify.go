@@ -200,6 +200,9 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 		}
 	}
 	v.stateFiles()
+	if _, err := a.store.Get(migratingName); err == nil && !a.legacy {
+		v.problem(migratingName, "a migration mark in a migrated archive (no migration leaves one beside the format): ignored; remove it")
+	}
 
 	rep.Root = rootOf(lines)
 	if !a.legacy && len(lines) > 0 { // a reader leaves an archive of the layout before as it is
@@ -443,11 +446,13 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 	if h.Key != k {
 		v.problem(hn, "head names key %s", h.Key)
 	}
-	if !a.legacy {
-		var plain struct {
-			Sum string `json:"sum"`
-		}
-		_ = json.Unmarshal(raw, &plain)
+	var plain struct {
+		Sum string `json:"sum"`
+	}
+	_ = json.Unmarshal(raw, &plain)
+	// A head of the layout before has no hash; one written since has, in
+	// an archive whose migration is under way too.
+	if !a.legacy || plain.Sum != "" {
 		if plain.Sum == "" || plain.Sum != headSum(h) {
 			suspect = append(suspect, Problem{Path: hn, Reason: "the head was changed outside the archive (its hash does not match)", tampered: true})
 		}
@@ -457,7 +462,8 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 	if err != nil {
 		v.problem(a.n.captures+string(k)+"/", "unreadable capture records: %v", err)
 	}
-	if a.legacy && h.Chain.N == 0 {
+	chained := h.Chain.N != 0
+	if a.legacy && !chained {
 		// Not migrated yet: the chain the migration will give it (see
 		// migrateHead), so that the root printed now is one the migrated
 		// archive extends.
@@ -483,7 +489,7 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 		}
 		recs = kept
 	}
-	if !a.legacy {
+	if !a.legacy || chained {
 		reasons, outside := checkChain(h.Chain, recs)
 		for _, r := range reasons {
 			suspect = append(suspect, Problem{Path: a.n.captures + string(k) + "/", Reason: r})
