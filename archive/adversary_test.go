@@ -406,3 +406,26 @@ func TestPlantedMigrationMark(t *testing.T) {
 		}
 	}
 }
+
+// An alias head edited to name another article must not make its short
+// link show that article.
+func TestReadersRefuseEditedAlias(t *testing.T) {
+	a, _ := openTest(t)
+	other := twoArticles(t, a)
+	short := model.Key("s_abcdefgh")
+	alias := &head{Info: Info{Key: short}, AliasOf: testID.Key()}
+	if err := a.putHead(alias); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Version(short, 1); err != nil {
+		t.Fatalf("alias before the edit: %v", err)
+	}
+	p := a.file(a.headName(short))
+	b, _ := os.ReadFile(p)
+	if err := os.WriteFile(p, []byte(strings.Replace(string(b), string(testID.Key()), string(other), 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if md, err := a.Version(short, 1); !errors.Is(err, ErrTampered) {
+		t.Errorf("Version through an edited alias: %v (%.60q), want ErrTampered", err, md)
+	}
+}

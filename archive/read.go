@@ -20,6 +20,9 @@ func (a *Archive) resolveHead(k model.Key) (*head, error) {
 		return nil, err
 	}
 	if h != nil && h.AliasOf != "" {
+		if err := a.checkHeadSum(h); err != nil {
+			return nil, err // an alias edited to name another article
+		}
 		target := h.AliasOf
 		if h, err = a.loadHead(target); err != nil {
 			return nil, err
