@@ -429,3 +429,25 @@ func TestReadersRefuseEditedAlias(t *testing.T) {
 		t.Errorf("Version through an edited alias: %v (%.60q), want ErrTampered", err, md)
 	}
 }
+
+// Another article's head copied over an article's (swapped files, each
+// with a valid hash of itself) must not make show print the other
+// article, nor a writer record over it.
+func TestSwappedHeadsRefused(t *testing.T) {
+	a, _ := openTest(t)
+	other := twoArticles(t, a)
+	pa, pb := a.file(a.headName(testID.Key())), a.file(a.headName(other))
+	ba, _ := os.ReadFile(pa)
+	bb, _ := os.ReadFile(pb)
+	os.WriteFile(pa, bb, 0o644)
+	os.WriteFile(pb, ba, 0o644)
+	if md, err := a.Version(testID.Key(), 1); !errors.Is(err, ErrTampered) {
+		t.Errorf("Version of a swapped head: %v (%.60q), want ErrTampered", err, md)
+	}
+	if _, err := a.Record(pageInput(testID, "标题", "一", testRenderer{v: 1}, t0.Add(-time.Hour))); !errors.Is(err, ErrTampered) {
+		t.Errorf("Record over a swapped head: %v, want ErrTampered", err)
+	}
+	if b, _ := os.ReadFile(pb); string(b) != string(ba) {
+		t.Errorf("Record over a swapped head rewrote the other article's head file")
+	}
+}

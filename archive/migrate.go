@@ -134,7 +134,7 @@ func (a *Archive) migrateHead(k model.Key) error {
 	// A head of the layout before has no hash of itself; one that has was
 	// written in this layout (a migration resumed): edited by hand since,
 	// it is refused, not signed anew.
-	if err := a.checkHeadSum(h); err != nil {
+	if err := a.checkHead(k, h); err != nil {
 		return err
 	}
 	legacyImages := map[string]string{}

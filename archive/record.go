@@ -47,7 +47,7 @@ func (a *Archive) Record(in Input) (Result, error) {
 	if key == short {
 		if ah, err := a.loadHead(short); err != nil {
 			return Result{}, err
-		} else if err := a.checkHeadSum(ah); err != nil {
+		} else if err := a.checkHead(short, ah); err != nil {
 			return Result{}, err
 		} else if ah != nil && ah.AliasOf != "" {
 			key, short = ah.AliasOf, ""
@@ -55,7 +55,7 @@ func (a *Archive) Record(in Input) (Result, error) {
 	}
 	h, err := a.loadHead(key)
 	if err == nil {
-		err = a.checkHeadSum(h) // before anything is written
+		err = a.checkHead(key, h) // before anything is written
 	}
 	if err != nil {
 		return Result{}, err
@@ -464,7 +464,7 @@ func identify(in Input) (key, short model.Key, err error) {
 func (a *Archive) join(h *head, short model.Key) (*head, error) {
 	ah, err := a.loadHead(short)
 	if err == nil {
-		err = a.checkHeadSum(ah)
+		err = a.checkHead(short, ah)
 	}
 	if err != nil {
 		return nil, err
