@@ -451,3 +451,23 @@ func TestSwappedHeadsRefused(t *testing.T) {
 		t.Errorf("Record over a swapped head rewrote the other article's head file")
 	}
 }
+
+// Capture records are named by the time they were written: one renamed
+// to sort after a later one of its chain (readers list them in name
+// order) is named by verify.
+func TestRenamedCaptureRecordReported(t *testing.T) {
+	a, _ := openTest(t)
+	twoArticles(t, a)
+	recs, _ := a.keyCaptures(testID.Key())
+	renamed := a.n.captures + string(testID.Key()) + "/20991231T000000.000000000Z-00000000.json"
+	if err := os.Rename(a.file(recs[0].Name), a.file(renamed)); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := a.VerifyWith(VerifyOptions{Quick: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(fmt.Sprint(rep.Problems), "renamed") {
+		t.Errorf("verify says:\n%v\nwant the renamed record named (a notice: a clock going back does it too)", rep.Problems)
+	}
+}

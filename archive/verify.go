@@ -497,6 +497,9 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 		for _, n := range outside {
 			suspect = append(suspect, Problem{Path: n, Reason: "capture record outside the chain of its head (inserted?)"})
 		}
+		for _, r := range misnamed(recs) {
+			v.report(Problem{Path: a.n.captures + string(k) + "/", Notice: true, Reason: r})
+		}
 	}
 	suspect = append(suspect, v.consistency(h, recs, idxBody)...)
 	if al, ok := anchors[k]; ok {
