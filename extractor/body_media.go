@@ -396,8 +396,7 @@ func isCDNImage(src string) bool {
 	if err != nil {
 		return false
 	}
-	h := strings.ToLower(u.Hostname())
-	return h == "qpic.cn" || strings.HasSuffix(h, ".qpic.cn") || h == "qlogo.cn" || strings.HasSuffix(h, ".qlogo.cn") || h == "res.wx.qq.com"
+	return model.ImageHost(strings.ToLower(u.Hostname()))
 }
 
 // imageDisplayParams are the parameters a page appends to CDN image URLs for

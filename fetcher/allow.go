@@ -4,14 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
+
+	"wxarchive/model"
 )
 
 // PageHost is the only host pages are read from.
 const PageHost = "mp.weixin.qq.com"
 
-// ImageHosts are the WeChat image CDN hosts body images are read from.
+// ImageHosts are WeChat image hosts pages commonly use (the fake WeChat of
+// the tests serves these); images are read from any host model.ImageHost
+// accepts.
 var ImageHosts = []string{
 	"mmbiz.qpic.cn", "mmbiz.qlogo.cn", "mmecoa.qpic.cn", "wx.qlogo.cn", "mpcdn.qpic.cn",
 }
@@ -93,8 +96,8 @@ func allowed(u *url.URL, t target) error {
 			return fmt.Errorf("path %q %w (not an article or album page)", u.Path, ErrNotAllowed)
 		}
 	case targetImage:
-		if !slices.Contains(ImageHosts, host) {
-			return fmt.Errorf("host %q %w for images (only the WeChat image CDN)", u.Hostname(), ErrNotAllowed)
+		if !model.ImageHost(host) {
+			return fmt.Errorf("host %q %w for images (only WeChat's image servers)", u.Hostname(), ErrNotAllowed)
 		}
 	case targetWeRead:
 		if host != WeReadHost || u.Scheme != "https" {
@@ -110,5 +113,5 @@ func allowed(u *url.URL, t target) error {
 // allowedHost reports whether host (no port) is one the client ever requests.
 func allowedHost(host string) bool {
 	host = normHost(host)
-	return host == PageHost || host == WeReadHost || slices.Contains(ImageHosts, host)
+	return host == PageHost || host == WeReadHost || model.ImageHost(host)
 }

@@ -28,7 +28,7 @@ const (
 // Config is the client's identity, limits and politeness.
 type Config struct {
 	UserAgent      string            // default: a current desktop Chrome UA
-	ConnectTimeout time.Duration     // default 10s (dial and TLS handshake)
+	ConnectTimeout time.Duration     // default 10s (dial and TLS handshake, each; a connection within twice that, proxy tunnel included)
 	Timeout        time.Duration     // total per request attempt, body included; default 60s
 	MaxBody        int64             // default and most model.MaxPageSize (64 MiB); larger → KindFailed, never truncated silently
 	Hosts          map[string]Polite // per host politeness, over DefaultHosts; key "default" for hosts not listed
@@ -124,11 +124,13 @@ func New(cfg Config) (*Client, error) {
 		clock:   cfg.Clock,
 		rand:    cfg.Rand,
 		timeout: cfg.Timeout,
-		maxBody: cfg.MaxBody,
-		cooling: cool.active,
-		daily:   day,
-		log:     cfg.Logger,
-		gates:   map[string]*gate{},
+		// a dial, then a TLS handshake, each within ConnectTimeout
+		connectTimeout: 2 * cfg.ConnectTimeout,
+		maxBody:        cfg.MaxBody,
+		cooling:        cool.active,
+		daily:          day,
+		log:            cfg.Logger,
+		gates:          map[string]*gate{},
 	}
 	return &Client{
 		ua:     cfg.UserAgent,

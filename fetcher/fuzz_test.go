@@ -2,8 +2,9 @@ package fetcher
 
 import (
 	"net/url"
-	"slices"
 	"testing"
+
+	"wxarchive/model"
 )
 
 // FuzzCheckURL: whatever is accepted is http(s) on an allow-listed host and
@@ -29,7 +30,7 @@ func FuzzCheckURL(f *testing.F) {
 			host := normHost(again.Hostname())
 			ok := host == PageHost
 			if tg == targetImage {
-				ok = slices.Contains(ImageHosts, host)
+				ok = model.ImageHost(host)
 			}
 			if !ok || (again.Scheme != "http" && again.Scheme != "https") || again.User != nil ||
 				(again.Port() != "" && again.Port() != "80" && again.Port() != "443") {

@@ -87,18 +87,125 @@ func checkPublicHost(ctx context.Context, r *net.Resolver, host string) error {
 	return nil
 }
 
+// LocalName reports whether host is a name only the user's own machine or
+// network answers for, never public DNS: a single label (a Docker service
+// such as "rsshub", a name in /etc/hosts) or a name under a domain public
+// DNS does not delegate (localhost, local, internal, lan, home.arpa).
+func LocalName(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if h == "" || strings.ContainsAny(h, ":%") {
+		return false
+	}
+	if !strings.Contains(h, ".") {
+		return true
+	}
+	for _, d := range []string{"localhost", "local", "internal", "lan", "home.arpa"} {
+		if strings.HasSuffix(h, "."+d) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownChoice reports whether a host the user wrote names this machine or
+// the local network on purpose: an IP address, or a local name.
+func ownChoice(host string) bool {
+	_, err := netip.ParseAddr(host)
+	return err == nil || LocalName(host)
+}
+
+// guardedTransport is the transport for URLs the user configured (feeds,
+// webhooks). Each dial is decided on what the user wrote, and checked on
+// the address actually dialled:
+//   - a proxy (from proxy) is dialled as it is: the user's own, maybe on
+//     loopback;
+//   - a configured address (configured reports it) whose host is an IP
+//     address or a local name (LocalName) is dialled as written;
+//   - anything else (a public-looking name, a redirect target) may only
+//     reach public addresses: the check runs in the dialer's Control, after
+//     DNS, so a name that resolves (or is re-bound) to 127.0.0.1 or
+//     169.254.169.254 is refused, whatever it resolved to before.
+func guardedTransport(connectTimeout time.Duration, proxy func(*http.Request) (*url.URL, error), res *net.Resolver, configured func(addr string) bool) *http.Transport {
+	if proxy == nil {
+		proxy = proxyFromEnvironment()
+	}
+	var proxies sync.Map // dial address (host:port) → true
+	plain := &net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second, Resolver: res}
+	return &http.Transport{
+		Proxy: func(r *http.Request) (*url.URL, error) {
+			pu, err := proxy(r)
+			if pu != nil {
+				proxies.Store(dialAddr(pu), true)
+			}
+			return pu, err
+		},
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			a := strings.ToLower(addr)
+			host, _, err := net.SplitHostPort(a)
+			if err != nil {
+				return nil, fmt.Errorf("address %q: %w", addr, ErrNotAllowed)
+			}
+			if _, ok := proxies.Load(a); ok || (configured(a) && ownChoice(host)) {
+				return plain.DialContext(ctx, network, addr)
+			}
+			hint := ""
+			if configured(a) {
+				hint = " (for a server on this machine or the local network, write its IP address, localhost or a local name in the URL)"
+			}
+			public := &net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second, Resolver: res,
+				Control: func(network, address string, c syscall.RawConn) error {
+					if err := guardControl(network, address, c); err != nil {
+						return fmt.Errorf("host %s: %w%s", host, err, hint)
+					}
+					return nil
+				}}
+			return public.DialContext(ctx, network, addr)
+		},
+		TLSHandshakeTimeout:   connectTimeout,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          8,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// DestConfig configures NewDestTransport.
+type DestConfig struct {
+	ConnectTimeout time.Duration // default 10s
+	// Proxy chooses the proxy of a request; nil: HTTPS_PROXY, HTTP_PROXY
+	// and NO_PROXY from the environment.
+	Proxy func(*http.Request) (*url.URL, error)
+	// Resolver resolves names; nil: net.DefaultResolver.
+	Resolver *net.Resolver
+}
+
+// NewDestTransport is the transport for destinations the user configured
+// that are not followed anywhere else (webhooks): a URL with an IP address
+// or a local name (LocalName) reaches it; a public-looking name must
+// resolve to public addresses, checked on the address dialled (DNS
+// rebinding cannot turn it into a request to this machine).
+func NewDestTransport(cfg DestConfig) *http.Transport {
+	if cfg.ConnectTimeout <= 0 {
+		cfg.ConnectTimeout = DefaultConnectTimeout
+	}
+	return guardedTransport(cfg.ConnectTimeout, cfg.Proxy, cfg.Resolver, func(string) bool { return true })
+}
+
 // OpenConfig configures NewOpenClient.
 type OpenConfig struct {
 	// Trusted are the URLs the user configured (feeds): their origins
 	// (scheme, host, port) may be on this machine or the local network,
-	// like a self-hosted RSSHub on 127.0.0.1:1200.
+	// like a self-hosted RSSHub on 127.0.0.1:1200, when written as an IP
+	// address or a local name (LocalName); a public-looking name must
+	// resolve to public addresses.
 	Trusted        []string
 	Timeout        time.Duration // whole request, body included; default 30s
 	ConnectTimeout time.Duration // default 10s
 	// Proxy chooses the proxy of a request; nil: HTTPS_PROXY, HTTP_PROXY
 	// and NO_PROXY from the environment.
 	Proxy func(*http.Request) (*url.URL, error)
-	// Resolver checks redirect targets; nil: net.DefaultResolver.
+	// Resolver resolves names, and checks redirect targets; nil:
+	// net.DefaultResolver.
 	Resolver *net.Resolver
 }
 
@@ -108,7 +215,8 @@ type OpenConfig struct {
 // http(s) and resolve to public addresses only (checked before it is
 // followed, and again on the address dialled), so a feed server cannot make
 // the tool request an internal address. Redirects within the configured
-// origin are followed as they are; at most MaxRedirects.
+// origin are followed as they are; at most MaxRedirects. See
+// guardedTransport for what each dial may reach.
 func NewOpenClient(cfg OpenConfig) *http.Client {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
@@ -120,38 +228,13 @@ func NewOpenClient(cfg OpenConfig) *http.Client {
 	if res == nil {
 		res = net.DefaultResolver
 	}
-	proxy := cfg.Proxy
-	if proxy == nil {
-		proxy = proxyFromEnvironment()
-	}
-	var trusted sync.Map // dial address (host:port) → true: configured origins and proxies
+	trusted := map[string]bool{} // dial address (host:port) of the configured origins
 	for _, raw := range cfg.Trusted {
 		if u, err := url.Parse(raw); err == nil && u.Host != "" {
-			trusted.Store(dialAddr(u), true)
+			trusted[dialAddr(u)] = true
 		}
 	}
-	d := &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}
-	guarded := &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second, Control: guardControl}
-	tr := &http.Transport{
-		Proxy: func(r *http.Request) (*url.URL, error) {
-			pu, err := proxy(r)
-			if pu != nil {
-				trusted.Store(dialAddr(pu), true) // the user's proxy, maybe on loopback
-			}
-			return pu, err
-		},
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if _, ok := trusted.Load(strings.ToLower(addr)); ok {
-				return d.DialContext(ctx, network, addr)
-			}
-			return guarded.DialContext(ctx, network, addr)
-		},
-		TLSHandshakeTimeout:   cfg.ConnectTimeout,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          8,
-		IdleConnTimeout:       90 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}
+	tr := guardedTransport(cfg.ConnectTimeout, cfg.Proxy, cfg.Resolver, func(a string) bool { return trusted[a] })
 	return &http.Client{
 		Timeout:   cfg.Timeout,
 		Transport: tr,

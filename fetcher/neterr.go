@@ -15,6 +15,8 @@ func NetReason(err error) string {
 	}
 	var dns *net.DNSError
 	switch {
+	case errors.Is(err, ErrConnectTimeout):
+		return "connect timed out (packets dropped?)"
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return "host not found (offline?)"
 	case errors.As(err, &dns):
@@ -41,10 +43,10 @@ func NetReason(err error) string {
 
 // unreachable reports a failure that a retry in a few seconds will not
 // cure, so it is not retried with backoff: the name does not resolve, the
-// connection is refused, or there is no route (an offline machine, or a
-// proxy that is not running).
+// connection is refused, there is no route (an offline machine, or a proxy
+// that is not running), or the connection timed out (packets dropped).
 func unreachable(err error) bool {
 	var dns *net.DNSError
-	return (errors.As(err, &dns) && dns.IsNotFound) ||
+	return (errors.As(err, &dns) && dns.IsNotFound) || errors.Is(err, ErrConnectTimeout) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH)
 }

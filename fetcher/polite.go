@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,11 +29,19 @@ var ErrTooLarge = errors.New("body too large")
 // ErrTruncated is the cause of a KindFailed error for a body cut short.
 var ErrTruncated = errors.New("truncated body")
 
+// ErrConnectTimeout is the cause of a KindFailed error when no connection
+// was made within the connect timeout (the dial, a proxy's tunnel or the TLS
+// handshake hung): packets to the host are dropped. It is not retried: the
+// kernel already resent the SYN within the timeout, and each retry would
+// make the user wait the whole timeout again.
+var ErrConnectTimeout = errors.New("connect timed out")
+
 // polite is an http.RoundTripper applying the per-host rules: a concurrency
 // cap, an interval with jitter between request starts, retries with
 // exponential backoff (or Retry-After) on timeouts, dropped connections,
-// truncated bodies, 5xx and 429 (not on a name that does not resolve or a
-// refused connection: offline, a retry would only make the user wait). It reads each body whole (at most maxBody
+// truncated bodies, 5xx and 429 (not on a name that does not resolve, a
+// refused connection or a connect timeout: offline or blackholed, a retry
+// would only make the user wait). It reads each body whole (at most maxBody
 // bytes) within the attempt's timeout, so that a body cut short is retried
 // like any connection error.
 type polite struct {
@@ -39,10 +50,13 @@ type polite struct {
 	clock   Clock
 	rand    func() float64
 	timeout time.Duration
-	maxBody int64
-	cooling func(host string) (time.Time, bool)
-	daily   *daily // nil: no daily caps
-	log     *slog.Logger
+	// connectTimeout bounds the connection phase of an attempt: dial,
+	// proxy tunnel and TLS handshake together.
+	connectTimeout time.Duration
+	maxBody        int64
+	cooling        func(host string) (time.Time, bool)
+	daily          *daily // nil: no daily caps
+	log            *slog.Logger
 
 	mu    sync.Mutex
 	gates map[string]*gate
@@ -157,13 +171,30 @@ func status(resp *http.Response) int {
 }
 
 // once sends one attempt and reads its body within the attempt's timeout.
+// A timeout before a connection was made is an ErrConnectTimeout.
 func (p *polite) once(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithTimeout(req.Context(), p.timeout)
 	defer cancel()
+	// The dial and the TLS handshake each have their own timeout, a
+	// proxy's CONNECT has none: the connection phase as a whole ends
+	// after connectTimeout.
+	ctx, abandon := context.WithCancelCause(ctx)
+	defer abandon(nil)
+	var connected atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { connected.Store(true) }})
+	watch := time.AfterFunc(p.connectTimeout, func() {
+		if !connected.Load() {
+			abandon(ErrConnectTimeout)
+		}
+	})
+	defer watch.Stop()
 	resp, err := p.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		if perr := req.Context().Err(); perr != nil {
 			return nil, perr
+		}
+		if !connected.Load() && (timedOut(err) || errors.Is(context.Cause(ctx), ErrConnectTimeout)) {
+			return nil, fmt.Errorf("%w: %w", ErrConnectTimeout, err)
 		}
 		return nil, err
 	}
@@ -185,6 +216,12 @@ func (p *polite) once(req *http.Request) (*http.Response, error) {
 	resp.ContentLength = int64(len(body))
 	resp.Request = req
 	return resp, nil
+}
+
+// timedOut reports a timeout (of a dial, a TLS handshake, or the attempt).
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // retry decides whether an attempt is worth repeating, and after how long.

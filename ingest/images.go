@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"wxarchive/fetcher"
 	"wxarchive/internal/dataurl"
@@ -19,36 +20,60 @@ import (
 // MaxHostFailures is how many consecutive network failures to one image
 // host a command tolerates; after them the remaining images of that host
 // are not requested (recorded as pending, fetched by the next ingest or
-// recheck). An offline page of 50 images ends in seconds, not minutes.
+// recheck). An offline page of 50 images ends in seconds, not minutes. A
+// connect timeout (packets dropped) counts as all of them at once: each
+// further try would cost the whole timeout again.
 const MaxHostFailures = 3
 
+// HostDownFor is how long a host stays given up: after it, one request is
+// tried again (a daemon is not cut off from a host for good).
+const HostDownFor = 5 * time.Minute
+
 // hostHealth counts consecutive network failures per host, for the life of
-// a Service (one command).
+// a Service (one command, or a daemon).
 type hostHealth struct {
 	mu    sync.Mutex
 	fails map[string]int
 	why   map[string]string
+	since map[string]time.Time // when the host was given up
 }
 
-func (h *hostHealth) down(host string) (string, bool) {
+// down reports whether host is given up at now, and why.
+func (h *hostHealth) down(host string, now time.Time) (string, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.why[host], h.fails[host] >= MaxHostFailures
+	if h.fails[host] < MaxHostFailures {
+		return "", false
+	}
+	if now.Sub(h.since[host]) >= HostDownFor {
+		// One more try: a failure gives the host up again at once.
+		h.fails[host] = MaxHostFailures - 1
+		return "", false
+	}
+	return h.why[host], true
 }
 
-func (h *hostHealth) report(host string, err error) {
+func (h *hostHealth) report(host string, err error, now time.Time) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.fails == nil {
-		h.fails, h.why = map[string]int{}, map[string]string{}
+		h.fails, h.why, h.since = map[string]int{}, map[string]string{}, map[string]time.Time{}
 	}
 	if err == nil {
 		delete(h.fails, host)
 		return
 	}
-	if r := fetcher.NetReason(err); r != "" {
-		h.fails[host]++
-		h.why[host] = r
+	r := fetcher.NetReason(err)
+	if r == "" {
+		return
+	}
+	h.fails[host]++
+	if errors.Is(err, fetcher.ErrConnectTimeout) {
+		h.fails[host] = max(h.fails[host], MaxHostFailures)
+	}
+	h.why[host] = r
+	if h.fails[host] == MaxHostFailures {
+		h.since[host] = now
 	}
 }
 
@@ -73,6 +98,7 @@ type imageOutcome struct {
 	errs    map[string]string // image URL → why it is not saved (pending)
 	total   int
 	network bool // some were not saved because a host was unreachable
+	off     int  // not requested: downloading is off (or there is no fetcher)
 }
 
 // images stores each image of an article, once: images an earlier capture
@@ -115,6 +141,7 @@ func (s *Service) images(ctx context.Context, target string, key model.Key, urls
 			continue
 		}
 		if !s.Images || s.Fetcher == nil {
+			out.off++
 			continue
 		}
 		if fetcher.Stopping(ctx) {
@@ -122,13 +149,13 @@ func (s *Service) images(ctx context.Context, target string, key model.Key, urls
 			continue
 		}
 		host := hostOf(u)
-		if why, down := s.health.down(host); down {
+		if why, down := s.health.down(host, s.now()); down {
 			fail(u, fmt.Sprintf("not fetched: %s unreachable (%s)", host, why))
 			out.network = true
 			continue
 		}
 		data, _, err = s.Fetcher.Image(ctx, u)
-		s.health.report(host, err)
+		s.health.report(host, err, s.now())
 		if err == nil {
 			var ref string
 			if ref, err = s.Archive.PutBlob(data); err == nil {
@@ -145,6 +172,20 @@ func (s *Service) images(ctx context.Context, target string, key model.Key, urls
 	return out
 }
 
+// saidImagesOff tells the user that images are not copied and why: once
+// (INFO) for the life of the Service, it is a choice of the configuration or
+// the command line, not news of each page; each page at DEBUG.
+func (s *Service) saidImagesOff(target string, n, total int) {
+	why := cmp.Or(s.ImagesOff, "downloading images is off")
+	if s.Images {
+		why = "no fetcher: fetching is not enabled"
+	}
+	if s.offSaid.CompareAndSwap(false, true) {
+		s.log().Info("images are not copied into the archive: "+why+"; the readable copies keep the links to WeChat's image server", "target", target)
+	}
+	s.log().Debug("images not copied", "target", target, "images", n, "of", total, "why", why)
+}
+
 // summary is the one line said about the images not saved, "" when all were.
 func (o imageOutcome) summary() string {
 	if len(o.errs) == 0 {
@@ -155,14 +196,20 @@ func (o imageOutcome) summary() string {
 		why[reasonOf(e)]++
 	}
 	reasons := slices.SortedFunc(maps.Keys(why), func(a, b string) int { return cmp.Or(why[b]-why[a], strings.Compare(a, b)) })
+	if len(reasons) == 1 && strings.HasPrefix(reasons[0], "refused") {
+		return fmt.Sprintf("%d of %d images not saved: %s", len(o.errs), o.total, reasons[0])
+	}
 	return fmt.Sprintf("%d of %d images not saved: %s; they are fetched again by the next ingest or recheck",
 		len(o.errs), o.total, strings.Join(reasons, ", "))
 }
 
 // reasonOf shortens an image error to what a person needs to know.
 func reasonOf(e string) string {
+	if strings.Contains(e, " "+fetcher.ErrNotAllowed.Error()) { // the fetcher's allow-list
+		return "refused: not on WeChat's image server"
+	}
 	for _, r := range []string{"host not found", "name lookup failed", "connection refused", "network unreachable",
-		"host unreachable", "timed out", "connection reset", "stopping", "unreachable", "cooling down", "not an image",
+		"host unreachable", "connect timed out", "timed out", "connection reset", "stopping", "unreachable", "cooling down", "not an image",
 		"status 404", "status 403", "larger than"} {
 		if strings.Contains(e, r) {
 			switch r {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"wxarchive/archive"
@@ -31,10 +32,14 @@ type Service struct {
 	Archive *archive.Archive
 	Fetcher *fetcher.Client // nil: URL targets fail with a clear error
 	Images  bool            // download body images into the archive
-	Rules   []extractor.Rule
-	Stdin   io.Reader // for the target "-"
-	Log     *slog.Logger
-	Now     func() time.Time // nil: time.Now
+	// ImagesOff says why Images is false, for the line that tells the user
+	// images are not copied ("archive.images is false in pipeline.yaml",
+	// "--no-images"); "": "downloading images is off".
+	ImagesOff string
+	Rules     []extractor.Rule
+	Stdin     io.Reader // for the target "-"
+	Log       *slog.Logger
+	Now       func() time.Time // nil: time.Now
 	// Grace bounds how long a capture goes on after its context is
 	// cancelled (a stop): the request in flight may finish, no new one
 	// starts, and what was read is recorded. 0: fetcher.DefaultGrace.
@@ -43,7 +48,8 @@ type Service struct {
 	// display); it must return quickly.
 	Progress func(Progress)
 
-	health hostHealth
+	health  hostHealth
+	offSaid atomic.Bool // the images-off line was said
 }
 
 // Options name the article behind a saved page that lacks its identity,
@@ -91,7 +97,7 @@ type Result struct {
 func IsURL(target string) bool {
 	t := strings.ToLower(strings.TrimSpace(target))
 	return strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") ||
-		strings.HasPrefix(t, model.Host+"/")
+		strings.HasPrefix(t, model.Host+"/") || strings.HasPrefix(t, model.Host+":") || strings.HasPrefix(t, "//"+model.Host+"/")
 }
 
 // Ingest captures one target: a URL, a file path or "-". It never panics on
@@ -194,6 +200,9 @@ func (s *Service) Ingest(ctx context.Context, target string, opt Options) Result
 		if line := imgs.summary(); line != "" {
 			s.log().Warn(line, "target", target)
 		}
+		if imgs.off > 0 {
+			s.saidImagesOff(target, imgs.off, imgs.total)
+		}
 	}
 	res.Biz = doc.ID.Biz
 	return s.record(in, res)
@@ -252,6 +261,14 @@ func (p *Preextracted) usable(raw []byte, opts extractor.Options) bool {
 // sameRules reports whether two rule lists are the same list.
 func sameRules(a, b []extractor.Rule) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// now is the Service's clock.
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // read turns a target into an archive input holding the raw capture.

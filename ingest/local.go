@@ -260,13 +260,7 @@ func decodeDataImage(u string) ([]byte, error) {
 
 // isImage reports a raster image (JPEG, PNG, GIF, WebP, BMP): never SVG or
 // HTML, which can carry scripts.
-func isImage(data []byte) bool {
-	switch http.DetectContentType(data) {
-	case "image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp":
-		return true
-	}
-	return false
-}
+func isImage(data []byte) bool { return dataurl.IsRaster(data) }
 
 // placeholder reports a lazy-loading stand-in: a browser saves an image it
 // had not loaded yet with the page's 1×1 placeholder (a data: URI) as src.

@@ -38,14 +38,16 @@ func newNetService(t *testing.T, edit func(*fetcher.Config)) (*Service, *fakewx.
 func TestIngestURLWithoutScheme(t *testing.T) {
 	s, srv := newNetService(t, nil)
 	srv.Page("/s/abc", string(readPage(t, "goscraper-2018-jiagoushi-dongjing.html")))
-	for _, target := range []string{"mp.weixin.qq.com/s/abc", "http://mp.weixin.qq.com/s/abc?scene=21#wechat_redirect"} {
+	targets := []string{"mp.weixin.qq.com/s/abc", "http://mp.weixin.qq.com/s/abc?scene=21#wechat_redirect",
+		"mp.weixin.qq.com/s/abc?url=https://x.example/", "mp.weixin.qq.com:443/s/abc", "//mp.weixin.qq.com/s/abc"}
+	for _, target := range targets {
 		r := s.Ingest(context.Background(), target, Options{})
 		if r.Err != nil || (r.Outcome != model.OutcomeCreated && r.Outcome != model.OutcomeUnchanged) {
 			t.Fatalf("%s: %+v", target, r)
 		}
 	}
 	reqs := srv.Requests()
-	if len(reqs) != 2 {
+	if len(reqs) != len(targets) {
 		t.Fatalf("%d requests", len(reqs))
 	}
 	for _, r := range reqs {

@@ -115,17 +115,19 @@ func ParseLink(raw string) (Link, error) {
 	s = strings.ReplaceAll(s, "&amp;", "&")
 	s = strings.ReplaceAll(s, `\x26`, "&")
 	s = strings.ReplaceAll(s, `\u0026`, "&")
-	if strings.HasPrefix(s, "//") {
-		s = "https:" + s
-	} else if !strings.Contains(s, "://") {
-		s = "https://" + s
-	}
+	s = withScheme(s)
 	u, err := url.Parse(s)
 	if err != nil {
 		return Link{}, fmt.Errorf("model: parse url %q: %w", raw, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return Link{}, fmt.Errorf("model: url %q: scheme %q: %w", raw, u.Scheme, ErrNotWeChat)
+	}
+	if u.Host == "" || u.Opaque != "" {
+		return Link{}, fmt.Errorf("model: url %q: no host name (want https://%s/…): %w", raw, Host, ErrNotWeChat)
+	}
+	if h := strings.ToLower(u.Hostname()); h == "http" || h == "https" {
+		return Link{}, fmt.Errorf("model: url %q: malformed scheme (want https://%s/…): %w", raw, Host, ErrNotWeChat)
 	}
 	if !strings.EqualFold(u.Hostname(), Host) || (u.Port() != "" && u.Port() != "80" && u.Port() != "443") {
 		return Link{}, fmt.Errorf("model: url %q: host %q: %w", raw, u.Host, ErrNotWeChat)
@@ -176,6 +178,41 @@ func ParseLink(raw string) (Link, error) {
 
 // bizEscape writes a biz for a query: base64 as it is but "+" (which a
 // query reads as a space); anything else escaped.
+// withScheme gives a link written without a scheme ("mp.weixin.qq.com/s?…",
+// "//mp.weixin.qq.com/…", "mp.weixin.qq.com:443/…") the scheme https. A
+// scheme is only what comes before the first ":" when that is before any
+// "/", "?" or "#" and not a port: "://" in a query (…&url=https://x) is not
+// one. A link with another scheme (javascript:, ftp://) is left for the
+// caller to refuse.
+func withScheme(s string) string {
+	if strings.HasPrefix(s, "//") {
+		return "https:" + s
+	}
+	head := s
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		head = s[:i]
+	}
+	scheme, rest, ok := strings.Cut(head, ":")
+	if ok && validScheme(scheme) && (rest != "" && !allIn(rest, isDigit) || rest == "" && strings.HasPrefix(s[len(head):], "//")) {
+		return s
+	}
+	return "https://" + s
+}
+
+// validScheme reports whether s is a URL scheme (RFC 3986 §3.1).
+func validScheme(s string) bool {
+	if s == "" || !('a' <= s[0]|0x20 && s[0]|0x20 <= 'z') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
 func bizEscape(biz string) string {
 	if allIn(biz, isBase64) {
 		return strings.ReplaceAll(biz, "+", "%2B")
@@ -190,4 +227,13 @@ func first(q url.Values, names ...string) string {
 		}
 	}
 	return ""
+}
+
+// ImageHost reports whether host (lower case, no port) is one of WeChat's
+// image servers: any host under qpic.cn or qlogo.cn (mmbiz, mmecoa, puui
+// for video covers, wx for avatars…) and res.wx.qq.com (emoji). The
+// extractor keeps such images and the fetcher copies them: one list.
+func ImageHost(host string) bool {
+	return host == "qpic.cn" || strings.HasSuffix(host, ".qpic.cn") ||
+		host == "qlogo.cn" || strings.HasSuffix(host, ".qlogo.cn") || host == "res.wx.qq.com"
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -24,6 +25,14 @@ func TestParseLink(t *testing.T) {
 			KindArticle, "MzA3MDM3NjE5NQ_2650000001_2", canon},
 		{"no scheme, tracking", "mp.weixin.qq.com/s?__biz=" + biz + "&mid=2650000001&idx=2&sn=abc123&sharer_sharetime=1&exportkey=x&pass_ticket=y",
 			KindArticle, "MzA3MDM3NjE5NQ_2650000001_2", canon},
+		{"no scheme, a URL in the query", "mp.weixin.qq.com/s?__biz=" + biz + "&mid=2650000001&idx=2&sn=abc123&url=https://x.example/?a=b://c",
+			KindArticle, "MzA3MDM3NjE5NQ_2650000001_2", canon},
+		{"no scheme, port", "mp.weixin.qq.com:443/s?__biz=" + biz + "&mid=2650000001&idx=2&sn=abc123",
+			KindArticle, "MzA3MDM3NjE5NQ_2650000001_2", canon},
+		{"no scheme, :// in the fragment", "MP.weixin.qq.com/s/KDWh_qGpFN5Vu1TR9t30Mw#from=https://x",
+			KindShort, "s_KDWh_qGpFN5Vu1TR9t30Mw", "https://mp.weixin.qq.com/s/KDWh_qGpFN5Vu1TR9t30Mw"},
+		{"scheme-relative", "//mp.weixin.qq.com/s/KDWh_qGpFN5Vu1TR9t30Mw",
+			KindShort, "s_KDWh_qGpFN5Vu1TR9t30Mw", "https://mp.weixin.qq.com/s/KDWh_qGpFN5Vu1TR9t30Mw"},
 		{"upper-case host", "https://MP.WEIXIN.QQ.COM/s?__biz=" + biz + "&mid=2650000001&idx=2&sn=abc123",
 			KindArticle, "MzA3MDM3NjE5NQ_2650000001_2", canon},
 		{"short", "https://mp.weixin.qq.com/s/KDWh_qGpFN5Vu1TR9t30Mw?scene=1#x",
@@ -60,6 +69,29 @@ func TestParseLinkRejects(t *testing.T) {
 	}
 	if _, err := ParseLink("https://example.com/s/abc"); !errors.Is(err, ErrNotWeChat) {
 		t.Errorf("foreign host: err = %v, want ErrNotWeChat", err)
+	}
+}
+
+// TestParseLinkOddForms: odd spellings of a link are refused with an
+// error that names what is wrong; none is taken for a WeChat link.
+func TestParseLinkOddForms(t *testing.T) {
+	for in, want := range map[string]string{
+		"evil.example?u=https://mp.weixin.qq.com/s/abc":  `host "evil.example"`,
+		"mp.weixin.qq.com@evil.example/s/abc":            `host "evil.example"`,
+		"javascript:alert(1)//mp.weixin.qq.com/s/abc":    `scheme "javascript"`,
+		"data:text/html,mp.weixin.qq.com/s/abc":          `scheme "data"`,
+		"ftp://mp.weixin.qq.com/s/abc?u=https://x":       `scheme "ftp"`,
+		"https:mp.weixin.qq.com/s/abc":                   "no host name",
+		"https:///mp.weixin.qq.com/s/abc":                "no host name",
+		"http:/mp.weixin.qq.com/s/abc":                   "malformed scheme",
+		"https//mp.weixin.qq.com/s/abc":                  "malformed scheme",
+		"mp.weixin.qq.com:8443/s/abc?x=https://y":        `host "mp.weixin.qq.com:8443"`,
+		"mp.weixin.qq.com/s?url=https://x&__biz=a&mid=1": "without __biz, mid and idx",
+	} {
+		_, err := ParseLink(in)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseLink(%q): err %v, want one naming %q", in, err, want)
+		}
 	}
 }
 

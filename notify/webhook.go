@@ -9,12 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"wxarchive/events"
+	"wxarchive/fetcher"
 	"wxarchive/model"
 )
 
@@ -44,8 +46,13 @@ type WebhookOptions struct {
 	Events  []string
 	Timeout time.Duration // per request; 0: 10s
 	Retries int           // extra attempts within a pass
-	// Transport sends the requests; nil: a clone of http.DefaultTransport.
+	// Transport sends the requests; nil: fetcher.NewDestTransport, whose
+	// dials check the address: a URL naming this machine or the local
+	// network by IP address or a local name reaches it, a public-looking
+	// name only public addresses (no DNS rebinding to a local service).
 	Transport http.RoundTripper
+	// Resolver resolves names for the default Transport; nil: the system's.
+	Resolver *net.Resolver
 }
 
 // NewWebhook checks the URL (http or https with a host: a user-configured
@@ -67,7 +74,7 @@ func NewWebhook(rawURL string, o WebhookOptions) (*Webhook, error) {
 	}
 	tr := o.Transport
 	if tr == nil {
-		tr = http.DefaultTransport.(*http.Transport).Clone()
+		tr = fetcher.NewDestTransport(fetcher.DestConfig{Resolver: o.Resolver})
 	}
 	return &Webhook{
 		name: o.Name, url: u, secret: []byte(o.Secret), kinds: newKindSet(o.Events), retries: max(o.Retries, 0),

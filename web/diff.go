@@ -33,9 +33,37 @@ type row struct {
 // foldContext is how many unchanged paragraphs stay visible around a change.
 const foldContext = 2
 
-// maxCharDiff caps the characters compared in one changed pair (a
-// character diff of two huge paragraphs is quadratic at worst).
-const maxCharDiff = 20000
+// The work of one diff page is bounded. diffmatchpatch (sergi/go-diff)
+// runs Myers' algorithm, whose cost grows with (N+M)·D: a hostile pair of
+// versions (thousands of paragraphs all different, or long paragraphs
+// changed throughout) would otherwise cost seconds of CPU per request.
+// Sizes are counted between the common start and end of the two sequences
+// (set aside in linear time, as diffmatchpatch does itself), and the cost
+// of one comparison is taken as span², span = N+M there. The limits count
+// work, not time: the page for a pair of versions is the same on any
+// machine under any load.
+const (
+	// maxParaSpan: more differing paragraphs than this (both sides
+	// together) and they are not aligned: both sides are shown whole.
+	maxParaSpan = 3000
+	// maxCharSpan: a changed pair of paragraphs with more differing
+	// characters than this is shown whole, without character marks.
+	maxCharSpan = 3000
+	// maxCharWork: the character comparisons of one page together; once
+	// spent, the remaining changed pairs are shown whole.
+	maxCharWork = 30_000_000
+)
+
+// bodyDiff is the text part of a diff page.
+type bodyDiff struct {
+	Rows []row
+	// Coarse: the versions differ in too many paragraphs to align them
+	// one by one; the differing middle is shown whole, side by side.
+	Coarse bool
+	// Unmarked counts the changed pairs shown whole, without character
+	// marks, because they were too long or the page's work was spent.
+	Unmarked int
+}
 
 // paragraphs splits a Markdown body into blocks separated by blank lines.
 func paragraphs(body string) []string {
@@ -49,10 +77,31 @@ func paragraphs(body string) []string {
 	return out
 }
 
+// commonEnds is the length of the common start and of the common end of a
+// and b (not overlapping).
+func commonEnds[T comparable](a, b []T) (pre, suf int) {
+	n := min(len(a), len(b))
+	for pre < n && a[pre] == b[pre] {
+		pre++
+	}
+	for suf < n-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	return pre, suf
+}
+
+// span is how many elements of a and b lie between their common start and
+// common end: what a diff of the two has to work on.
+func span[T comparable](a, b []T) int {
+	pre, suf := commonEnds(a, b)
+	return len(a) + len(b) - 2*(pre+suf)
+}
+
 // diffBodies aligns the paragraphs of two bodies and highlights the changed
 // characters within paired paragraphs (Chinese has no spaces: characters,
-// not words, are the unit). Long unchanged runs are folded.
-func diffBodies(oldBody, newBody string) []row {
+// not words, are the unit). Long unchanged runs are folded. The work is
+// bounded (see maxParaSpan): past the limits, changed text is shown whole.
+func diffBodies(oldBody, newBody string) bodyDiff {
 	a, b := paragraphs(oldBody), paragraphs(newBody)
 	// Each distinct paragraph becomes one rune, so the paragraph sequences
 	// are diffed as strings.
@@ -72,17 +121,33 @@ func diffBodies(oldBody, newBody string) []row {
 		}
 		return out
 	}
+	ea, eb := enc(a), enc(b)
 	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = 0
-	ops := dmp.DiffMainRunes(enc(a), enc(b), false)
+	dmp.DiffTimeout = 0 // bounded by the spans, not by a clock
+	var d bodyDiff
+	var ops []diffmatchpatch.Diff
+	if span(ea, eb) > maxParaSpan {
+		d.Coarse = true
+		ops = coarseOps(ea, eb)
+	} else {
+		ops = dmp.DiffMainRunes(ea, eb, false)
+	}
 
+	work := 0
 	var rows []row
 	i, j := 0, 0
 	var dels, adds []string
 	flush := func() {
 		n := min(len(dels), len(adds))
 		for k := 0; k < n; k++ {
-			l, r := charDiff(dmp, dels[k], adds[k])
+			var l, r []seg
+			if !d.Coarse {
+				l, r = charDiff(dmp, dels[k], adds[k], &work)
+			}
+			if l == nil && r == nil {
+				l, r = []seg{{Text: dels[k], Op: -1}}, []seg{{Text: adds[k], Op: 1}}
+				d.Unmarked++
+			}
 			rows = append(rows, row{Kind: rowChanged, Left: l, Right: r, LeftN: i - len(dels) + k + 1, RightN: j - len(adds) + k + 1})
 		}
 		for k := n; k < len(dels); k++ {
@@ -93,9 +158,9 @@ func diffBodies(oldBody, newBody string) []row {
 		}
 		dels, adds = nil, nil
 	}
-	for _, d := range ops {
-		n := len([]rune(d.Text))
-		switch d.Type {
+	for _, op := range ops {
+		n := len([]rune(op.Text))
+		switch op.Type {
 		case diffmatchpatch.DiffEqual:
 			flush()
 			for k := 0; k < n; k++ {
@@ -116,14 +181,36 @@ func diffBodies(oldBody, newBody string) []row {
 		}
 	}
 	flush()
-	return fold(rows)
+	d.Rows = fold(rows)
+	return d
 }
 
-// charDiff compares two paragraphs character by character.
-func charDiff(dmp *diffmatchpatch.DiffMatchPatch, a, b string) (left, right []seg) {
-	if len(a)+len(b) > maxCharDiff {
-		return []seg{{Text: a, Op: -1}}, []seg{{Text: b, Op: 1}}
+// coarseOps is the diff of two paragraph sequences without alignment: the
+// common start and end kept, everything between deleted and inserted.
+func coarseOps(a, b []rune) []diffmatchpatch.Diff {
+	pre, suf := commonEnds(a, b)
+	var ops []diffmatchpatch.Diff
+	add := func(t diffmatchpatch.Operation, rs []rune) {
+		if len(rs) > 0 {
+			ops = append(ops, diffmatchpatch.Diff{Type: t, Text: string(rs)})
+		}
 	}
+	add(diffmatchpatch.DiffEqual, a[:pre])
+	add(diffmatchpatch.DiffDelete, a[pre:len(a)-suf])
+	add(diffmatchpatch.DiffInsert, b[pre:len(b)-suf])
+	add(diffmatchpatch.DiffEqual, a[len(a)-suf:])
+	return ops
+}
+
+// charDiff compares two paragraphs character by character, charging the
+// comparison to *work. It returns nil, nil when the pair is too long or the
+// page's work is spent: the caller shows the pair whole.
+func charDiff(dmp *diffmatchpatch.DiffMatchPatch, a, b string, work *int) (left, right []seg) {
+	sp := span([]rune(a), []rune(b))
+	if sp > maxCharSpan || *work+sp*sp > maxCharWork {
+		return nil, nil
+	}
+	*work += sp * sp
 	ds := dmp.DiffCleanupSemantic(dmp.DiffMain(a, b, false))
 	for _, d := range ds {
 		switch d.Type {

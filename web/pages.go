@@ -255,8 +255,7 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) (*archive.Info,
 		return nil, false
 	}
 	if string(key) != k {
-		u := url.URL{Path: strings.Replace(r.URL.Path, "/a/"+k, "/a/"+string(key), 1), RawQuery: r.URL.RawQuery}
-		http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
+		localRedirect(w, r, strings.Replace(r.URL.Path, "/a/"+k, "/a/"+string(key), 1), r.URL.RawQuery, http.StatusMovedPermanently)
 		return nil, false
 	}
 	info, err := s.a.Info(key)
@@ -443,6 +442,9 @@ type diffPage struct {
 	Rows     []row
 	Changed  int
 	Versions []archive.VersionInfo
+	// Coarse and Unmarked: the diff's work limits were reached (bodyDiff).
+	Coarse   bool
+	Unmarked int
 }
 
 func (s *Server) diff(w http.ResponseWriter, r *http.Request) {
@@ -491,7 +493,8 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request) {
 	om, _ := parseFrontMatter(ofm)
 	nm, _ := parseFrontMatter(nfm)
 	p.Fields = frontMatterChanges(om, nm)
-	p.Rows = diffBodies(string(obody), string(nbody))
+	d := diffBodies(string(obody), string(nbody))
+	p.Rows, p.Coarse, p.Unmarked = d.Rows, d.Coarse, d.Unmarked
 	for _, rw := range p.Rows {
 		if rw.Kind != rowSame && rw.Kind != rowSkip {
 			p.Changed++

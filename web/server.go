@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -135,13 +136,47 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 	if v := q.Get("token"); v != "" && s.tokenOK(v) {
 		http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: v, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 		q.Del("token")
-		u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
-		http.Redirect(w, r, u.String(), http.StatusSeeOther)
+		localRedirect(w, r, r.URL.Path, q.Encode(), http.StatusSeeOther)
 		return false
 	}
 	w.Header().Set("WWW-Authenticate", `Bearer realm="wxarchive"`)
 	http.Error(w, "unauthorized: this archive needs its token (open the URL printed by 'wxarchive serve', or send Authorization: Bearer TOKEN)", http.StatusUnauthorized)
 	return false
+}
+
+// localRedirect redirects to a path of this site, taken from the request:
+// the path is cleaned ("//evil.example/" is "/evil.example/") and the
+// Location checked by isLocal; anything else goes to the home page. A
+// redirect never leads to another site.
+func localRedirect(w http.ResponseWriter, r *http.Request, p, rawQuery string, code int) {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	loc := (&url.URL{Path: clean, RawQuery: rawQuery}).String()
+	if !isLocal(loc) {
+		loc = "/"
+	}
+	http.Redirect(w, r, loc, code)
+}
+
+// isLocal reports whether a Location names a path of this site: it starts
+// with one "/" (not "//" or "/\", which browsers read as another host), and
+// holds no backslash, space or control character (browsers drop tabs and
+// newlines, and read "\" as "/").
+func isLocal(loc string) bool {
+	if len(loc) == 0 || loc[0] != '/' || len(loc) > 1 && (loc[1] == '/' || loc[1] == '\\') {
+		return false
+	}
+	for i := 0; i < len(loc); i++ {
+		if c := loc[i]; c <= ' ' || c == '\\' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) tokenOK(v string) bool {

@@ -420,7 +420,7 @@ func TestRenderBodyIsSafe(t *testing.T) {
 func TestDiffBodies(t *testing.T) {
 	old := "第一段。\n\n美国芯片出口管制。\n\n删掉的一段。\n\n末段"
 	cur := "第一段。\n\n美国芯片进口管制。\n\n末段\n\n新加的一段。"
-	rows := diffBodies(old, cur)
+	rows := diffBodies(old, cur).Rows
 	var kinds []string
 	for _, r := range rows {
 		kinds = append(kinds, r.Kind)
@@ -440,7 +440,7 @@ func TestDiffBodies(t *testing.T) {
 	}
 	a := strings.Join(many, "\n\n")
 	b := strings.Replace(a, strings.Repeat("段", 15), "改了", 1)
-	rows = diffBodies(a, b)
+	rows = diffBodies(a, b).Rows
 	if len(rows) != 7 || rows[0].Kind != rowSkip || rows[0].Skipped != 12 || rows[3].Kind != rowChanged || rows[6].Skipped != 13 {
 		t.Errorf("fold: %+v", rows)
 	}

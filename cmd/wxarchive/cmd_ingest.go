@@ -68,7 +68,11 @@ func (e *env) newIngestService(cfg *config.Config) (*ingest.Service, error) {
 		return nil, err
 	}
 	a.SetLogger(e.log)
-	return &ingest.Service{Archive: a, Images: cfg.ImagesEnabled(), Rules: rules, Stdin: e.stdin, Log: e.log}, nil
+	svc := &ingest.Service{Archive: a, Images: cfg.ImagesEnabled(), Rules: rules, Stdin: e.stdin, Log: e.log}
+	if !svc.Images {
+		svc.ImagesOff = "archive.images is false in the configuration"
+	}
+	return svc, nil
 }
 
 func (e *env) runIngest(ctx context.Context, o ingestOptions, targets []string) error {
@@ -86,7 +90,9 @@ func (e *env) runIngest(ctx context.Context, o ingestOptions, targets []string) 
 		return err
 	}
 	defer lock.Unlock()
-	svc.Images = svc.Images && !o.noImages
+	if o.noImages && svc.Images {
+		svc.Images, svc.ImagesOff = false, "--no-images"
+	}
 	urls := 0
 	for _, t := range targets {
 		if ingest.IsURL(t) {
