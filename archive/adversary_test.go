@@ -471,3 +471,50 @@ func TestRenamedCaptureRecordReported(t *testing.T) {
 		t.Errorf("verify says:\n%v\nwant the renamed record named (a notice: a clock going back does it too)", rep.Problems)
 	}
 }
+
+// Readable files and folders are the user's, but a link put there is
+// never followed: a readable file linked to /dev/zero hung the next
+// writer, and a linked account folder would be written through, out of
+// the archive. The capture is recorded all the same.
+func TestReadableLinksNotFollowed(t *testing.T) {
+	a, _ := openTest(t)
+	twoArticles(t, a)
+	h, _ := a.loadHead(testID.Key())
+	os.Remove(a.file(h.Path))
+	if err := os.Symlink("/dev/zero", a.file(h.Path)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Record(pageInput(testID, "标题", "三", testRenderer{v: 1}, t0.Add(5*time.Hour)))
+	if err != nil || res.Outcome != model.OutcomeUpdated {
+		t.Fatalf("Record beside a readable file linked to /dev/zero: %v %v", res.Outcome, err)
+	}
+	if fi, err := os.Lstat(a.file(h.Path)); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the user's link was replaced: %v", err)
+	}
+
+	// The account folder linked elsewhere.
+	dir := filepath.Dir(a.file(h.Path))
+	out := filepath.Join(t.TempDir(), "elsewhere")
+	if err := os.Rename(dir, out); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(out, dir); err != nil {
+		t.Fatal(err)
+	}
+	before := tree(t, out)
+	if _, err := a.Record(pageInput(testID, "标题", "四", testRenderer{v: 1}, t0.Add(6*time.Hour))); err != nil {
+		t.Errorf("Record of a new version in a linked folder: %v", err)
+	}
+	third := testID
+	third.Mid = "7"
+	if _, err := a.Record(pageInput(third, "新文章", "正文", testRenderer{v: 1}, t0)); err != nil {
+		t.Errorf("Record of a new article in a linked folder: %v", err)
+	}
+	if after := tree(t, out); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("written through the linked folder:\nbefore %v\nafter  %v", before, after)
+	}
+	rep, err := a.VerifyWith(VerifyOptions{})
+	if err != nil || rep.Damaged() != 0 {
+		t.Errorf("verify: %v %v", rep.Problems, err)
+	}
+}

@@ -26,6 +26,9 @@ var ErrTampered = errors.New("does not match its recorded hash (run 'wxarchive v
 // not follow it.
 var ErrNotRegular = errors.New("not a regular file the archive wrote (run 'wxarchive verify')")
 
+// errLinkedFolder: a folder on the way to a file is a symbolic link.
+var errLinkedFolder = fmt.Errorf("a folder on the way is a symbolic link, %w", ErrNotRegular)
+
 // LockedError says another writer holds the archive lock.
 type LockedError struct {
 	PID   int

@@ -592,10 +592,13 @@ func (a *Archive) choosePath(base string, key model.Key) (string, error) {
 // by no other article.
 func (a *Archive) pathFree(p string, k model.Key) (bool, error) {
 	_, err := a.store.Get(p)
-	if err == nil {
+	switch {
+	case errors.Is(err, errLinkedFolder):
+		// In a folder linked by hand: nothing is written through it (see
+		// planReadable); the name is free unless claimed.
+	case err == nil || errors.Is(err, ErrNotRegular): // a link or special file put there by hand
 		return false, nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
+	case !errors.Is(err, fs.ErrNotExist):
 		return false, err
 	}
 	other, err := a.claimedByOther(p, k)

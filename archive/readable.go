@@ -88,6 +88,11 @@ func (a *Archive) planReadable(h *head) (readablePlan, error) {
 		// A link or a special file put there by hand: the user's, never
 		// followed (a link to /dev/zero or a FIFO would hang the writer).
 		foreign := errors.Is(err, ErrNotRegular)
+		if errors.Is(err, errLinkedFolder) {
+			// The folder is a link put there by hand (elsewhere, out of
+			// the archive perhaps): every name in it is the same case.
+			return readablePlan{notes: []string{fmt.Sprintf("the folder of %s is a symbolic link: nothing written through it", target)}}, nil
+		}
 		if err != nil && !missing && !foreign {
 			return readablePlan{}, err
 		}

@@ -194,7 +194,10 @@ func (s *FSStore) openRegular(name string) (*os.File, fs.FileInfo, error) {
 			return nil, nil, fmt.Errorf("archive: get %s: %w", name, err)
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			return nil, nil, fmt.Errorf("archive: get %s: %s is a symbolic link: %w", name, strings.Join(parts[:i+1], "/"), ErrNotRegular)
+			if i < len(parts)-1 {
+				return nil, nil, fmt.Errorf("archive: get %s: %s is a symbolic link: %w", name, strings.Join(parts[:i+1], "/"), errLinkedFolder)
+			}
+			return nil, nil, fmt.Errorf("archive: get %s: %w", name, ErrNotRegular)
 		}
 	}
 	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)

@@ -688,6 +688,8 @@ func (v *verifier) readable(h *head, md []byte) []Problem {
 	if len(h.Readable.Files) == 0 {
 		got, gerr := a.store.Get(h.Path)
 		switch {
+		case errors.Is(gerr, ErrNotRegular):
+			probs = append(probs, Problem{Path: h.Path, Notice: true, Reason: "a link or a special file put there by hand (or in a folder linked by hand): never followed nor written"})
 		case gerr != nil:
 			probs = append(probs, Problem{Path: h.Path, Reason: fmt.Sprintf("missing: latest Markdown of %s", h.Key)})
 		case sha(got) != sha(want):
