@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"time"
 	_ "time/tzdata" // time zones also on hosts without a zoneinfo database
 
@@ -179,6 +180,21 @@ func (c *Config) Dir() string {
 		return "."
 	}
 	return filepath.Dir(c.path)
+}
+
+// Resolve is the path p of the configuration names: "~" or "~/…" in the
+// user's home, a relative path in the configuration file's folder (else
+// the working folder), an absolute one as it is.
+func (c *Config) Resolve(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, "~"+string(filepath.Separator)) {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[1:])
+		}
+	}
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Dir(), p)
 }
 
 // Load reads and validates a configuration file. Errors name the file, the

@@ -173,3 +173,34 @@ func TestTemplate(t *testing.T) {
 		t.Errorf("%+v", c.Sources)
 	}
 }
+
+// TestResolvePath: a path in pipeline.yaml is relative to the file's
+// folder, and "~/" is the user's home, as the comments of pipeline.yaml
+// suggest ("- ~/wechat-inbox").
+func TestResolvePath(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "pipeline.yaml")
+	if err := os.WriteFile(p, []byte("archive: {dir: ~/wx}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"~/wechat-inbox", filepath.Join(home, "wechat-inbox")},
+		{"~", home},
+		{"inbox", filepath.Join(dir, "inbox")},
+		{"/abs/inbox", "/abs/inbox"},
+		{"~user/x", filepath.Join(dir, "~user/x")}, // another user's home is not guessed
+	} {
+		if got := c.Resolve(tc.in); got != tc.want {
+			t.Errorf("Resolve(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := Default().Resolve("~/x"); got != filepath.Join(home, "x") {
+		t.Errorf("default config: %q", got)
+	}
+}

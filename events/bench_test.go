@@ -21,7 +21,7 @@ func BenchmarkEditSummary(b *testing.B) {
 	b.SetBytes(int64(len(old) + len(edited)))
 	b.ResetTimer()
 	for b.Loop() {
-		if e := diffText(old, edited); e.Changed == 0 {
+		if e := bodyEdit(old, edited); e.Changed == 0 {
 			b.Fatal("no change found")
 		}
 	}

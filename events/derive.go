@@ -10,6 +10,7 @@ import (
 	"github.com/sergi/go-diff/diffmatchpatch"
 
 	"wxarchive/archive"
+	"wxarchive/internal/mdtext"
 	"wxarchive/model"
 )
 
@@ -125,12 +126,25 @@ func editOf(md MarkdownFunc, fromSHA, toSHA string) (*Edit, error) {
 	}
 	fa, ba := splitFrontMatter(string(a))
 	fb, bb := splitFrontMatter(string(b))
-	e := diffText(ba, bb)
+	e := bodyEdit(ba, bb)
 	if e.Changed == 0 {
 		// Only the front matter differs (a description, a date).
-		e = diffText(fa, fb)
+		e = diffText(fa, fb, false)
 	}
 	return e, nil
+}
+
+// bodyEdit compares two Markdown bodies as a reader reads them: the
+// characters of the text (no link targets, image URLs, escapes or entity
+// references; "&lt;" is one character and its ";" ends no sentence). A
+// change the text does not show (a link's target, an image) is counted in
+// the Markdown.
+func bodyEdit(a, b string) *Edit {
+	e := diffText(mdtext.PlainText([]byte(a)), mdtext.PlainText([]byte(b)), false)
+	if e.Changed == 0 && a != b {
+		e = diffText(a, b, true)
+	}
+	return e
 }
 
 // splitFrontMatter separates a Markdown document's YAML front matter from
@@ -145,8 +159,9 @@ func splitFrontMatter(s string) (front, body string) {
 }
 
 // diffText counts the characters changed from a to b and finds the first
-// changed sentence.
-func diffText(a, b string) *Edit {
+// changed sentence; md says a and b are Markdown (the sentence is then
+// read as text).
+func diffText(a, b string, md bool) *Edit {
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 2 * time.Second
 	ra, rb := []rune(a), []rune(b)
@@ -164,16 +179,16 @@ func diffText(a, b string) *Edit {
 		case diffmatchpatch.DiffInsert:
 			e.Inserted += n
 			if !found {
-				e.Sentence, found = sentenceAt(rb, pb, n), true
+				e.Sentence, found = sentenceAt(rb, pb, n, md), true
 			}
 			pb += n
 		case diffmatchpatch.DiffDelete:
 			e.Deleted += n
 			if !found {
 				if i+1 < len(diffs) && diffs[i+1].Type == diffmatchpatch.DiffInsert {
-					e.Sentence = sentenceAt(rb, pb, len([]rune(diffs[i+1].Text)))
+					e.Sentence = sentenceAt(rb, pb, len([]rune(diffs[i+1].Text)), md)
 				} else {
-					e.Sentence, e.Removed = sentenceAt(ra, pa, n), true
+					e.Sentence, e.Removed = sentenceAt(ra, pa, n, md), true
 				}
 				found = true
 			}
@@ -187,7 +202,7 @@ func diffText(a, b string) *Edit {
 // sentenceAt returns the sentence of text around the change at [pos,
 // pos+n), cleaned of Markdown marks; a long sentence is cut to a window
 // that shows the change.
-func sentenceAt(text []rune, pos, n int) string {
+func sentenceAt(text []rune, pos, n int, md bool) string {
 	start := pos
 	for start > 0 && !endsSentence(text[start-1]) {
 		start--
@@ -207,11 +222,15 @@ func sentenceAt(text []rune, pos, n int) string {
 	if pos-start > window/2 && end-start > window {
 		start, lead = max(start, pos-window/3), "…"
 	}
-	s := strings.TrimFunc(string(text[start:end]), func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune("#>*_-`|", r)
-	})
-	s = strings.NewReplacer("**", "", "__", "", "`", "").Replace(s)
-	return cleanLine(lead+s, window)
+	s := string(text[start:end])
+	if md {
+		// As a reader sees it: no link targets or image URLs, escapes
+		// and entity references read as their characters.
+		s = strings.TrimFunc(mdtext.PlainText([]byte(s)), func(r rune) bool {
+			return unicode.IsSpace(r) || strings.ContainsRune("#>*_-`|", r)
+		})
+	}
+	return cleanLine(lead+strings.TrimSpace(s), window)
 }
 
 func endsSentence(r rune) bool {

@@ -160,9 +160,17 @@ func TestDiffText(t *testing.T) {
 		{"removed sentence", "甲。乙丙丁。戊。", "甲。戊。", "乙丙丁。", 4, true},
 		{"markdown marks cleaned", "## 标题\n\n**粗体**原文。", "## 标题\n\n**粗体**新文。", "粗体新文。", 2, false},
 		{"same", "一样。", "一样。", "", 0, false},
+		// The sentence is what a reader sees, and so is what is counted:
+		// no link targets, image URLs, escapes or entity references (whose
+		// ";" does not end a sentence).
+		{"sentence as read", "甲。", "甲。见[原文](https://mp.weixin.qq.com/s/x)，a &lt;b&gt; \\*注\\*。", "见原文，a <b> *注*。", 14, false},
+		{"image then text", "甲。", "甲。\n\n![](https://mmbiz.qpic.cn/mmbiz_png/x/640)新句。", "新句。", 4, false},
+		// A change a reader does not see in the text (a link's target, an
+		// image) is still an edit, counted in the Markdown.
+		{"link target only", "见[原文](https://a.example/1)。", "见[原文](https://a.example/2)。", "见原文。", 2, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			e := diffText(tt.a, tt.b)
+			e := bodyEdit(tt.a, tt.b)
 			if e.Changed != tt.changed || e.Sentence != tt.sentence || e.Removed != tt.removed {
 				t.Errorf("got %+v, want changed %d sentence %q removed %v", e, tt.changed, tt.sentence, tt.removed)
 			}
@@ -172,7 +180,7 @@ func TestDiffText(t *testing.T) {
 
 func TestSentenceWindowShowsTheChange(t *testing.T) {
 	long := strings.Repeat("很长的句子", 60)
-	e := diffText(long+"旧。", long+"新。")
+	e := bodyEdit(long+"旧。", long+"新。")
 	if !strings.Contains(e.Sentence, "新") || len([]rune(e.Sentence)) > 125 {
 		t.Errorf("sentence %q", e.Sentence)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 
@@ -177,5 +178,30 @@ func TestFeedFiltersAndRefuses(t *testing.T) {
 	doc = atomDoc{}
 	if err := xml.Unmarshal(getFeed(t, empty, "/feed.atom").Body.Bytes(), &doc); err != nil || doc.Updated == "" || len(doc.Entries) != 0 {
 		t.Errorf("empty feed: %v %+v", err, doc)
+	}
+}
+
+// TestFeedHostileText: control characters, invalid UTF-8 and XML's
+// forbidden characters in what an event carries (a reason, a subject) never
+// make the feed ill-formed: a strict XML parser and a feed reader read it.
+func TestFeedHostileText(t *testing.T) {
+	a := feedArchive(t)
+	for i, s := range []string{"a\x00b\x01c\x1b[31m", "bad \xff\xfe utf-8", "\ufffe\uffff ]]> <![CDATA[ & <x>", "\u202eevil\ud7ff"} {
+		if _, _, err := Record(a, Op{Kind: model.EventBlocked, Subject: s, Reason: s, At: day0.Add(time.Duration(4+i) * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := getFeed(t, Feed(a, FeedOptions{}), "http://127.0.0.1:8080/feed.atom").Body.String()
+	dec := xml.NewDecoder(strings.NewReader(body))
+	dec.Strict = true
+	var doc atomDoc
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("not well-formed: %v\n%q", err, body)
+	}
+	if !utf8.ValidString(body) {
+		t.Errorf("feed is not valid UTF-8")
+	}
+	if f, err := gofeed.NewParser().ParseString(body); err != nil || len(f.Items) < 8 {
+		t.Fatalf("gofeed: %v", err)
 	}
 }

@@ -15,7 +15,7 @@ func FuzzDiffText(f *testing.F) {
 	f.Add("", "新的文章。\n\n## 标题")
 	f.Add("**a**\n\x00\u202e", "b\xff")
 	f.Fuzz(func(t *testing.T, a, b string) {
-		e := diffText(a, b)
+		e := diffText(a, b, true)
 		if e.Changed != e.Inserted+e.Deleted {
 			t.Fatalf("%+v", e)
 		}

@@ -150,3 +150,23 @@ func TestFrontMatterOldNames(t *testing.T) {
 		t.Errorf("url/source: got %q", both.URL)
 	}
 }
+
+// Control characters in a page's text (ESC sequences that clear or retitle
+// a terminal, BEL, backspaces that hide what precedes them, C1 controls)
+// are never an article's content: the Markdown holds none, in text or in
+// code, so `show`, `search` and `diff` cannot pass them to a terminal.
+func TestBodyDropsControlCharacters(t *testing.T) {
+	page := "<p>text \x1b]0;pwned\x07 \x1b[2J\x1b[31mRED\x1b[0m \u0085\u009b31m end\x7f</p>" +
+		"<pre><code>code \x1b[31mREDCODE\x1b[0m \x08\x08BS\ttab</code></pre>"
+	md := convertHTML(t, page).Markdown
+	for _, r := range md {
+		if r != '\n' && r != '\t' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)) {
+			t.Errorf("control character %U kept in:\n%q", r, md)
+		}
+	}
+	for _, want := range []string{"RED", "REDCODE", "BS\ttab", "end"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("lost %q:\n%q", want, md)
+		}
+	}
+}

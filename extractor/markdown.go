@@ -270,7 +270,7 @@ func fenceOf(line string) string {
 func cleanRunes(s string) string {
 	clean := true
 	for _, r := range s {
-		if isZeroWidth(r) || r == '\u00a0' {
+		if isZeroWidth(r) || r == '\u00a0' || isControl(r) {
 			clean = false
 			break
 		}
@@ -280,13 +280,20 @@ func cleanRunes(s string) string {
 	}
 	return strings.Map(func(r rune) rune {
 		switch {
-		case isZeroWidth(r):
+		case isZeroWidth(r), isControl(r):
 			return -1
 		case r == '\u00a0':
 			return ' '
 		}
 		return r
 	}, s)
+}
+
+// isControl reports a control character that is never text: C0 but the
+// tab and the newline, DEL and C1 (ESC sequences would reach a terminal
+// through show, search or diff).
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0)
 }
 
 func isZeroWidth(r rune) bool {

@@ -45,4 +45,8 @@ package extractor
 //   - tail-links runs after promo-segment (the links its cut leaves at the
 //     end) and takes a single article link with the line pointing down at
 //     it ("问卷调查入口▼▼").
-const Version = 4
+//
+// 5: adversary's pass (branch fix8):
+//   - control characters (C0 but tab and newline, DEL, C1) dropped from
+//     the body, text and code alike: ESC sequences never reach a terminal.
+const Version = 5

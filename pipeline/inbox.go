@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -120,7 +121,9 @@ type inboxFile struct {
 	sum     string // SHA-256 of its content
 	size    int64
 	missing int       // local image files it references that are not there
+	present int       // local image files it references that are there
 	settled time.Time // when it (and its _files/ folder) was last modified
+	whole   bool      // it ends with </html>: not a page cut short
 	again   bool      // seen before with images missing, now more are present
 }
 
@@ -181,7 +184,7 @@ func (ps *pass) inbox(ctx context.Context) {
 			case err != nil:
 				ps.sourceErr("saved", name, fmt.Errorf("pipeline: inbox: %w", err))
 			case ok:
-				todo = append(todo, f)
+				todo = addInboxFile(todo, f)
 			case f.sum != "":
 				changed = true // remembered as too large
 			}
@@ -220,6 +223,21 @@ func (ps *pass) inbox(ctx context.Context) {
 	}
 }
 
+// addInboxFile adds f to the files to ingest, unless a file of the same
+// content is there already: the same page saved twice under two names is
+// ingested once, from the copy that has more of its local images beside it.
+func addInboxFile(todo []inboxFile, f inboxFile) []inboxFile {
+	for i, g := range todo {
+		if g.sum == f.sum {
+			if f.present > g.present || (f.present == g.present && f.missing < g.missing) {
+				todo[i] = f
+			}
+			return todo
+		}
+	}
+	return append(todo, f)
+}
+
 func countOf(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
@@ -236,7 +254,7 @@ func (ps *pass) inboxCandidate(name string) (f inboxFile, ok bool, err error) {
 	if err != nil {
 		return f, false, err
 	}
-	f = inboxFile{name: name, sum: sum, size: fi.Size(), settled: fi.ModTime()}
+	f = inboxFile{name: name, sum: sum, size: fi.Size(), settled: fi.ModTime(), whole: endsHTML(raw)}
 	if raw == nil { // too large
 		if _, seen := ps.in.Files[sum]; seen {
 			return inboxFile{}, false, nil
@@ -249,17 +267,19 @@ func (ps *pass) inboxCandidate(name string) (f inboxFile, ok bool, err error) {
 	refs := localImageRefs(raw, name)
 	present := 0
 	for _, r := range refs {
-		if fi, err := os.Stat(filepath.Join(filepath.Dir(name), filepath.FromSlash(r))); err == nil && fi.Mode().IsRegular() {
+		img := filepath.Join(filepath.Dir(name), filepath.FromSlash(r))
+		if fi, err := os.Stat(img); err == nil && fi.Mode().IsRegular() {
 			present++
 			if fi.ModTime().After(f.settled) {
 				f.settled = fi.ModTime()
 			}
+			f.whole = f.whole && imageWhole(img)
 		}
 	}
 	if fi, err := os.Stat(filesDir(name)); err == nil && fi.ModTime().After(f.settled) {
 		f.settled = fi.ModTime()
 	}
-	f.missing = len(refs) - present
+	f.missing, f.present = len(refs)-present, present
 	if e, seen := ps.in.Files[sum]; seen {
 		// Ingested before: again only when images it references have
 		// arrived since (a "complete" save whose folder came after the page).
@@ -288,6 +308,9 @@ func (ps *pass) settle(ctx context.Context, files []inboxFile) []inboxFile {
 	now := time.Now() // file times are the machine's, not the pass clock
 	var wait time.Duration
 	for _, f := range files {
+		if f.ready() {
+			continue
+		}
 		if d := f.settled.Add(quiet).Sub(now); d > wait {
 			wait = min(d, quiet)
 		}
@@ -305,7 +328,7 @@ func (ps *pass) settle(ctx context.Context, files []inboxFile) []inboxFile {
 	}
 	out := files[:0]
 	for _, f := range files {
-		if now.Sub(f.settled) >= quiet {
+		if f.ready() || now.Sub(f.settled) >= quiet {
 			out = append(out, f)
 			continue
 		}
@@ -317,6 +340,59 @@ func (ps *pass) settle(ctx context.Context, files []inboxFile) []inboxFile {
 		out = append(out, f)
 	}
 	return out
+}
+
+// ready reports whether a file modified a moment ago can be read without
+// waiting: the page is whole (its closing </html> written) and every local
+// image it references is there and whole. A fresh checkout or a copy looks
+// like that; a browser still writing the page or its pictures does not.
+func (f inboxFile) ready() bool { return f.whole && f.missing == 0 }
+
+// imageWhole reports whether an image file ends as a whole picture of its
+// format does (PNG's IEND chunk, JPEG's end marker, GIF's trailer, a WebP's
+// RIFF size): a file a browser is still writing does not. Another format is
+// not known to be whole.
+func imageWhole(name string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Size() < 12 {
+		return false
+	}
+	head := make([]byte, 12)
+	tail := make([]byte, min(fi.Size(), 32))
+	if _, err := f.ReadAt(head, 0); err != nil {
+		return false
+	}
+	if _, err := f.ReadAt(tail, fi.Size()-int64(len(tail))); err != nil {
+		return false
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		return bytes.HasSuffix(tail, []byte("IEND\xaeB`\x82"))
+	case bytes.HasPrefix(head, []byte("\xff\xd8\xff")):
+		return bytes.HasSuffix(bytes.TrimRight(tail, "\x00"), []byte("\xff\xd9"))
+	case bytes.HasPrefix(head, []byte("GIF8")):
+		return tail[len(tail)-1] == 0x3b
+	case bytes.HasPrefix(head, []byte("RIFF")) && string(head[8:12]) == "WEBP":
+		return int64(binary.LittleEndian.Uint32(head[4:8]))+8 <= fi.Size()
+	}
+	return false
+}
+
+// endsHTML reports whether a page ends with its closing </html> tag (and
+// white space, or a comment a browser adds after it).
+func endsHTML(raw []byte) bool {
+	tail := raw[max(0, len(raw)-512):]
+	i := bytes.LastIndex(bytes.ToLower(tail), []byte("</html>"))
+	if i < 0 {
+		return false
+	}
+	rest := bytes.TrimSpace(tail[i+len("</html>"):])
+	return len(rest) == 0 || (bytes.HasPrefix(rest, []byte("<!--")) && bytes.HasSuffix(rest, []byte("-->")))
 }
 
 // ingestInboxFile ingests one file; it reports whether the inbox memory

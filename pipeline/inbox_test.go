@@ -319,3 +319,105 @@ func (s *syncBuilder) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestInboxSameContentTwiceInOnePass: the same page saved twice under two
+// names before a pass is ingested once (issue 12: a file is remembered by
+// its content), and the copy whose own _files folder holds its images is
+// the one read.
+func TestInboxSameContentTwiceInOnePass(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	write(t, filepath.Join(inbox, "a.html"), art(bizA, 1))
+	write(t, filepath.Join(inbox, "a (1).html"), art(bizA, 1))
+	page := art(bizB, 2) + "\n<p><img data-src=\"https://mmbiz.qpic.cn/mmbiz_png/x/640\" src=\"./b_files/640\"></p>"
+	write(t, filepath.Join(inbox, "a copy of b.html"), page)
+	write(t, filepath.Join(inbox, "b.html"), page)
+	write(t, filepath.Join(inbox, "b_files", "640"), "png")
+	cfg := loadCfg(t, dir, "sources: {saved: [inbox]}\n")
+	e := newEnv(t, cfg)
+	saved := &fakeSaved{e: e}
+	e.p.Saved = saved
+
+	s := e.run(context.Background())
+	if got := strings.Join(saved.calls, ","); got != "a (1).html,b.html" {
+		t.Errorf("ingested %q, want each content once (b.html: its images are beside it)", got)
+	}
+	if s.Inbox != 2 || s.Created != 2 || s.Unchanged != 0 {
+		t.Errorf("first pass: %s", s)
+	}
+	if s := e.run(context.Background()); s.Inbox != 0 || len(saved.calls) != 2 {
+		t.Errorf("second pass: %s, calls %q", s, saved.calls)
+	}
+}
+
+// TestInboxInHome: "saved: [~/wechat-inbox]", as pipeline.yaml's comment
+// suggests, is the folder in the user's home, not a folder named "~".
+func TestInboxInHome(t *testing.T) {
+	dir := t.TempDir()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	write(t, filepath.Join(home, "wechat-inbox", "a.html"), art(bizA, 1))
+	cfg := loadCfg(t, dir, "sources: {saved: [~/wechat-inbox]}\n")
+	e := newEnv(t, cfg)
+	saved := &fakeSaved{e: e}
+	e.p.Saved = saved
+	if s := e.run(context.Background()); s.Inbox != 1 || s.SourceErrs != 0 {
+		t.Errorf("pass: %s, ingested %q", s, saved.calls)
+	}
+}
+
+// TestInboxCompletePageNoWait: a page modified a moment ago that is whole
+// (it ends with </html>) and has every local image it references is read
+// at once: a fresh clone's examples/inbox, or pages copied in, do not make
+// the first pass wait (issue 12: quiet and fast). A page cut short still
+// waits (TestInboxSettle).
+func TestInboxCompletePageNoWait(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	write(t, filepath.Join(inbox, "a.html"), art(bizA, 1)+"\n<html><body><img src=\"a_files/640\"></body></html>\n")
+	write(t, filepath.Join(inbox, "a_files", "640"), "\x89PNG\r\n\x1a\n...\x00\x00\x00\x00IEND\xaeB`\x82")
+	write(t, filepath.Join(inbox, "b.html"), art(bizB, 2)+"\n<HTML><body>text</body></HTML>")
+	cfg := loadCfg(t, dir, "sources: {saved: [inbox]}\n")
+	e := newEnv(t, cfg)
+	saved := &fakeSaved{e: e}
+	e.p.Saved = saved
+	e.p.InboxSettle = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	waited := false
+	e.p.Log = slog.New(hookHandler{Handler: slog.NewTextHandler(testWriter{t}, nil), hook: func(msg string) {
+		if strings.Contains(msg, "waiting for saved pages") {
+			waited = true
+			cancel() // do not wait the hour
+		}
+	}})
+	s := e.run(ctx)
+	if waited || s.Inbox != 2 {
+		t.Errorf("complete pages: waited %v, %s, ingested %q", waited, s, saved.calls)
+	}
+}
+
+// TestInboxImageBeingWrittenWaits: a whole page whose local image is still
+// being written (a JPEG without its end marker) waits like any fresh file.
+func TestInboxImageBeingWrittenWaits(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	write(t, filepath.Join(inbox, "a.html"), art(bizA, 1)+"\n<html><body><img src=\"a_files/640.jpg\"></body></html>\n")
+	write(t, filepath.Join(inbox, "a_files", "640.jpg"), "\xff\xd8\xff\xe0 half a picture")
+	cfg := loadCfg(t, dir, "sources: {saved: [inbox]}\n")
+	e := newEnv(t, cfg)
+	e.p.Saved = &fakeSaved{e: e}
+	e.p.InboxSettle = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	waited := false
+	e.p.Log = slog.New(hookHandler{Handler: slog.NewTextHandler(testWriter{t}, nil), hook: func(msg string) {
+		if strings.Contains(msg, "waiting for saved pages") {
+			waited = true
+			cancel()
+		}
+	}})
+	if s := e.run(ctx); !waited || s.Inbox != 0 {
+		t.Errorf("a page with an image being written: waited %v, %s", waited, s)
+	}
+}

@@ -207,11 +207,13 @@ func (p *Pipeline) RunOnce(ctx context.Context) (Summary, error) {
 	if ctx.Err() != nil {
 		ps.sum.Interrupted = true
 	}
-	// One line appended (O_APPEND): safe without the lock.
+	// One line appended (O_APPEND): safe without the lock. The summary
+	// line itself is the caller's to print (run --once, the daemon): the
+	// log repeats it only at debug level.
 	if lerr := p.Store.AppendLog(RunLog, ps.sum.JSON()); lerr != nil {
 		err = errors.Join(err, fmt.Errorf("pipeline: append run log: %w", lerr))
 	}
-	log.Info("run finished", "discovered", ps.sum.Discovered, "fetched", ps.sum.Fetched, "created", ps.sum.Created,
+	log.Debug("run finished", "discovered", ps.sum.Discovered, "fetched", ps.sum.Fetched, "created", ps.sum.Created,
 		"updated", ps.sum.Updated, "failed", ps.sum.Failed, "skipped", ps.sum.Skipped, "queued", ps.sum.Queued,
 		"source_errors", ps.sum.SourceErrs, "interrupted", ps.sum.Interrupted)
 	return ps.sum, err

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -73,12 +72,7 @@ func (ps *pass) sourceErr(kind, name string, err error) {
 }
 
 // path resolves a relative source path against the configuration's folder.
-func (ps *pass) path(p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(ps.p.Config.Dir(), p)
-}
+func (ps *pass) path(p string) string { return ps.p.Config.Resolve(p) }
 
 // album queues the articles an album page lists.
 func (ps *pass) album(ctx context.Context, raw string) {

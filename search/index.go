@@ -25,7 +25,7 @@ const FileName = "search.db"
 
 // schemaVersion changes whenever the tables or what is derived into them
 // change; an index of another version is rebuilt.
-const schemaVersion = 4
+const schemaVersion = 5 // 5: entities in the text read as their characters; no invisible format characters
 
 // batch is how many docs one write transaction indexes: progress survives
 // an interruption, and readers are never held up long.
@@ -509,10 +509,10 @@ func insert(tx *sql.Tx, d *docData) error {
 		signature(in), title, in.Account, in.Biz, string(in.State), in.URL, unix(in.Published),
 		unix(in.LastCapture), in.Versions, unix(d.alive), unix(d.since), id)
 	if err == nil {
-		_, err = tx.Exec(`INSERT INTO tri(rowid, title, body) VALUES(?, ?, ?)`, id, title, d.body)
+		_, err = tx.Exec(`INSERT INTO tri(rowid, title, body) VALUES(?, ?, ?)`, id, dropInvisible(title), d.body)
 	}
 	if err == nil {
-		_, err = tx.Exec(`INSERT INTO grams(rowid, g) VALUES(?, ?)`, id, Grams(title, d.body))
+		_, err = tx.Exec(`INSERT INTO grams(rowid, g) VALUES(?, ?)`, id, Grams(dropInvisible(title), d.body))
 	}
 	for _, c := range d.changes {
 		if err != nil {

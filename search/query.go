@@ -67,7 +67,7 @@ func Terms(q string) []string {
 		switch {
 		case unicode.IsSpace(r):
 			return ' '
-		case unicode.IsControl(r), r == utf8.RuneError:
+		case unicode.IsControl(r), r == utf8.RuneError, isInvisible(r):
 			return -1
 		}
 		return r

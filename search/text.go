@@ -8,19 +8,12 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
-	extast "github.com/yuin/goldmark/extension/ast"
-	"github.com/yuin/goldmark/text"
-	"github.com/yuin/goldmark/util"
+	"wxarchive/internal/mdtext"
 )
 
 // maxBody caps the text indexed from one article: past it the body is cut
 // (a hostile or broken page cannot blow the index up).
 const maxBody = 1 << 20
-
-var plainMD = goldmark.New(goldmark.WithExtensions(extension.GFM))
 
 // SplitFrontMatter separates a version's YAML front matter from its body.
 func SplitFrontMatter(md []byte) (fm, body []byte) {
@@ -38,61 +31,32 @@ func SplitFrontMatter(md []byte) (fm, body []byte) {
 	return md[4 : 4+end+1], md[4+end+5:]
 }
 
-// PlainText is the text a reader sees in a Markdown body: paragraphs on
-// their own lines, no link targets, no image URLs, no markup.
+// PlainText is the text a reader sees in a Markdown body (see
+// mdtext.PlainText), of at most the first maxBody bytes.
 func PlainText(body []byte) string {
 	if len(body) > maxBody {
 		body = body[:maxBody]
 	}
-	doc := plainMD.Parser().Parse(text.NewReader(body))
-	var b strings.Builder
-	inCode := false // backslashes in a code span are the text's own
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		switch n := n.(type) {
-		case *ast.Image:
-			if entering {
-				return ast.WalkSkipChildren, nil
-			}
-		case *ast.Text:
-			if entering {
-				if v := n.Segment.Value(body); inCode {
-					b.Write(v)
-				} else {
-					b.Write(util.UnescapePunctuations(v)) // "\|" reads "|"
-				}
-				if n.SoftLineBreak() || n.HardLineBreak() {
-					b.WriteByte('\n')
-				}
-			}
-		case *ast.String:
-			if entering {
-				b.Write(n.Value)
-			}
-		case *ast.CodeSpan:
-			inCode = entering // its children are Text nodes
-		case *ast.FencedCodeBlock, *ast.CodeBlock:
-			if entering {
-				lines := n.Lines()
-				for i := 0; i < lines.Len(); i++ {
-					seg := lines.At(i)
-					b.Write(seg.Value(body))
-				}
-				b.WriteByte('\n')
-				return ast.WalkSkipChildren, nil
-			}
-		case *ast.Paragraph, *ast.Heading, *ast.ListItem, *ast.TextBlock, *extast.TableCell:
-			if !entering {
-				b.WriteByte('\n')
-			}
-		case *ast.ThematicBreak:
-			if entering {
-				b.WriteByte('\n')
-			}
-		}
-		return ast.WalkContinue, nil
-	})
-	return strings.TrimSpace(b.String())
+	return dropInvisible(mdtext.PlainText(body))
 }
+
+// dropInvisible removes the invisible format characters (Unicode category
+// Cf: zero-width spaces and joiners, soft hyphens, bidirectional marks,
+// byte-order marks) from indexed text and from query terms alike: a page
+// may hide them inside words, a query pasted from a page may carry them.
+func dropInvisible(s string) string {
+	if !strings.ContainsFunc(s, isInvisible) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isInvisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isInvisible(r rune) bool { return r >= 0xad && unicode.Is(unicode.Cf, r) }
 
 // gramRune reports whether r is a character of grams as it is: letters
 // and digits, the characters the unicode61 tokenizer keeps in a token.

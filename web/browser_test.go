@@ -16,7 +16,10 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"wxarchive/archive"
+	"wxarchive/extractor"
 	"wxarchive/internal/testarchive"
+	"wxarchive/model"
 )
 
 // findChromium returns the browser to drive: $CHROMIUM, else the first of
@@ -368,4 +371,76 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("healthz: %q", got)
 		}
 	})
+}
+
+// TestBrowserHostileLayout: an article whose title, text, link and table
+// hold words of thousands of letters with no space, and whose search
+// snippet does too, stays within the window (no page wider than the
+// screen to scroll sideways), and nothing it holds runs.
+func TestBrowserHostileLayout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test: not with -short")
+	}
+	b := newBrowser(t)
+	s := newSite(t, "")
+	word := strings.Repeat("averyveryverylongword", 300)
+	id := model.ID{Biz: "MzkzNDQ0NDQ0NA==", Mid: "2247480002", Idx: "1"}
+	art := &model.Article{
+		Meta: model.Meta{
+			Title: "标题" + word, Account: "账号" + word, Author: word, Published: "2024-05-01T20:00:00+08:00",
+			URL: id.URL(), Type: "article", WeChat: &id, Tags: []string{word}, Description: word,
+		},
+		Body: "正文 " + word + "\n\n[" + word + "](https://mp.weixin.qq.com/s/" + word + ")\n\n" +
+			"| a | b |\n|---|---|\n| " + word + " | x |\n\n`" + word + "`\n\n" +
+			"<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\">\n",
+	}
+	l, err := s.Archive.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Archive.Record(archive.Input{
+		Capture:  model.Capture{SourceURL: id.URL(), FetchedAt: testarchive.Day0, Raw: []byte("<html></html>")},
+		Doc:      &model.Document{State: model.StateArticle, ID: id, Article: art},
+		Markdown: extractor.Render(art),
+	})
+	l.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ix.Update(context.Background(), s.Archive); err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- s.srv.Serve(ctx, Options{Addr: "127.0.0.1:0", Ready: func(a string) { addrc <- a }}) }()
+	base := "http://" + <-addrc
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	key := string(id.Key())
+	for _, p := range []struct{ name, path string }{
+		{"hostile-article", "/a/" + key},
+		{"hostile-versions", "/a/" + key + "/versions"},
+		{"hostile-account", "/accounts/" + url.PathEscape(id.Biz)},
+		{"hostile-home", "/"},
+		{"hostile-search", "/search?q=averyvery"},
+	} {
+		t.Run(p.name, func(t *testing.T) {
+			b.visit(t, p.name, base+p.path)
+			if got := b.eval(t, `String(document.documentElement.scrollWidth) + " > " + String(window.innerWidth)`); func() bool {
+				var sw, iw int
+				fmt.Sscanf(got, "%d > %d", &sw, &iw)
+				return sw > iw
+			}() {
+				t.Errorf("%s: the page is wider than the window: %s", p.path, got)
+			}
+			if got := b.eval(t, `String(window.pwned)`); got != "undefined" {
+				t.Errorf("%s: the article's script ran: pwned=%s", p.path, got)
+			}
+		})
+	}
 }

@@ -14,7 +14,9 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"wxarchive/archive"
@@ -126,7 +128,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // cookie, or ?token= (which sets the cookie and redirects to the URL
 // without it, so the token stays out of history and logs).
 func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
-	if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.tokenOK(v) {
+	if scheme, v, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") && s.tokenOK(strings.TrimSpace(v)) {
 		return true
 	}
 	if c, err := r.Cookie(tokenCookie); err == nil && s.tokenOK(c.Value) {
@@ -200,9 +202,12 @@ func loopbackHost(host string) bool {
 
 // CheckAddr refuses to listen beyond loopback without a token.
 func CheckAddr(addr string, token bool) error {
-	host, _, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("web: address %q: %w", addr, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("web: address %q: the port is a number from 0 to 65535 (8080; 0 picks a free one)", addr)
 	}
 	if token {
 		return nil
@@ -236,6 +241,9 @@ func (s *Server) Serve(ctx context.Context, opts Options) error {
 		return err
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("web: %s is in use (another wxarchive serve?): choose another port with --addr, e.g. --addr 127.0.0.1:8081: %w", opts.Addr, err)
+	}
 	if err != nil {
 		return fmt.Errorf("web: listen: %w", err)
 	}
@@ -297,6 +305,10 @@ func (s *Server) keepIndexed(ctx context.Context, every time.Duration) {
 func staticHandler(static fs.FS) http.Handler {
 	fsrv := http.FileServerFS(static)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // files by name; no listing of the folder
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fsrv.ServeHTTP(w, r)
 	})

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -317,6 +318,13 @@ func TestToken(t *testing.T) {
 	if w := s.get(t, "/healthz", "Authorization", "Bearer s3cret-token"); w.Code != 200 {
 		t.Fatalf("bearer: %d", w.Code)
 	}
+	// The scheme name is case-insensitive (RFC 9110 §11.1), as curl and
+	// scripts may write it.
+	for _, h := range []string{"bearer s3cret-token", "BEARER s3cret-token", "Bearer  s3cret-token"} {
+		if w := s.get(t, "/healthz", "Authorization", h); w.Code != 200 {
+			t.Errorf("Authorization: %s: %d", h, w.Code)
+		}
+	}
 	// Any Host is fine once the token is given (it listens beyond loopback).
 	r := httptest.NewRequest(http.MethodGet, "http://archive.lan:8080/healthz", nil)
 	r.Header.Set("Authorization", "Bearer s3cret-token")
@@ -354,6 +362,13 @@ func TestCheckAddr(t *testing.T) {
 	if err := CheckAddr("0.0.0.0:8080", true); err != nil {
 		t.Errorf("with token: %v", err)
 	}
+	// A port that cannot be is refused before listening (a usage error,
+	// not a failure of the listener), with or without a token.
+	for _, addr := range []string{"localhost:99999", "127.0.0.1:-1", "127.0.0.1:", "127.0.0.1:http-alt-nope", "0.0.0.0:70000"} {
+		if err := CheckAddr(addr, true); err == nil || !strings.Contains(err.Error(), "port") {
+			t.Errorf("%s: %v, want a bad port", addr, err)
+		}
+	}
 }
 
 func TestServeListens(t *testing.T) {
@@ -378,6 +393,15 @@ func TestServeListens(t *testing.T) {
 	}
 	if err := s.srv.Serve(context.Background(), Options{Addr: "0.0.0.0:0"}); err == nil || !strings.Contains(err.Error(), "--token") {
 		t.Fatalf("non-loopback without token: %v", err)
+	}
+	// A port in use (another serve) says so and how to choose another.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if err := s.srv.Serve(context.Background(), Options{Addr: ln.Addr().String()}); err == nil || !strings.Contains(err.Error(), "in use") || !strings.Contains(err.Error(), "--addr") {
+		t.Errorf("port in use: %v", err)
 	}
 }
 
@@ -499,5 +523,43 @@ func TestArticleTimelinesAndHostileBody(t *testing.T) {
 		if strings.Contains(page, bad) {
 			t.Errorf("page passes %q through", bad)
 		}
+	}
+}
+
+// TestTimesSayTheirZone: the pages show times in China time while the
+// command line shows the machine's zone: each page says which it is, so
+// "05:15" on the page and "21:15 +00:00" in `wxarchive log` do not look
+// like two different captures.
+func TestTimesSayTheirZone(t *testing.T) {
+	s := newSite(t, "")
+	for _, p := range []string{"/", "/a/" + string(s.Edited), "/a/" + string(s.Edited) + "/versions"} {
+		if page := s.page(t, p); !strings.Contains(page, "UTC+8") {
+			t.Errorf("%s does not say its times are UTC+8", p)
+		}
+	}
+}
+
+// TestSearchNothingToSearch: a query of only quotes or spaces is answered
+// with what is wrong with it, not "type at least one character" (the
+// person did type one).
+func TestSearchNothingToSearch(t *testing.T) {
+	s := newSite(t, "")
+	page := s.page(t, "/search?q=%22%22")
+	if strings.Contains(page, "at least one character") || !strings.Contains(page, "quotes and spaces alone are not searched") {
+		t.Errorf("search for \"\": %s", page)
+	}
+}
+
+// TestStaticNoListing: the embedded assets are served by name; their
+// folder is not listed.
+func TestStaticNoListing(t *testing.T) {
+	s := newSite(t, "")
+	for _, p := range []string{"/static/", "/static"} {
+		if w := s.get(t, p); w.Code == 200 {
+			t.Errorf("%s: %d, a listing:\n%s", p, w.Code, w.Body.String())
+		}
+	}
+	if w := s.get(t, "/static/style.css"); w.Code != 200 {
+		t.Errorf("style.css: %d", w.Code)
 	}
 }

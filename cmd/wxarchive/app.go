@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -237,9 +236,8 @@ func (e *env) archiveDir(cfg *config.Config) string {
 	if e.archive != "" {
 		return e.archive
 	}
-	dir := cfg.Archive.Dir
-	if p := cfg.Path(); p != "" && !filepath.IsAbs(dir) {
-		dir = filepath.Join(filepath.Dir(p), dir)
+	if cfg.Path() == "" {
+		return cfg.Archive.Dir // the default, ./archive, as it is
 	}
-	return dir
+	return cfg.Resolve(cfg.Archive.Dir)
 }

@@ -42,4 +42,13 @@ func TestRunWithoutConfigSaysHowToStart(t *testing.T) {
 	if code != exitOK || !strings.HasPrefix(out, "run: ") {
 		t.Errorf("run after init: exit %d\n%s%s", code, out, errs)
 	}
+	// A pass over an empty inbox and no links says what to do next, not
+	// only "discovered=0 fetched=0" (issue 12).
+	if !strings.Contains(errs, "nothing archived yet") || !strings.Contains(errs, "inbox") || strings.Contains(out, "nothing archived") {
+		t.Errorf("run after init, nothing to do: no hint on stderr\nstdout %s\nstderr %s", out, errs)
+	}
+	// The summary is said once, on stdout; not again as a log line.
+	if strings.Contains(errs, "run finished") {
+		t.Errorf("the summary repeated as a log line on stderr:\n%s", errs)
+	}
 }

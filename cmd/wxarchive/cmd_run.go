@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -122,6 +123,9 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 		if err := e.printSummary(sum, o.json, a.Dir()); err != nil {
 			return err
 		}
+		if !o.json {
+			e.hintEmpty(a, cfg)
+		}
 		// For cron and systemd: a pass with failures exits 1, as ingest does.
 		if sum.Failed > 0 || sum.Blocked > 0 || sum.SourceErrs > 0 || sum.EventErrs > 0 {
 			return exitCode(exitFail)
@@ -140,6 +144,24 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 		d.Format = func(s pipeline.Summary) string { return string(s.JSON()) }
 	}
 	return d.Run(ctx)
+}
+
+// hintEmpty says, on stderr, what to do when a pass leaves the archive
+// empty: a first run over an empty inbox otherwise only prints zeros.
+func (e *env) hintEmpty(a *archive.Archive, cfg *config.Config) {
+	if infos, err := a.List(); err != nil || len(infos) > 0 {
+		return
+	}
+	where := "pipeline.yaml"
+	if p := cfg.Path(); p != "" {
+		where = p
+	}
+	if len(cfg.Sources.Saved) > 0 {
+		fmt.Fprintf(e.stderr, "nothing archived yet: save WeChat articles from your browser into %s (Save page as…, or SingleFile), or list links, feeds, albums or accounts in %s; then run again\n",
+			strings.Join(cfg.Sources.Saved, ", "), where)
+		return
+	}
+	fmt.Fprintf(e.stderr, "nothing archived yet: list links, feeds, albums or accounts in %s, or an inbox folder of saved pages under sources.saved; then run again\n", where)
 }
 
 // printSummary prints a pass's summary line, or its JSON, and where the

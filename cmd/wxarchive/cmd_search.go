@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
+	"wxarchive/internal/textsafe"
 	"wxarchive/model"
 	"wxarchive/search"
 )
@@ -95,6 +97,7 @@ func (e *env) runSearch(ctx context.Context, o searchOptions, query string) erro
 	mark := func(spans []search.Span) string {
 		var b strings.Builder
 		for _, s := range spans {
+			s.Text = spanText(s.Text)
 			switch {
 			case s.Mark && color:
 				b.WriteString("\x1b[1;33m" + s.Text + "\x1b[0m")
@@ -112,7 +115,7 @@ func (e *env) runSearch(ctx context.Context, o searchOptions, query string) erro
 			state = "  [" + string(h.State) + "]"
 		}
 		fmt.Fprintf(e.stdout, "%s  %s%s\n    %s · %s · %s\n    %s\n", h.Key, mark(h.TitleHL), state,
-			h.Account, showDate(h.Published), h.Key, mark(h.Snippet))
+			oneLine(h.Account), showDate(h.Published), h.Key, mark(h.Snippet))
 	}
 	more := ""
 	if res.More {
@@ -155,4 +158,20 @@ func pickAccount(ctx context.Context, ix *search.Index, text string) (string, er
 		names = append(names, fmt.Sprintf("%s (%s)", a.Name, a.Biz))
 	}
 	return "", usageErrorf("--account %q matches %d accounts: %s", text, len(found), strings.Join(names, ", "))
+}
+
+// spanText is a piece of a title or snippet as printed on one line: no
+// control or bidirectional characters (a stored body may hold ESC
+// sequences), white space as a space; the spaces at its ends are kept, as
+// the pieces are printed one after the other.
+func spanText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			return ' '
+		case r == utf8.RuneError, textsafe.Unsafe(r):
+			return -1
+		}
+		return r
+	}, s)
 }

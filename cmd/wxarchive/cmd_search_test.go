@@ -5,6 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"wxarchive/archive"
+	"wxarchive/internal/textsafe"
+	"wxarchive/model"
 )
 
 func TestSearchCommand(t *testing.T) {
@@ -49,5 +54,40 @@ func TestServeRefusesOpenAddressWithoutToken(t *testing.T) {
 	code, _, errs = b.run("serve", "--archive", dir, "--token", "short")
 	if code != 2 || !strings.Contains(errs, "at least 16") {
 		t.Errorf("short token: exit %d: %s", code, errs)
+	}
+}
+
+// TestSearchPrintsNoControls: a body stored with ESC sequences and
+// bidirectional overrides (an archive written before the extractor dropped
+// them, or a forged one) does not reach the terminal through a snippet.
+func TestSearchPrintsNoControls(t *testing.T) {
+	dir := t.TempDir()
+	a, err := archive.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := a.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "前文 \x1b]0;pwned\x07\x1b[2J\x1b[31m危险\x1b[0m \u202egnp.exe\u202c 后文\x08\x08"
+	in := archive.Input{Link: arID.URL(), Capture: model.Capture{SourceURL: arID.URL(), HTTPStatus: 200, FetchedAt: time.Now(), Raw: []byte("<html>x</html>")},
+		Doc:      &model.Document{State: model.StateArticle, ID: arID, Article: &model.Article{Meta: model.Meta{Title: "标题\x1b[31m", Account: "号"}}},
+		Markdown: arMarkdown("标题", body)}
+	if _, err := a.Record(in); err != nil {
+		t.Fatal(err)
+	}
+	l.Unlock()
+	code, out, errs := arRun("search", "--archive", dir, "--color", "never", "危险")
+	if code != 0 || !strings.Contains(out, "[危险]") {
+		t.Fatalf("search: %d %q %s", code, out, errs)
+	}
+	for _, r := range out {
+		if r != '\n' && textsafe.Unsafe(r) {
+			t.Errorf("search printed %U:\n%q", r, out)
+		}
+	}
+	if !strings.Contains(out, "前文 ]0;pwned[2J[31m[危险][0m gnp.exe 后文") {
+		t.Errorf("the text around the controls is lost or run together:\n%q", out)
 	}
 }

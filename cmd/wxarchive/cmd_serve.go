@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 
@@ -70,8 +71,21 @@ func (e *env) runServe(ctx context.Context, o serveOptions) error {
 		if token != "" {
 			hint = " (add ?token=… once, or send Authorization: Bearer …)"
 		}
-		fmt.Fprintf(e.stderr, "serving %s at http://%s/%s\n", a.Dir(), addr, hint)
+		fmt.Fprintf(e.stderr, "serving %s at %s%s\n", a.Dir(), serveURL(addr), hint)
 	}})
+}
+
+// serveURL is the URL to open for the address listened on: an unspecified
+// address (0.0.0.0, ::) is every interface, opened here through loopback.
+func serveURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr + "/"
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		return "http://" + net.JoinHostPort("127.0.0.1", port) + "/ (listening on every interface: use this machine's name or address from elsewhere)"
+	}
+	return "http://" + addr + "/"
 }
 
 // serveToken is the token of --token-file, --token or WXARCHIVE_TOKEN.

@@ -3,10 +3,13 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"wxarchive/archive"
+	"wxarchive/config"
 	"wxarchive/model"
 )
 
@@ -66,7 +69,7 @@ func (e *env) openArchive() (*archive.Archive, error) {
 	}
 	dir := e.archiveDir(cfg)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("no archive at %s (use --archive DIR)", dir)
+		return nil, e.noArchive(cfg, dir)
 	}
 	a, err := archive.Open(dir)
 	if err != nil {
@@ -74,6 +77,22 @@ func (e *env) openArchive() (*archive.Archive, error) {
 	}
 	a.SetLogger(e.log)
 	return a, nil
+}
+
+// noArchive says which folder was looked in and why that one, and how to
+// start an archive.
+func (e *env) noArchive(cfg *config.Config, dir string) error {
+	switch {
+	case e.archive != "":
+		return fmt.Errorf("no archive in %s (--archive)", dir)
+	case cfg.Path() != "":
+		return fmt.Errorf("no archive in %s (archive.dir of %s): `wxarchive run --once` or `wxarchive ingest URL|FILE` writes it, or give --archive DIR", dir, cfg.Path())
+	}
+	shown := filepath.ToSlash(dir)
+	if !filepath.IsAbs(dir) && !strings.HasPrefix(shown, ".") {
+		shown = "./" + shown
+	}
+	return fmt.Errorf("no archive in %s (the default: no pipeline.yaml here names one): give --archive DIR, or start one with `wxarchive init` then `wxarchive run --once`", shown)
 }
 
 // openLocked opens an existing archive for writing, holding its lock

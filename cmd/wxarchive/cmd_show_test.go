@@ -304,3 +304,30 @@ func TestDiffAcrossKeyRename(t *testing.T) {
 		t.Errorf("diff across the rename:\n%s", b.String())
 	}
 }
+
+// TestNoArchiveSaysWhere: a reading command run where there is no archive
+// says which folder it looked in and why that one (the default, the
+// pipeline.yaml here, or --archive), and how to start one: not "no archive
+// at archive".
+func TestNoArchiveSaysWhere(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, _, errs := arRun("list")
+	if code != 1 || !strings.Contains(errs, "no archive in ./archive") || !strings.Contains(errs, "no pipeline.yaml here") || !strings.Contains(errs, "wxarchive init") {
+		t.Errorf("list with nothing here: %d %q", code, errs)
+	}
+	write := func(name, s string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("pipeline.yaml", "archive: {dir: ./data}\n")
+	code, _, errs = arRun("search", "x")
+	if code != 1 || !strings.Contains(errs, "no archive in data") || !strings.Contains(errs, "archive.dir of pipeline.yaml") || !strings.Contains(errs, "wxarchive run --once") {
+		t.Errorf("search with a pipeline.yaml naming ./data: %d %q", code, errs)
+	}
+	code, _, errs = arRun("changes", "--archive", "elsewhere")
+	if code != 1 || !strings.Contains(errs, "no archive in elsewhere") {
+		t.Errorf("changes --archive elsewhere: %d %q", code, errs)
+	}
+}
