@@ -21,6 +21,14 @@ var ErrNoIdentity = errors.New("archive: no identity: the page carries no ids an
 // would print does not match the hash the archive recorded for it.
 var ErrTampered = errors.New("does not match its recorded hash (run 'wxarchive verify')")
 
+// ErrNotRegular is returned when a file of the store is not a regular file
+// reached without a symbolic link (a link, a FIFO, a device): readers do
+// not follow it.
+var ErrNotRegular = errors.New("not a regular file the archive wrote (run 'wxarchive verify')")
+
+// errLinkedFolder: a folder on the way to a file is a symbolic link.
+var errLinkedFolder = fmt.Errorf("a folder on the way is a symbolic link, %w", ErrNotRegular)
+
 // LockedError says another writer holds the archive lock.
 type LockedError struct {
 	PID   int
@@ -188,6 +196,11 @@ type Problem struct {
 	// tampered: no write, however cut short, leaves this (a head is
 	// replaced whole): an interrupted write's journal never excuses it.
 	tampered bool
+	// cut: what a write cut short after its commit may leave (an index
+	// line, a readable file, an alias head not written yet): excused, as
+	// a notice, for the keys of a journal no writer holds. Nothing else
+	// is: a forged journal must not make damage a notice.
+	cut bool
 }
 
 func (p Problem) String() string {

@@ -73,7 +73,7 @@ func populate(tb testing.TB, a *Archive, n int) {
 	for n, b := range claims {
 		put(n, b.Bytes())
 	}
-	put(a.claimsComplete(), []byte("all\n"))
+	put(a.claimsComplete(), []byte(claimsMark))
 	put(a.n.index, idx.Bytes())
 	put(a.n.indexBase, []byte(strconv.Itoa(idx.Len())))
 	syscall.Sync() // so that the writes above do not slow what is measured

@@ -123,3 +123,22 @@ func checkChain(c chainRef, recs []CaptureRecord) (reasons []string, outside []s
 	sort.Strings(outside)
 	return reasons, outside
 }
+
+// misnamed lists the chained records (recs in name order) named after a
+// record later in their chain: records are named by the time they were
+// written, so one was renamed (which changes the order readers list them
+// in), or the clock went back between two writes.
+func misnamed(recs []CaptureRecord) []string {
+	var out []string
+	last := 0
+	for _, r := range recs {
+		if r.Seq == 0 {
+			continue
+		}
+		if r.Seq < last {
+			out = append(out, fmt.Sprintf("%s is capture %d of the chain but named after capture %d (renamed, or the clock went back)", r.Name, r.Seq, last))
+		}
+		last = max(last, r.Seq)
+	}
+	return out
+}

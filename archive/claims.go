@@ -8,6 +8,9 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+
 	"wxarchive/model"
 )
 
@@ -18,10 +21,18 @@ import (
 // "<path>\t<key>"), appended to when a path is chosen, rebuilt from the
 // heads by Reindex; a lookup reads one shard, small whatever the archive's
 // size. The file complete says the shards hold every head's paths.
+//
+// Paths are compared folded (NFC, then Unicode case folding): two paths
+// that differ only by case or by normalisation are one file on macOS and
+// Windows and in most sync tools, so they are one claim. Shards are named
+// by the hash of the folded path; claims sharded otherwise (complete says
+// which) are rebuilt by the next writer.
 
-func (a *Archive) claimsDir() string          { return strings.TrimSuffix(a.n.index, "heads.tsv") + "paths/" }
-func (a *Archive) claimShard(p string) string { return a.claimsDir() + sha([]byte(p))[:2] + ".tsv" }
-func (a *Archive) claimsComplete() string     { return a.claimsDir() + "complete" }
+func (a *Archive) claimsDir() string { return strings.TrimSuffix(a.n.index, "heads.tsv") + "paths/" }
+func (a *Archive) claimShard(p string) string {
+	return a.claimsDir() + sha([]byte(foldPath(p)))[:2] + ".tsv"
+}
+func (a *Archive) claimsComplete() string { return a.claimsDir() + "complete" }
 
 func claimLine(p string, k model.Key) []byte {
 	return []byte(escapeField(p) + "\t" + escapeField(string(k)) + "\n")
@@ -36,9 +47,10 @@ func (a *Archive) claimedByOther(p string, k model.Key) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	fp := foldPath(p)
 	for _, l := range bytes.Split(b, []byte("\n")) {
 		cp, ck, ok := strings.Cut(string(l), "\t")
-		if ok && unescapeField(cp) == p && model.Key(unescapeField(ck)) != k {
+		if ok && foldPath(unescapeField(cp)) == fp && model.Key(unescapeField(ck)) != k {
 			return true, nil
 		}
 	}
@@ -105,5 +117,24 @@ func (c claimsBuilder) write(a *Archive) error {
 			return fmt.Errorf("archive: write %s: %w", n, err)
 		}
 	}
-	return a.store.Put(a.claimsComplete(), []byte("every head's readable paths are claimed\n"))
+	return a.store.Put(a.claimsComplete(), []byte(claimsMark))
+}
+
+// claimsMark is the content of complete for claims sharded by folded path.
+const claimsMark = "every head's readable paths are claimed, folded (NFC, case)\n"
+
+// claimsCurrent reports whether the claims are complete and sharded as
+// claimShard shards them.
+func (a *Archive) claimsCurrent() (bool, error) {
+	b, err := a.store.Get(a.claimsComplete())
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return string(b) == claimsMark, err
+}
+
+// foldPath is the form of a readable path two paths share when they name
+// one file on a case- or normalisation-insensitive file system.
+func foldPath(p string) string {
+	return cases.Fold().String(norm.NFC.String(p))
 }

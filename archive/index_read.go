@@ -390,8 +390,8 @@ func (a *Archive) maintainIndex() error {
 			return err
 		}
 		if len(names) == 0 { // a new archive: no path claimed, none missing
-			if _, err := a.store.Get(a.claimsComplete()); err == nil {
-				return nil
+			if ok, err := a.claimsCurrent(); ok || err != nil {
+				return err
 			}
 			return claimsBuilder{}.write(a)
 		}
@@ -400,7 +400,9 @@ func (a *Archive) maintainIndex() error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.store.Get(a.claimsComplete()); errors.Is(err, fs.ErrNotExist) {
+	if ok, err := a.claimsCurrent(); err != nil {
+		return err
+	} else if !ok {
 		return a.Reindex()
 	}
 	// A line deleted by hand would make its article vanish from list and

@@ -21,6 +21,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"wxarchive/internal/dataurl"
 	"wxarchive/model"
 )
@@ -95,10 +97,13 @@ func OpenStore(dir string, st Store) *Archive {
 // marked, else, part by part, the layout before where it still is (an
 // archive not migrated, or one whose migration a crash cut short).
 func detectLayout(st Store) (names, bool) {
-	_, merr := st.Get(migratingName)
-	if b, err := st.Get(formatName); err == nil && string(b) == formatV2 && merr != nil {
+	// A migration writes the format last, after removing its mark: a
+	// mark beside the format was not left by one (planted, it would make
+	// the next writer migrate again and sign every head anew).
+	if b, err := st.Get(formatName); err == nil && string(b) == formatV2 {
 		return vaultNames, false
 	}
+	_, merr := st.Get(migratingName)
 	exists := func(prefix string) bool {
 		l, err := st.List(prefix)
 		return err == nil && len(l) > 0
@@ -509,8 +514,9 @@ const maxNameBytes = 200
 // sanitise makes s safe as one path element on every common file system:
 // no separators, reserved, control or invisible format characters, spaces
 // collapsed, at most max runes and maxNameBytes bytes, and never starting
-// with a dot.
+// with a dot; NFC.
 func sanitise(s string, max int) string {
+	s = norm.NFC.String(s) // one spelling of "é" (macOS would make the other the same file)
 	var b strings.Builder
 	space := false
 	n := 0
@@ -586,10 +592,13 @@ func (a *Archive) choosePath(base string, key model.Key) (string, error) {
 // by no other article.
 func (a *Archive) pathFree(p string, k model.Key) (bool, error) {
 	_, err := a.store.Get(p)
-	if err == nil {
+	switch {
+	case errors.Is(err, errLinkedFolder):
+		// In a folder linked by hand: nothing is written through it (see
+		// planReadable); the name is free unless claimed.
+	case err == nil || errors.Is(err, ErrNotRegular): // a link or special file put there by hand
 		return false, nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
+	case !errors.Is(err, fs.ErrNotExist):
 		return false, err
 	}
 	other, err := a.claimedByOther(p, k)

@@ -74,6 +74,13 @@ func (a *Archive) migrate() error {
 	if err := a.Reindex(); err != nil {
 		return err
 	}
+	// The root verify printed before the migration (a reader leaves that
+	// archive as it is) is the root of the history as migrated: anchor
+	// it, so that 'verify --root' with it shows the migration and what
+	// follows only appended.
+	if err := a.anchorNow(); err != nil {
+		return err
+	}
 	if fsst, ok := a.store.(interface{ Dir() string }); ok {
 		_ = os.Remove(filepath.Join(fsst.Dir(), legacyNames.lock))
 	}
@@ -124,6 +131,12 @@ func (a *Archive) migrateHead(k model.Key) error {
 	if err != nil || h == nil {
 		return err
 	}
+	// A head of the layout before has no hash of itself; one that has was
+	// written in this layout (a migration resumed): edited by hand since,
+	// it is refused, not signed anew.
+	if err := a.checkHead(k, h); err != nil {
+		return err
+	}
 	legacyImages := map[string]string{}
 	for u, ref := range h.Images {
 		if rest, ok := strings.CutPrefix(ref, legacyNames.blob); ok {
@@ -146,8 +159,7 @@ func (a *Archive) migrateHead(k model.Key) error {
 		if slices.ContainsFunc(recs, func(r CaptureRecord) bool { return r.Seq != 0 }) {
 			return fmt.Errorf("archive: %s has chained capture records but no chain in its head", k)
 		}
-		h.Chain = chainRef{Base: legacyBase(recs), Legacy: len(recs), N: len(recs)}
-		h.Chain.Tip = h.Chain.Base
+		h.Chain = legacyChain(recs)
 	}
 	var plan readablePlan
 	if h.AliasOf == "" {

@@ -20,15 +20,40 @@ func (a *Archive) resolveHead(k model.Key) (*head, error) {
 		return nil, err
 	}
 	if h != nil && h.AliasOf != "" {
-		target := h.AliasOf
-		if h, err = a.loadHead(target); err != nil {
+		if err := a.checkHead(k, h); err != nil {
+			return nil, err // an alias edited to name another article
+		}
+		k = h.AliasOf
+		if h, err = a.loadHead(k); err != nil {
 			return nil, err
 		}
 	}
 	if h == nil {
 		return nil, fmt.Errorf("archive: %s: %w", k, ErrNotFound)
 	}
+	// The head says which objects are this article's versions: one edited
+	// by hand, or another article's put in its place, would show another
+	// article's Markdown, which passes its own hash check.
+	if err := a.checkHead(k, h); err != nil {
+		return nil, err
+	}
 	return h, nil
+}
+
+// checkHead refuses the head of k when it was edited by hand (its own
+// hash no longer matches) or is another article's (a file copied or
+// swapped): readers would show what it forged, and a writer would sign it
+// anew with the next capture, after which verify could no longer tell.
+func (a *Archive) checkHead(k model.Key, h *head) error {
+	switch {
+	case h == nil:
+		return nil
+	case h.Key != k:
+		return fmt.Errorf("archive: %s holds the head of %s: %w", a.headName(k), h.Key, ErrTampered)
+	case h.Sum != "" && headSum(h) != h.Sum:
+		return fmt.Errorf("archive: %s: %w", a.headName(k), ErrTampered)
+	}
+	return nil
 }
 
 // Info describes one article (a key or an alias).

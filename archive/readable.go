@@ -85,11 +85,27 @@ func (a *Archive) planReadable(h *head) (readablePlan, error) {
 		known, tracked := h.Readable.Files[target]
 		disk, err := a.store.Get(target)
 		missing := errors.Is(err, fs.ErrNotExist)
-		if err != nil && !missing {
+		// A link or a special file put there by hand: the user's, never
+		// followed (a link to /dev/zero or a FIFO would hang the writer).
+		foreign := errors.Is(err, ErrNotRegular)
+		if errors.Is(err, errLinkedFolder) {
+			// The folder is a link put there by hand (elsewhere, out of
+			// the archive perhaps): every name in it is the same case.
+			return readablePlan{notes: []string{fmt.Sprintf("the folder of %s is a symbolic link: nothing written through it", target)}}, nil
+		}
+		if err != nil && !missing && !foreign {
 			return readablePlan{}, err
 		}
 		var p readablePlan
 		switch {
+		case foreign:
+			if !tracked {
+				if h.Readable.Files == nil {
+					h.Readable.Files = map[string]fileSum{}
+				}
+				h.Readable.Files[target] = fileSum{}
+			}
+			continue
 		case missing && tracked && i == 0:
 			// Deleted by hand: the user's choice, until Restore. A copy
 			// beside it that the store wrote (the file was edited, then
@@ -205,6 +221,9 @@ func (a *Archive) finishReadable(h *head) error {
 	known, tracked := h.Readable.Files[target]
 	disk, err := a.store.Get(target)
 	missing := errors.Is(err, fs.ErrNotExist)
+	if errors.Is(err, ErrNotRegular) {
+		return nil // a link or special file put there by hand: the user's
+	}
 	if err != nil && !missing {
 		return err
 	}

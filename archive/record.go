@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"time"
 
 	"wxarchive/model"
@@ -46,11 +47,16 @@ func (a *Archive) Record(in Input) (Result, error) {
 	if key == short {
 		if ah, err := a.loadHead(short); err != nil {
 			return Result{}, err
+		} else if err := a.checkHead(short, ah); err != nil {
+			return Result{}, err
 		} else if ah != nil && ah.AliasOf != "" {
 			key, short = ah.AliasOf, ""
 		}
 	}
 	h, err := a.loadHead(key)
+	if err == nil {
+		err = a.checkHead(key, h) // before anything is written
+	}
 	if err != nil {
 		return Result{}, err
 	}
@@ -457,6 +463,9 @@ func identify(in Input) (key, short model.Key, err error) {
 // when the join was done before.
 func (a *Archive) join(h *head, short model.Key) (*head, error) {
 	ah, err := a.loadHead(short)
+	if err == nil {
+		err = a.checkHead(short, ah)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -665,7 +674,19 @@ func (a *Archive) dropUncommitted(it *intent) error {
 	if err != nil {
 		return fmt.Errorf("archive: recover %s: %w", it.Keys[0], err)
 	}
-	if h != nil && h.Chain.Tip == it.CaptureHash {
+	if h == nil {
+		h = &head{}
+	}
+	if h.Chain.Tip == it.CaptureHash {
+		return nil
+	}
+	// Only the record that commit wrote, and that no head holds, goes: a
+	// journal is a file like any other, and one forged (or damaged) to
+	// name a head, an object or a committed record must delete nothing.
+	switch ok, err := a.uncommitted(it, h); {
+	case err != nil:
+		return err
+	case !ok:
 		return nil
 	}
 	if err := a.store.Delete(it.Capture); err != nil {
@@ -673,6 +694,36 @@ func (a *Archive) dropUncommitted(it *intent) error {
 	}
 	a.log.Info("archive: removed a capture record no head committed", "file", it.Capture)
 	return nil
+}
+
+// uncommitted reports whether the journal's capture names a capture
+// record that is there, has the hash the journal gives, and is the next
+// link of h's chain, which h does not hold yet: what a commit cut short
+// left. Anything else it names is left alone (with a warning, unless it
+// is simply missing: a commit cut short before its record was written).
+func (a *Archive) uncommitted(it *intent, h *head) (bool, error) {
+	rest, ok := strings.CutPrefix(it.Capture, a.n.captures)
+	if ok {
+		_, file, _ := strings.Cut(rest, "/")
+		ok = strings.Count(rest, "/") == 1 && strings.HasSuffix(file, ".json")
+	}
+	if !ok {
+		a.log.Warn("archive: the journal names a file that is not a capture record; left alone", "file", it.Capture, "journal", a.n.intent)
+		return false, nil
+	}
+	b, err := a.store.Get(it.Capture)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("archive: recover: %w", err)
+	}
+	var r CaptureRecord
+	if sha(b) != it.CaptureHash || json.Unmarshal(b, &r) != nil || r.Seq != h.Chain.N+1 || r.Prev != h.Chain.Tip {
+		a.log.Warn("archive: the journal names a capture record that is not one a commit cut short left; left alone", "file", it.Capture, "journal", a.n.intent)
+		return false, nil
+	}
+	return true, nil
 }
 
 // settleJournal takes the keys of a finished commit off the journal, and

@@ -35,6 +35,46 @@ type anchorLine struct {
 	versions []string
 }
 
+// rootLine is the line of the root of h, the head of k.
+func rootLine(k model.Key, h *head) string {
+	vers := make([]string, len(h.History))
+	for i, ver := range h.History {
+		vers[i] = ver.SHA
+	}
+	return fmt.Sprintf("%s\t%s\t%d\t%s", k, h.Chain.Tip, h.Chain.N, strings.Join(vers, ","))
+}
+
+// legacyChain is the chain end of a key whose records are all of the
+// layout before: the hash over them (see chainRef).
+func legacyChain(recs []CaptureRecord) chainRef {
+	c := chainRef{Base: legacyBase(recs), Legacy: len(recs), N: len(recs)}
+	c.Tip = c.Base
+	return c
+}
+
+// anchorNow saves the anchor of the root of every head as it is now.
+func (a *Archive) anchorNow() error {
+	names, err := a.store.List(a.n.heads)
+	if err != nil {
+		return err
+	}
+	lines := make([]string, 0, len(names))
+	for _, n := range names {
+		k := keyOfHead(a.n.heads, n)
+		h, err := a.loadHead(k)
+		if err != nil {
+			return err
+		}
+		if h != nil {
+			lines = append(lines, rootLine(k, h))
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return a.putAnchor(rootOf(lines), lines)
+}
+
 // rootOf hashes the sorted lines.
 func rootOf(lines []string) string {
 	slices.Sort(lines)

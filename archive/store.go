@@ -32,3 +32,17 @@ type Mover interface {
 type Checker interface {
 	Exists(name string) (bool, error)
 }
+
+// IrregularLister is an optional Store capability: what under some
+// folders is not a regular file (a symbolic link, a FIFO, a device), which
+// verify reports: the store's files are regular files the archive wrote,
+// inside it.
+type IrregularLister interface {
+	Irregular(dirs ...string) ([]Irregular, error)
+}
+
+// Irregular is one entry of the store that is not a regular file.
+type Irregular struct {
+	Name string // store name
+	What string // "a symbolic link to …", "a FIFO", …
+}

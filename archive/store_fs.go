@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // tmpPrefix starts the names of temporary files; List never returns them.
@@ -82,8 +83,14 @@ func (s *FSStore) PutIfAbsent(name string, data []byte) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if _, err := os.Lstat(p); err == nil {
-		return false, nil
+	if fi, err := os.Lstat(p); err == nil {
+		if fi.Mode().IsRegular() || fi.IsDir() {
+			return false, nil
+		}
+		// A link or a special file in place of a write-once file: not
+		// what the archive wrote (verify reports it); the file itself
+		// replaces it.
+		return true, s.Put(name, data)
 	}
 	tmp, dir, err := s.writeTemp(p, data)
 	if err != nil {
@@ -145,15 +152,121 @@ func syncDir(dir string) error {
 
 // Get reads name.
 func (s *FSStore) Get(name string) ([]byte, error) {
-	p, err := s.path(name)
+	f, fi, err := s.openRegular(name)
 	if err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return nil, fmt.Errorf("archive: get %s: %w", name, err)
+	defer f.Close()
+	b := make([]byte, 0, fi.Size()+1)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if errors.Is(err, io.EOF) {
+			return b, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("archive: get %s: %w", name, err)
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
 	}
-	return b, nil
+}
+
+// openRegular opens name for reading when it is a regular file reached
+// without a symbolic link: a link (to a file outside the archive, to
+// another object of it, to /dev/zero), a FIFO or a device in the store is
+// not a file the archive wrote, and following it could feed a reader
+// other bytes than the name promises, or hang it. The file is opened
+// without blocking (a FIFO swapped in after the check does not hang the
+// open) and checked again once open.
+func (s *FSStore) openRegular(name string) (*os.File, fs.FileInfo, error) {
+	p, err := s.path(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	cur := s.root
+	parts := strings.Split(name, "/")
+	for i, part := range parts {
+		cur = filepath.Join(cur, part)
+		fi, err := os.Lstat(cur)
+		if err != nil {
+			return nil, nil, fmt.Errorf("archive: get %s: %w", name, err)
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			if i < len(parts)-1 {
+				return nil, nil, fmt.Errorf("archive: get %s: %s is a symbolic link: %w", name, strings.Join(parts[:i+1], "/"), errLinkedFolder)
+			}
+			return nil, nil, fmt.Errorf("archive: get %s: %w", name, ErrNotRegular)
+		}
+	}
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("archive: get %s: %w", name, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("archive: get %s: %w", name, err)
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, fmt.Errorf("archive: get %s: %w", name, ErrNotRegular)
+	}
+	return f, fi, nil
+}
+
+var _ IrregularLister = (*FSStore)(nil)
+
+// Irregular lists what under the folders dirs is neither a folder nor a
+// regular file (symbolic links, FIFOs, devices, sockets), with what each
+// is, without following links. The cache folder is skipped: other stages
+// own it.
+func (s *FSStore) Irregular(dirs ...string) ([]Irregular, error) {
+	var out []Irregular
+	cache := filepath.Join(s.root, filepath.FromSlash(hiddenDir+"cache"))
+	for _, dir := range dirs {
+		start := filepath.Join(s.root, filepath.FromSlash(strings.TrimSuffix(dir, "/")))
+		err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			if d.IsDir() {
+				if p == cache {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				return nil
+			}
+			rel, err := filepath.Rel(s.root, p)
+			if err != nil {
+				return err
+			}
+			what := "a special file"
+			switch t := d.Type(); {
+			case t&fs.ModeSymlink != 0:
+				target, _ := os.Readlink(p)
+				what = fmt.Sprintf("a symbolic link to %s", target)
+			case t&fs.ModeNamedPipe != 0:
+				what = "a FIFO"
+			case t&fs.ModeDevice != 0:
+				what = "a device"
+			case t&fs.ModeSocket != 0:
+				what = "a socket"
+			}
+			out = append(out, Irregular{Name: filepath.ToSlash(rel), What: what})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("archive: list %q: %w", dir, err)
+		}
+	}
+	return out, nil
 }
 
 // List returns the names under prefix, sorted, without temporary files.
@@ -250,18 +363,9 @@ var (
 
 // Open opens name for streaming and returns its size.
 func (s *FSStore) Open(name string) (io.ReadSeekCloser, int64, error) {
-	p, err := s.path(name)
+	f, st, err := s.openRegular(name)
 	if err != nil {
 		return nil, 0, err
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, 0, fmt.Errorf("archive: open %s: %w", name, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, fmt.Errorf("archive: open %s: %w", name, err)
 	}
 	return f, st.Size(), nil
 }

@@ -88,6 +88,9 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 	}
 	v := &verifier{a: a, quick: o.Quick, bad: map[string]string{}}
 	rep := &Report{}
+	if err := v.irregular(); err != nil {
+		return nil, err
+	}
 	if !o.Quick {
 		n, err := v.objects(workers)
 		if err != nil {
@@ -111,6 +114,7 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 		v.report(Problem{Path: a.n.intent, Notice: true, Reason: fmt.Sprintf("names %d articles of a write no writer finished; the next writer finishes it", len(pending))})
 		interrupted, pending = pending, nil
 	}
+	v.interrupted = interrupted
 	var anchors map[model.Key]anchorLine
 	if o.Root != "" {
 		anchors = v.anchor(o.Root)
@@ -178,7 +182,7 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 			p = v.recheck(k)
 		}
 		for _, q := range p {
-			if interrupted[k] && !q.tampered {
+			if interrupted[k] && q.cut && !q.tampered {
 				q.Notice = true
 				q.Reason += " (a write cut short; the next writer finishes it)"
 			}
@@ -196,9 +200,12 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 		}
 	}
 	v.stateFiles()
+	if _, err := a.store.Get(migratingName); err == nil && !a.legacy {
+		v.problem(migratingName, "a migration mark in a migrated archive (no migration leaves one beside the format): ignored; remove it")
+	}
 
 	rep.Root = rootOf(lines)
-	if !a.legacy && len(lines) > 0 {
+	if !a.legacy && len(lines) > 0 { // a reader leaves an archive of the layout before as it is
 		if err := a.putAnchor(rep.Root, lines); err != nil {
 			a.log.Warn("archive: root anchor not saved", "err", err)
 		}
@@ -220,9 +227,13 @@ func (a *Archive) VerifyWith(o VerifyOptions) (*Report, error) {
 type verifier struct {
 	a     *Archive
 	quick bool
-	mu    sync.Mutex
-	bad   map[string]string // damaged objects (re-hashed in the first pass) -> what is wrong
-	probs []Problem
+	// interrupted are the keys of a journal no writer holds: the capture
+	// record such a write may have left beyond its head's chain is a
+	// notice, and the checks run without it.
+	interrupted map[model.Key]bool
+	mu          sync.Mutex
+	bad         map[string]string // damaged objects (re-hashed in the first pass) -> what is wrong
+	probs       []Problem
 }
 
 func (v *verifier) report(p Problem) {
@@ -233,6 +244,37 @@ func (v *verifier) report(p Problem) {
 
 func (v *verifier) problem(p, format string, args ...any) {
 	v.report(Problem{Path: p, Reason: fmt.Sprintf(format, args...)})
+}
+
+// irregular reports what in the store is not a regular file: a symbolic
+// link (to a file outside the archive, to another object, to /dev/zero),
+// a FIFO or a device. Readers refuse to follow them (ErrNotRegular), and
+// the listing that re-hashes objects skips them, so they are damage here.
+func (v *verifier) irregular() error {
+	l, ok := v.a.store.(IrregularLister)
+	if !ok {
+		return nil
+	}
+	// The top folders of every part: a link higher up would hide what is
+	// under it from a walk that starts below it.
+	n := v.a.n
+	seen := map[string]bool{}
+	var dirs []string
+	for _, name := range []string{n.heads, n.captures, n.versions, n.raw, n.md, n.blob, n.index, n.intent, n.state, n.logs, n.roots, hiddenDir} {
+		top, _, _ := strings.Cut(name, "/")
+		if !seen[top] {
+			seen[top] = true
+			dirs = append(dirs, top+"/")
+		}
+	}
+	bad, err := l.Irregular(dirs...)
+	if err != nil {
+		return err
+	}
+	for _, b := range bad {
+		v.problem(b.Name, "not a regular file (%s): readers do not follow it; put the file itself there (to keep the archive elsewhere, move its whole folder)", b.What)
+	}
+	return nil
 }
 
 // objects re-hashes every object, shard by shard, on every worker.
@@ -404,11 +446,13 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 	if h.Key != k {
 		v.problem(hn, "head names key %s", h.Key)
 	}
-	if !a.legacy {
-		var plain struct {
-			Sum string `json:"sum"`
-		}
-		_ = json.Unmarshal(raw, &plain)
+	var plain struct {
+		Sum string `json:"sum"`
+	}
+	_ = json.Unmarshal(raw, &plain)
+	// A head of the layout before has no hash; one written since has, in
+	// an archive whose migration is under way too.
+	if !a.legacy || plain.Sum != "" {
 		if plain.Sum == "" || plain.Sum != headSum(h) {
 			suspect = append(suspect, Problem{Path: hn, Reason: "the head was changed outside the archive (its hash does not match)", tampered: true})
 		}
@@ -418,6 +462,13 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 	if err != nil {
 		v.problem(a.n.captures+string(k)+"/", "unreadable capture records: %v", err)
 	}
+	chained := h.Chain.N != 0
+	if a.legacy && !chained {
+		// Not migrated yet: the chain the migration will give it (see
+		// migrateHead), so that the root printed now is one the migrated
+		// archive extends.
+		h.Chain = legacyChain(recs)
+	}
 	for _, r := range recs {
 		if r.RawSHA != "" {
 			if p := v.object(a.rawName(r.RawSHA)); p != "" {
@@ -425,7 +476,20 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 			}
 		}
 	}
-	if !a.legacy {
+	if !a.legacy && v.interrupted[k] {
+		// The record a commit cut short before its head left: the next
+		// link of the head's chain, which the head does not hold yet.
+		kept := recs[:0:0]
+		for _, r := range recs {
+			if r.Seq == h.Chain.N+1 && r.Prev == h.Chain.Tip && r.Hash != h.Chain.Tip {
+				v.report(Problem{Path: r.Name, Notice: true, Reason: "capture record a write cut short left before its head held it; the next writer removes it"})
+				continue
+			}
+			kept = append(kept, r)
+		}
+		recs = kept
+	}
+	if !a.legacy || chained {
 		reasons, outside := checkChain(h.Chain, recs)
 		for _, r := range reasons {
 			suspect = append(suspect, Problem{Path: a.n.captures + string(k) + "/", Reason: r})
@@ -433,16 +497,15 @@ func (v *verifier) checkKey(k model.Key, idxBody lineSum, anchors map[model.Key]
 		for _, n := range outside {
 			suspect = append(suspect, Problem{Path: n, Reason: "capture record outside the chain of its head (inserted?)"})
 		}
+		for _, r := range misnamed(recs) {
+			v.report(Problem{Path: a.n.captures + string(k) + "/", Notice: true, Reason: r})
+		}
 	}
 	suspect = append(suspect, v.consistency(h, recs, idxBody)...)
 	if al, ok := anchors[k]; ok {
 		suspect = append(suspect, v.extends(h, recs, al)...)
 	}
-	vers := make([]string, len(h.History))
-	for i, ver := range h.History {
-		vers[i] = ver.SHA
-	}
-	return suspect, fmt.Sprintf("%s\t%s\t%d\t%s", k, h.Chain.Tip, h.Chain.N, strings.Join(vers, ","))
+	return suspect, rootLine(k, h)
 }
 
 // references checks the write-once files a head references: they were
@@ -501,6 +564,7 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody lineSum) [
 		ah, err := a.loadHead(ak)
 		if err == nil && (ah == nil || ah.AliasOf != k) {
 			bad(a.headName(ak), "should be an alias of %s", k)
+			probs[len(probs)-1].cut = true // written after the head
 		}
 		if ah != nil {
 			count += ah.Chain.N
@@ -549,8 +613,10 @@ func (v *verifier) consistency(h *head, recs []CaptureRecord, idxBody lineSum) [
 	switch {
 	case !idxBody.ok:
 		bad(a.n.index, "no line for %s (run reindex)", k)
+		probs[len(probs)-1].cut = true // appended after the head
 	case idxBody != sumOfBody(wantBody):
 		bad(a.n.index, "line for %s differs from its head (run reindex)", k)
+		probs[len(probs)-1].cut = true
 	}
 	return probs
 }
@@ -622,6 +688,8 @@ func (v *verifier) readable(h *head, md []byte) []Problem {
 	if len(h.Readable.Files) == 0 {
 		got, gerr := a.store.Get(h.Path)
 		switch {
+		case errors.Is(gerr, ErrNotRegular):
+			probs = append(probs, Problem{Path: h.Path, Notice: true, Reason: "a link or a special file put there by hand (or in a folder linked by hand): never followed nor written"})
 		case gerr != nil:
 			probs = append(probs, Problem{Path: h.Path, Reason: fmt.Sprintf("missing: latest Markdown of %s", h.Key)})
 		case sha(got) != sha(want):
@@ -640,14 +708,16 @@ func (v *verifier) readable(h *head, md []byte) []Problem {
 		switch {
 		case errors.Is(gerr, fs.ErrNotExist):
 			probs = append(probs, Problem{Path: p, Notice: true, Reason: fmt.Sprintf("deleted by hand ('wxarchive restore %s' writes it again)", h.Key)})
+		case errors.Is(gerr, ErrNotRegular):
+			probs = append(probs, Problem{Path: p, Notice: true, Reason: "replaced by hand with a link or a special file: kept as it is, never followed nor overwritten"})
 		case gerr != nil:
 			probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("unreadable: %v", gerr)})
 		case sha(got) == known.SHA:
 			if p == h.Readable.Current && known.SHA != sha(want) {
-				probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("does not hold the latest version %d of %s (the next writer rewrites it)", len(h.History), h.Key)})
+				probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("does not hold the latest version %d of %s (the next writer rewrites it)", len(h.History), h.Key), cut: true})
 			}
 		case sha(got) == known.Prev && p == h.Readable.Current:
-			probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("still holds an older version of %s (a write was cut short; the next writer rewrites it)", h.Key)})
+			probs = append(probs, Problem{Path: p, Reason: fmt.Sprintf("still holds an older version of %s (a write was cut short; the next writer rewrites it)", h.Key), cut: true})
 		default:
 			probs = append(probs, Problem{Path: p, Notice: true, Reason: "edited by hand: kept as it is, never overwritten"})
 		}
