@@ -338,16 +338,23 @@ func Record(st LogStore, op Op) (Event, bool, error) {
 
 // Rebuild derives the article events of every article again from its
 // captures and replaces the log with them and the operational events it
-// held, oldest first. Nothing is handed out: the rebuilt log counts as
-// synced. The caller holds the archive lock. It returns how many events
-// the log now holds.
+// held, oldest first. What the last sync handed out counts as synced; the
+// events not handed out yet (captures made since the last sync, operational
+// events recorded since) are written after the synced part, so the next
+// Sync hands them out as it would have without the rebuild. The caller
+// holds the archive lock. It returns how many events the log now holds.
 func Rebuild(st Store) (int, error) {
 	b, err := readLog(st)
 	if err != nil {
 		return 0, err
 	}
+	logged := parseLog(b)
+	pending, err := unsynced(st, b, logged)
+	if err != nil {
+		return 0, err
+	}
 	var all []Event
-	for _, ev := range parseLog(b) {
+	for _, ev := range logged {
 		if ev.Kind.Operational() {
 			all = append(all, ev)
 		}
@@ -358,22 +365,49 @@ func Rebuild(st Store) (int, error) {
 	}
 	all = append(all, fresh...)
 	sortEvents(all)
-	var buf bytes.Buffer
+	var synced, later bytes.Buffer
 	for _, ev := range all {
 		line, err := json.Marshal(ev)
 		if err != nil {
 			return 0, fmt.Errorf("events: encode %s: %w", ev.ID, err)
 		}
+		buf := &synced
+		if pending[ev.ID] {
+			buf = &later
+		}
 		buf.Write(line)
 		buf.WriteByte('\n')
 	}
-	if err := st.ReplaceLog(LogName, buf.Bytes()); err != nil {
+	offset := int64(synced.Len())
+	synced.Write(later.Bytes())
+	if err := st.ReplaceLog(LogName, synced.Bytes()); err != nil {
 		return 0, fmt.Errorf("events: replace log: %w", err)
 	}
-	if err := writeState(st, &syncState{Offset: int64(buf.Len()), Captures: now}); err != nil {
+	if err := writeState(st, &syncState{Offset: offset, Captures: now}); err != nil {
 		return 0, err
 	}
 	return len(all), nil
+}
+
+// unsynced is the ids of the events the next Sync would hand out: those
+// recorded in the log after the last sync, and those of the captures made
+// since. Before an archive's first sync there are none (its first sync
+// hands out no history).
+func unsynced(st Reader, b []byte, logged []Event) (map[string]bool, error) {
+	s, err := readState(st)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	off := min(max(s.Offset, 0), int64(len(b)))
+	out := ids(parseLog(b[off:]))
+	fresh, _, err := derive(st, s.Captures, ids(logged))
+	if err != nil {
+		return nil, err
+	}
+	for _, ev := range fresh {
+		out[ev.ID] = true
+	}
+	return out, nil
 }
 
 // PassReport is what the events of one pass came to, for run's summary.

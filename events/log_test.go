@@ -178,9 +178,15 @@ func TestRebuildGivesTheSameLog(t *testing.T) {
 	if n, err := Rebuild(a); err != nil || n != 4 {
 		t.Fatalf("rebuild with the log: %d %v", n, err)
 	}
-	// Rebuilt counts as synced: nothing handed out.
-	if s, err := Sync(a, day0, nil); err != nil || len(s.Pass) != 0 {
+	// What was synced stays synced: no article event is handed out again;
+	// the block recorded after the last sync (the log had lost it) is
+	// handed out by the next sync, with its id of before.
+	s, err := Sync(a, day0, nil)
+	if err != nil || !slices.Equal(kinds(s.Pass), []Kind{model.EventBlocked}) || !slices.Contains(before, s.Pass[0].ID) {
 		t.Fatalf("sync after rebuild: %v %v", kinds(s.Pass), err)
+	}
+	if s, err := Sync(a, day0, nil); err != nil || len(s.Pass) != 0 {
+		t.Fatalf("second sync after rebuild: %v %v", kinds(s.Pass), err)
 	}
 }
 
@@ -199,5 +205,52 @@ func TestSyncRepairsATornLine(t *testing.T) {
 	}
 	if ids := logIDs(t, a); len(ids) != 1 || ids[0] != s.Logged[0].ID {
 		t.Fatalf("log after repair: %v", ids)
+	}
+}
+
+// TestRebuildKeepsUndeliveredEvents: a rebuild between two passes (reindex,
+// changes --rebuild) does not swallow the events of the captures made since
+// the last sync, nor the operational events recorded since: the next sync
+// still hands them out, once.
+func TestRebuildKeepsUndeliveredEvents(t *testing.T) {
+	a := newArchive(t)
+	r := a.capture(page(t, articlePage), "", day0)
+	if _, err := Sync(a, day0, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Between passes: an edit ingested by hand, a block recorded.
+	a.capture(editedPage(t), "", day0.Add(time.Hour))
+	if _, _, err := Record(a, Op{Kind: model.EventBlocked, Subject: "mp.weixin.qq.com", At: day0.Add(90 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := Rebuild(a); err != nil || n != 3 {
+		t.Fatalf("rebuild: %d %v", n, err)
+	}
+	s, err := Sync(a, day0.Add(2*time.Hour), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := kinds(s.Pass); !slices.Equal(k, []Kind{model.EventEdited, model.EventBlocked}) {
+		t.Fatalf("sync after rebuild hands out %v, want [edited blocked]", k)
+	}
+	// Handed out now: a second rebuild and sync hand out nothing more,
+	// and the log holds each event once.
+	a.capture(page(t, "exporter-violation-01.html"), a.url(r.Key), day0.Add(3*time.Hour))
+	if _, err := Rebuild(a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Rebuild(a); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Sync(a, day0.Add(4*time.Hour), nil)
+	if err != nil || !slices.Equal(kinds(s.Pass), []Kind{model.EventViolation}) {
+		t.Fatalf("sync after two rebuilds: %v %v, want [violation]", kinds(s.Pass), err)
+	}
+	if s, err := Sync(a, day0.Add(5*time.Hour), nil); err != nil || len(s.Pass) != 0 {
+		t.Fatalf("idle sync: %v %v", kinds(s.Pass), err)
+	}
+	ids := logIDs(t, a)
+	if len(ids) != 4 || len(slices.Compact(slices.Sorted(slices.Values(ids)))) != 4 {
+		t.Errorf("log holds %v, want 4 distinct events", ids)
 	}
 }
