@@ -83,6 +83,10 @@ Exit status: 0 success, 1 something failed, 2 bad usage or configuration.`,
 	}
 	root.AddCommand(newVersionCmd(e))
 	root.SetHelpCommand(newHelpCmd())
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	setupCompletion(root)
 	return root
 }
 

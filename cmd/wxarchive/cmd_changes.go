@@ -40,7 +40,7 @@ ARTICLE limits the list to one article (key, URL, path or key prefix).`,
   wxarchive changes --since 2026-03-01 --kind edited,deleted --json
   wxarchive changes --rebuild`,
 		Args:              rangeArgs(0, 1, "give at most one ARTICLE"),
-		ValidArgsFunction: e.completeArticles,
+		ValidArgsFunction: e.completeArticles(1),
 		RunE: action(func(cmd *cobra.Command, args []string) error {
 			return e.runChanges(o, args, time.Now())
 		}),
@@ -50,7 +50,7 @@ ARTICLE limits the list to one article (key, URL, path or key prefix).`,
 	f.StringSliceVar(&o.kinds, "kind", nil, "only events of these `KINDS` (comma-separated: "+strings.Join(kindNames(), ", ")+")")
 	f.BoolVar(&o.json, "json", false, "one JSON object per line (docs/json.md)")
 	f.BoolVar(&o.rebuild, "rebuild", false, "derive the event log again from the captures")
-	c.RegisterFlagCompletionFunc("kind", fixedCompletion(kindNames()))
+	_ = c.RegisterFlagCompletionFunc("kind", listCompletion(kindNames()))
 	return c
 }
 

@@ -45,7 +45,7 @@ Colour is used on a terminal unless NO_COLOR is set (--color to force).`,
 			}
 			return nil
 		},
-		ValidArgsFunction: e.completeArticles,
+		ValidArgsFunction: e.completeDiff,
 		RunE: action(func(cmd *cobra.Command, args []string) error {
 			o.color = e.useColor(color, e.stdout)
 			return e.runDiff(args, o)

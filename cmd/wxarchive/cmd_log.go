@@ -19,7 +19,7 @@ and every version it produced, oldest first.
 
 ARTICLE is the key, any URL of the article, the path of its readable file, or a unique key prefix.`,
 		Args:              exactArgs(1, "give one ARTICLE (key, URL or path)"),
-		ValidArgsFunction: e.completeArticles,
+		ValidArgsFunction: e.completeArticles(1),
 		RunE: action(func(cmd *cobra.Command, args []string) error {
 			return e.runLog(args[0], asJSON)
 		}),

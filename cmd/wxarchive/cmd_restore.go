@@ -19,7 +19,7 @@ refuses: move it away first).`,
 			}
 			return nil
 		},
-		ValidArgsFunction: e.completeArticles,
+		ValidArgsFunction: e.completeArticles(0),
 		RunE:              action(func(cmd *cobra.Command, args []string) error { return e.runRestore(args) }),
 	}
 }

@@ -52,6 +52,7 @@ The search index is a cache beside the archive, brought up to date first.`,
 	f.IntVar(&o.limit, "limit", 20, "at most `N` hits (up to 200)")
 	f.Var(&o.color, "color", "highlight matches: `WHEN` auto, always or never")
 	_ = c.RegisterFlagCompletionFunc("state", fixedCompletion(stateNames()))
+	_ = c.RegisterFlagCompletionFunc("color", fixedCompletion([]string{"auto", "always", "never"}))
 	return c
 }
 

@@ -25,7 +25,7 @@ parameters, without scheme), the path of its readable file, or a unique key pref
 		Example: `  wxarchive show 'https://mp.weixin.qq.com/s/XXXXXXXX'
   wxarchive show MzA3MDM3NjE5NQ_2650000001_1 --version 1`,
 		Args:              exactArgs(1, "give one ARTICLE (key, URL or path)"),
-		ValidArgsFunction: e.completeArticles,
+		ValidArgsFunction: e.completeArticles(1),
 		RunE: action(func(cmd *cobra.Command, args []string) error {
 			a, err := e.openArchive()
 			if err != nil {
@@ -130,23 +130,6 @@ func checkVersion(info *archive.Info, name string, n int) error {
 		return fmt.Errorf("%s has %s, no version %d; 'wxarchive log %s' lists them", name, plural(info.Versions, "version"), n, info.Key)
 	}
 	return nil
-}
-
-// completeArticles completes article keys for shells.
-func (e *env) completeArticles(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	a, err := e.openArchive()
-	if err != nil {
-		return nil, cobra.ShellCompDirectiveDefault
-	}
-	list, err := a.List()
-	if err != nil {
-		return nil, cobra.ShellCompDirectiveDefault
-	}
-	var out []cobra.Completion
-	for _, i := range list {
-		out = append(out, cobra.CompletionWithDesc(string(i.Key), oneLine(listTitle(i))))
-	}
-	return out, cobra.ShellCompDirectiveDefault
 }
 
 // stateNames lists the states a --state flag accepts.
