@@ -9,7 +9,7 @@ import (
 // usage error (exit 2) naming the shells, not the help and exit 0.
 func TestCLICompletionShellErrors(t *testing.T) {
 	b := newBin(t)
-	for _, args := range [][]string{{"completion", "nonsense"}, {"completion"}, } {
+	for _, args := range [][]string{{"completion", "nonsense"}, {"completion"}} {
 		code, out, errs := b.run(args...)
 		if code != exitUsage || out != "" || !strings.Contains(errs, "bash, zsh, fish") || strings.Count(errs, "\n") > 2 {
 			t.Errorf("%v: exit %d, stdout %.60q, stderr %q; want exit 2 naming the shells", args, code, out, errs)
