@@ -412,3 +412,23 @@ func mustAbs(t *testing.T, p string) string {
 	}
 	return a
 }
+
+// TestCLIEveryCommandHasExamples: every command's help, reached without an
+// archive or a configuration, shows how it is used.
+func TestCLIEveryCommandHasExamples(t *testing.T) {
+	b := newBin(t)
+	_, out, _ := b.run("__complete", "")
+	names := completions(out)
+	if len(names) < 15 {
+		t.Fatalf("commands: %v", names)
+	}
+	for _, name := range names {
+		if name == "help" {
+			continue
+		}
+		code, out, errs := b.run(name, "--help")
+		if code != 0 || errs != "" || !strings.Contains(out, "Examples:\n  wxarchive "+name) {
+			t.Errorf("%s --help: exit %d, stderr %q, no example of %s:\n%s", name, code, errs, name, out)
+		}
+	}
+}

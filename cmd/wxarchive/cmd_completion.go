@@ -24,7 +24,7 @@ func setupCompletion(root *cobra.Command) {
 	if err != nil || c == root {
 		return
 	}
-	c.Example = `  source <(wxarchive completion bash)
+	c.Example = `  wxarchive completion bash > ~/.local/share/bash-completion/completions/wxarchive
   wxarchive completion zsh > "${fpath[1]}/_wxarchive"
   wxarchive completion fish > ~/.config/fish/completions/wxarchive.fish`
 	c.Args = cobra.ArbitraryArgs

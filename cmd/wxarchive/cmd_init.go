@@ -23,7 +23,7 @@ func newInitCmd(e *env) *cobra.Command {
 source explained, and the inbox/ folder it names for pages saved from your browser.
 An existing pipeline.yaml is left alone unless --force.`,
 		Example: `  wxarchive init
-  wxarchive run --once`,
+  wxarchive init ~/wechat && cd ~/wechat && wxarchive run --once`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return usageErrorf("init takes at most one folder, got %q", args)

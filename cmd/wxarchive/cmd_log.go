@@ -18,6 +18,8 @@ func newLogCmd(e *env) *cobra.Command {
 and every version it produced, oldest first.
 
 ARTICLE is the key, any URL of the article, the path of its readable file, or a unique key prefix.`,
+		Example: `  wxarchive log 'https://mp.weixin.qq.com/s/XXXXXXXX'
+  wxarchive log MzA3MDM3NjE5NQ_2650000001_1 --json`,
 		Args:              exactArgs(1, "give one ARTICLE (key, URL or path)"),
 		ValidArgsFunction: e.completeArticles(1),
 		RunE: action(func(cmd *cobra.Command, args []string) error {

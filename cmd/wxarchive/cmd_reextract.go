@@ -23,6 +23,8 @@ renders differently is a re-rendering of its version (outcome rerendered), never
 article whose pages no extractor could read before gets a version derived from its newest raw
 page (outcome created, dated by that capture). Reextract never adds a capture and never changes an
 article's state, last capture or recheck schedule.`,
+		Example: `  wxarchive reextract --dry-run
+  wxarchive reextract MzA3MDM3NjE5NQ_2650000001_1 --json`,
 		ValidArgsFunction: e.completeArticles(0),
 		RunE: action(func(cmd *cobra.Command, args []string) error {
 			return e.runReextract(cmd.Context(), args, dry, asJSON)

@@ -19,6 +19,8 @@ func newReindexCmd(e *env) *cobra.Command {
 and the full-text search index (from the latest versions). Verify names the article index
 when it is damaged; a writer also rebuilds a damaged article index by itself the next time it
 lists the archive, and the search index catches up by itself.`,
+		Example: `  wxarchive reindex
+  wxarchive reindex --archive ~/wechat`,
 		Args: noArgs,
 		RunE: action(func(cmd *cobra.Command, args []string) error { return e.runReindex(cmd.Context()) }),
 	}

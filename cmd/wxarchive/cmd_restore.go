@@ -13,6 +13,8 @@ func newRestoreCmd(e *env) *cobra.Command {
 		Long: `Write the readable Markdown of each article again at its path. A readable file you deleted
 stays deleted until you restore it; one you edited is yours and is never overwritten (restore
 refuses: move it away first).`,
+		Example: `  wxarchive restore MzA3MDM3NjE5NQ_2650000001_1
+  wxarchive restore 'https://mp.weixin.qq.com/s/XXXXXXXX'`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("give at least one ARTICLE (key, URL or path)")

@@ -25,6 +25,9 @@ captures, the index against the heads, the journal and the queue. Readable files
 by hand are notices, not damage. Prints one line per problem, then the root hash over every
 article's history: keep it elsewhere, and 'verify --root HASH' later says whether the history
 since was only appended to. Exits 1 when the archive is damaged.`,
+		Example: `  wxarchive verify
+  wxarchive verify --quick --json
+  wxarchive verify | tail -1 > root.txt; wxarchive verify --root "$(cut -d" " -f2 root.txt)"`,
 		Args: noArgs,
 		RunE: action(func(cmd *cobra.Command, args []string) error { return e.runVerify(o) }),
 	}

@@ -14,7 +14,9 @@ func newVersionCmd(e *env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and Go version of this binary",
-		Args:  noArgs,
+		Example: `  wxarchive version
+  wxarchive version --json`,
+		Args: noArgs,
 		RunE: action(func(cmd *cobra.Command, args []string) error {
 			v := buildVersion()
 			if asJSON {
