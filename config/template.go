@@ -10,5 +10,8 @@ var template []byte
 // gentle politeness.
 func Template() []byte { return append([]byte(nil), template...) }
 
+// TemplateArchiveDir is the archive folder Template names (archive.dir).
+const TemplateArchiveDir = "./archive"
+
 // TemplateInbox is the inbox folder Template names under sources.saved.
 const TemplateInbox = "inbox"

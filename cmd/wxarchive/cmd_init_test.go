@@ -52,3 +52,40 @@ func TestRunWithoutConfigSaysHowToStart(t *testing.T) {
 		t.Errorf("the summary repeated as a log line on stderr:\n%s", errs)
 	}
 }
+
+// TestInitHonoursConfigAndArchive: `init --config FILE` writes FILE (the
+// inbox beside it), `init --archive DIR` makes DIR the archive of the
+// configuration it writes; neither is silently ignored.
+func TestInitHonoursConfigAndArchive(t *testing.T) {
+	b := newBin(t)
+	code, out, errs := b.run("init", "--config", "etc/wx.yaml", "--archive", "store dir")
+	if code != exitOK {
+		t.Fatalf("init --config --archive: exit %d\n%s%s", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(b.dir, "pipeline.yaml")); !os.IsNotExist(err) {
+		t.Errorf("init --config wrote ./pipeline.yaml (%v)", err)
+	}
+	cfg, err := config.Load(filepath.Join(b.dir, "etc", "wx.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.Resolve(cfg.Archive.Dir), filepath.Join(b.dir, "store dir"); got != want {
+		t.Errorf("archive.dir resolves to %q, want %q", got, want)
+	}
+	if fi, err := os.Stat(filepath.Join(b.dir, "etc", "inbox")); err != nil || !fi.IsDir() {
+		t.Errorf("inbox beside the configuration: %v", err)
+	}
+	if !strings.Contains(out, "--config etc/wx.yaml") {
+		t.Errorf("the next steps do not name the configuration:\n%s", out)
+	}
+	// The run it suggests works and archives where --archive said.
+	if code, out, errs := b.run("run", "--once", "--config", "etc/wx.yaml"); code != exitOK {
+		t.Fatalf("run: exit %d\n%s%s", code, out, errs)
+	}
+	if fi, err := os.Stat(filepath.Join(b.dir, "store dir")); err != nil || !fi.IsDir() {
+		t.Errorf("the archive of --archive: %v", err)
+	}
+	if code, _, errs := b.run("init", "somewhere", "--config", "etc/other.yaml"); code != exitUsage {
+		t.Errorf("init DIR --config: exit %d %s; want 2", code, errs)
+	}
+}
