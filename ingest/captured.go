@@ -47,16 +47,15 @@ func SavedDate(raw []byte) (time.Time, bool) {
 }
 
 // ParseCaptured reads a --captured value: RFC 3339, "2006-01-02 15:04",
-// "2006-01-02 15:04:05" or "2006-01-02" (China time when no zone is given),
-// or "file-time".
+// "2006-01-02 15:04:05" or "2006-01-02" (local time when no zone is given,
+// as the commands show times and read changes --since), or "file-time".
 func ParseCaptured(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	cst := time.FixedZone("CST", 8*3600)
-	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, cst); err == nil {
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
 			return t, nil
 		}
 	}

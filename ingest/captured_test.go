@@ -27,9 +27,18 @@ func TestSavedDate(t *testing.T) {
 			t.Errorf("SavedDate(%.60q) = %s %v, want %q", c.page, got.Format(time.RFC3339), ok, c.want)
 		}
 	}
+	// Without a zone: local time, as changes --since reads it.
+	local := func(s string) string {
+		at, err := time.ParseInLocation("2006-01-02 15:04", s, time.Local)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return at.Format(time.RFC3339)
+	}
 	for in, want := range map[string]string{
-		"2024-03-05T10:00:00+08:00": "2024-03-05T10:00:00+08:00", "2024-03-05 10:00": "2024-03-05T10:00:00+08:00",
-		"2024-03-05": "2024-03-05T00:00:00+08:00", "2024-03-05T10:00:00Z": "2024-03-05T10:00:00Z",
+		"2024-03-05T10:00:00+08:00": "2024-03-05T10:00:00+08:00", "2024-03-05 10:00": local("2024-03-05 10:00"),
+		"2024-03-05": local("2024-03-05 00:00"), "2024-03-05T10:00:00Z": "2024-03-05T10:00:00Z",
+		"2024-03-05T10:00": local("2024-03-05 10:00"),
 	} {
 		if got, err := ParseCaptured(in); err != nil || got.Format(time.RFC3339) != want {
 			t.Errorf("ParseCaptured(%q) = %s, %v", in, got, err)

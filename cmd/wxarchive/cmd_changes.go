@@ -46,7 +46,7 @@ ARTICLE limits the list to one article (key, URL, path or key prefix).`,
 		}),
 	}
 	f := c.Flags()
-	f.StringVar(&o.since, "since", "", "only events at or after `T`: a date (2026-03-01), a time (RFC 3339) or an age (24h, 7d, 2w)")
+	f.StringVar(&o.since, "since", "", "only events at or after `T`: a date (2026-03-01), a time (2026-03-01T10:00:00+08:00, or \"2026-03-01 10:00\" in local time) or an age (24h, 7d, 2w)")
 	f.StringSliceVar(&o.kinds, "kind", nil, "only events of these `KINDS` (comma-separated: "+strings.Join(kindNames(), ", ")+")")
 	f.BoolVar(&o.json, "json", false, "one JSON object per line (docs/json.md)")
 	f.BoolVar(&o.rebuild, "rebuild", false, "derive the event log again from the captures")

@@ -226,3 +226,24 @@ func TestRunDeliversWithoutTheLock(t *testing.T) {
 		t.Errorf("archive lock free during each delivery: %v", lockFree)
 	}
 }
+
+// TestTimesWithoutZoneAgree: a time typed without a zone means the same
+// instant to ingest --captured and to changes --since (the local time, as
+// changes shows times), whatever the machine's zone.
+func TestTimesWithoutZoneAgree(t *testing.T) {
+	b := newBin(t)
+	b.env = append(b.env, "TZ=Asia/Tokyo") // neither UTC nor China time
+	page := filepath.Join(mustAbs(t, convertFixtures), "goscraper-2017-jiagoushi-mq.html")
+	if code, out, errs := b.run("ingest", "--no-images", "--archive", "arch", page, "--captured", "2026-03-04 10:00"); code != 0 {
+		t.Fatalf("ingest: %d %s %s", code, out, errs)
+	}
+	for since, want := range map[string]bool{"2026-03-04 10:00": true, "2026-03-04T09:59": true, "2026-03-04 10:01": false, "2026-03-04T10:00:00+09:00": true, "2026-03-04T01:00:01Z": false} {
+		code, out, errs := b.run("changes", "--json", "--archive", "arch", "--since", since)
+		if code != 0 || strings.Contains(out, `"kind":"new"`) != want {
+			t.Errorf("changes --since %q: exit %d, new event listed %v, want %v\n%s%s", since, code, !want, want, out, errs)
+		}
+	}
+	if _, out, _ := b.run("changes", "--archive", "arch"); !strings.Contains(out, "2026-03-04 10:00:00 +09:00") {
+		t.Errorf("changes does not show the time typed, in the local zone:\n%s", out)
+	}
+}
