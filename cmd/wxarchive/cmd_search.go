@@ -126,11 +126,14 @@ func (e *env) runSearch(ctx context.Context, o searchOptions, query string) erro
 	return nil
 }
 
+// showDate is an article's publication day as WeChat, list and the
+// readable file's name give it: in China time (the search index keeps
+// the instant, not the zone the page gave).
 func showDate(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.Local().Format("2006-01-02")
+	return t.In(model.ChinaTime).Format("2006-01-02")
 }
 
 // pickAccount finds the one account whose name or id contains text.

@@ -91,3 +91,21 @@ func TestSearchPrintsNoControls(t *testing.T) {
 		t.Errorf("the text around the controls is lost or run together:\n%q", out)
 	}
 }
+
+// TestSearchDateIsTheListDate: search shows an article's date as list,
+// the readable file's name and its front matter do (the article's own
+// day), not that day moved to the machine's zone.
+func TestSearchDateIsTheListDate(t *testing.T) {
+	b := newBin(t)
+	b.env = append(b.env, "TZ=Pacific/Kiritimati") // UTC+14: 19:15 in China is the next day here
+	dir, res := keyArchive(t, b)
+	key := string(res["goscraper-2017-jiagoushi-mq.html"].Key)
+	_, out, _ := b.run("list", "--archive", dir)
+	if !strings.Contains(out, key) || !strings.Contains(out, "2017-12-13") {
+		t.Fatalf("list:\n%s", out)
+	}
+	code, out, errs := b.run("search", "--archive", dir, "解耦神器")
+	if code != 0 || !strings.Contains(out, "· 2017-12-13 ·") {
+		t.Errorf("search shows another date than list's 2017-12-13: exit %d\n%s%s", code, out, errs)
+	}
+}
