@@ -14,10 +14,12 @@ import (
 )
 
 type changesOptions struct {
-	since   string
-	kinds   []string
-	json    bool
-	rebuild bool
+	since    string
+	kinds    []string
+	json     bool
+	rebuild  bool
+	limit    int
+	limitSet bool // --limit given
 }
 
 func newChangesCmd(e *env) *cobra.Command {
@@ -38,10 +40,12 @@ operational events, which captures do not carry).
 ARTICLE limits the list to one article (key, URL, path or key prefix).`,
 		Example: `  wxarchive changes --since 7d
   wxarchive changes --since 2026-03-01 --kind edited,deleted --json
+  wxarchive changes --limit 10
   wxarchive changes --rebuild`,
 		Args:              rangeArgs(0, 1, "give at most one ARTICLE"),
 		ValidArgsFunction: e.completeArticles(1),
 		RunE: action(func(cmd *cobra.Command, args []string) error {
+			o.limitSet = cmd.Flags().Changed("limit")
 			return e.runChanges(o, args, time.Now())
 		}),
 	}
@@ -49,6 +53,7 @@ ARTICLE limits the list to one article (key, URL, path or key prefix).`,
 	f.StringVar(&o.since, "since", "", "only events at or after `T`: a date (2026-03-01), a time (2026-03-01T10:00:00+08:00, or \"2026-03-01 10:00\" in local time) or an age (24h, 7d, 2w)")
 	f.StringSliceVar(&o.kinds, "kind", nil, "only events of these `KINDS` (comma-separated: "+strings.Join(kindNames(), ", ")+")")
 	f.BoolVar(&o.json, "json", false, "one JSON object per line (docs/json.md)")
+	f.IntVar(&o.limit, "limit", 0, "only the `N` latest events (still oldest first; default: all)")
 	f.BoolVar(&o.rebuild, "rebuild", false, "derive the event log again from the captures")
 	_ = c.RegisterFlagCompletionFunc("kind", listCompletion(kindNames()))
 	return c
@@ -89,10 +94,13 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 
 func (e *env) runChanges(o changesOptions, args []string, now time.Time) error {
 	if o.rebuild {
-		if o.since != "" || len(o.kinds) > 0 || o.json || len(args) > 0 {
+		if o.since != "" || len(o.kinds) > 0 || o.json || o.limitSet || len(args) > 0 {
 			return usageErrorf("--rebuild takes no other flag nor ARTICLE")
 		}
 		return e.rebuildEvents()
+	}
+	if err := checkLimit(o.limit, o.limitSet); err != nil {
+		return err
 	}
 	var since time.Time
 	if o.since != "" {
@@ -130,6 +138,9 @@ func (e *env) runChanges(o changesOptions, args []string, now time.Time) error {
 			continue
 		}
 		evs = append(evs, ev)
+	}
+	if o.limit > 0 && len(evs) > o.limit {
+		evs = evs[len(evs)-o.limit:]
 	}
 	if o.json {
 		out := newJSONLines(e.stdout)

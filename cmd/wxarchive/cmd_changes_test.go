@@ -247,3 +247,30 @@ func TestTimesWithoutZoneAgree(t *testing.T) {
 		t.Errorf("changes does not show the time typed, in the local zone:\n%s", out)
 	}
 }
+
+// TestLimitFlag: list and changes take --limit N as search does: list the
+// first N in its order, changes the N latest events (still oldest first,
+// like tail); 0 or less is a usage error.
+func TestLimitFlag(t *testing.T) {
+	b := newBin(t)
+	dir, _ := keyArchive(t, b)
+	lines := func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") }
+	_, all, _ := b.run("list", "--json", "--archive", dir)
+	code, out, errs := b.run("list", "--json", "--limit", "1", "--archive", dir)
+	if code != 0 || len(lines(out)) != 1 || lines(out)[0] != lines(all)[0] {
+		t.Errorf("list --limit 1: exit %d\n%s%s\nall:\n%s", code, out, errs, all)
+	}
+	_, all, _ = b.run("changes", "--json", "--archive", dir)
+	if len(lines(all)) != 2 {
+		t.Fatalf("changes: %s", all)
+	}
+	code, out, errs = b.run("changes", "--json", "--limit", "1", "--archive", dir)
+	if code != 0 || len(lines(out)) != 1 || lines(out)[0] != lines(all)[1] {
+		t.Errorf("changes --limit 1: exit %d\n%s%s\nall:\n%s", code, out, errs, all)
+	}
+	for _, cmd := range []string{"list", "changes"} {
+		if code, _, errs := b.run(cmd, "--limit", "0", "--archive", dir); code != exitUsage || !strings.Contains(errs, "--limit") {
+			t.Errorf("%s --limit 0: exit %d %s", cmd, code, errs)
+		}
+	}
+}

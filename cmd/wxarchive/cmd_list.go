@@ -14,11 +14,13 @@ import (
 )
 
 type listOptions struct {
-	json    bool
-	account string
-	state   string
-	sort    string
-	reverse bool
+	json     bool
+	account  string
+	state    string
+	sort     string
+	reverse  bool
+	limit    int
+	limitSet bool // --limit given
 }
 
 // listSorts are the orders of `list --sort`; each has its natural
@@ -41,7 +43,10 @@ first (--sort to change).`,
 		Example: `  wxarchive list --account 人民日报 --state deleted
   wxarchive list --sort captured --json`,
 		Args: noArgs,
-		RunE: action(func(cmd *cobra.Command, args []string) error { return e.runList(o) }),
+		RunE: action(func(cmd *cobra.Command, args []string) error {
+			o.limitSet = cmd.Flags().Changed("limit")
+			return e.runList(o)
+		}),
 	}
 	f := c.Flags()
 	f.BoolVar(&o.json, "json", false, "one JSON object per line (docs/json.md)")
@@ -49,6 +54,7 @@ first (--sort to change).`,
 	f.StringVar(&o.state, "state", "", "only articles in `STATE` ("+strings.Join(stateNames(), ", ")+")")
 	f.StringVar(&o.sort, "sort", "published", "order: `FIELD` of "+strings.Join(sortNames(), ", "))
 	f.BoolVar(&o.reverse, "reverse", false, "reverse the order")
+	f.IntVar(&o.limit, "limit", 0, "at most `N` articles, the first in the order (default: all)")
 	_ = c.RegisterFlagCompletionFunc("state", fixedCompletion(stateNames()))
 	_ = c.RegisterFlagCompletionFunc("sort", fixedCompletion(sortNames()))
 	return c
@@ -71,6 +77,15 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// checkLimit checks a --limit flag whose zero value means "no limit":
+// given, it must be at least 1.
+func checkLimit(n int, given bool) error {
+	if n < 0 || (given && n < 1) {
+		return usageErrorf("--limit %d: want at least 1", n)
+	}
+	return nil
+}
+
 func fixedCompletion(values []string) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return values, cobra.ShellCompDirectiveNoFileComp
@@ -82,6 +97,9 @@ func (e *env) runList(o listOptions) error {
 		return err
 	}
 	if err := oneOf("sort", o.sort, sortNames()); err != nil {
+		return err
+	}
+	if err := checkLimit(o.limit, o.limitSet); err != nil {
 		return err
 	}
 	a, err := e.openArchive()
@@ -113,6 +131,9 @@ func (e *env) runList(o listOptions) error {
 	})
 	if o.reverse {
 		slices.Reverse(list)
+	}
+	if o.limit > 0 && len(list) > o.limit {
+		list = list[:o.limit]
 	}
 	if o.json {
 		out := newJSONLines(e.stdout)
