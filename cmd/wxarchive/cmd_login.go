@@ -25,7 +25,7 @@ type loginOptions struct {
 func newLoginCmd(e *env) *cobra.Command {
 	var o loginOptions
 	c := &cobra.Command{
-		Use:   "login weread | login --status",
+		Use:   "login weread | login --status | login --logout",
 		Short: "Store or check the WeRead login used to follow accounts",
 		Long: `Followed accounts (sources.accounts) are listed through your WeRead (微信读书) web
 login. 'login weread' reads the cookie of weread.qq.com from a logged-in browser (pasted on
@@ -39,9 +39,15 @@ WeRead web sessions are reported to last about a day to a few days; when it expi
 next pass says so and records a login_expired event: log in again.`,
 		Example: `  wxarchive login weread < cookie.txt
   wxarchive login weread --cookie-file ~/Downloads/weread-cookies.txt --check 'https://mp.weixin.qq.com/s?__biz=…'
-  wxarchive login --status`,
+  wxarchive login --status
+  wxarchive login --logout`,
 		RunE: action(func(cmd *cobra.Command, args []string) error {
+			if err := loginFlagsAgree(o); err != nil {
+				return err
+			}
 			switch {
+			case len(args) == 0 && o.logout:
+				return e.runLogout()
 			case len(args) == 0 && o.status:
 				return e.runLoginStatus(cmd.Context(), o)
 			case len(args) == 1 && args[0] == "weread":
@@ -65,6 +71,26 @@ next pass says so and records a login_expired event: log in again.`,
 	f.BoolVar(&o.json, "json", false, "with --status: one JSON object (docs/json.md)")
 	f.BoolVar(&o.logout, "logout", false, "remove the stored login")
 	return c
+}
+
+// loginFlagsAgree refuses flags that contradict each other or would be
+// ignored: --status and --logout are actions of their own, --json goes
+// with --status, --cookie-file only with a new login, --check not with
+// --logout.
+func loginFlagsAgree(o loginOptions) error {
+	switch {
+	case o.status && o.logout:
+		return usageErrorf("--status and --logout: give one")
+	case o.logout && o.cookieFile != "":
+		return usageErrorf("--logout takes no --cookie-file")
+	case o.logout && o.check != "":
+		return usageErrorf("--logout takes no --check")
+	case o.status && o.cookieFile != "":
+		return usageErrorf("--status checks the stored login: --cookie-file is for 'login weread'")
+	case o.json && !o.status:
+		return usageErrorf("--json goes with --status")
+	}
+	return nil
 }
 
 // readCookie reads what the user pastes: one line from a terminal (not
