@@ -89,3 +89,19 @@ func TestCLICompletionExtraShell(t *testing.T) {
 		t.Errorf("completion bash zsh: exit %d, %d bytes on stdout; want exit 2", code, len(out))
 	}
 }
+
+// TestShowVersionZero: --version 0 is no version (versions count from 1,
+// as diff says), not the latest in disguise.
+func TestShowVersionZero(t *testing.T) {
+	b := newBin(t)
+	dir, res := keyArchive(t, b)
+	key := string(res["goscraper-2017-jiagoushi-mq.html"].Key)
+	for _, v := range []string{"0", "-1"} {
+		if code, out, errs := b.run("show", "--archive", dir, key, "--version", v); code != exitUsage || out != "" {
+			t.Errorf("show --version %s: exit %d, %d bytes on stdout %s; want 2", v, code, len(out), errs)
+		}
+	}
+	if code, out, _ := b.run("show", "--archive", dir, key, "--version", "1"); code != 0 || out == "" {
+		t.Errorf("show --version 1: exit %d", code)
+	}
+}

@@ -27,6 +27,9 @@ parameters, without scheme), the path of its readable file, or a unique key pref
 		Args:              exactArgs(1, "give one ARTICLE (key, URL or path)"),
 		ValidArgsFunction: e.completeArticles(1),
 		RunE: action(func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("version") && version < 1 {
+				return usageErrorf("--version %d: want a number from 1", version)
+			}
 			a, err := e.openArchive()
 			if err != nil {
 				return err
