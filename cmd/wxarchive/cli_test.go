@@ -377,6 +377,7 @@ func TestJSONFieldNames(t *testing.T) {
 		{"verify", []string{"verify", "--json", "--archive", dir}},
 		{"search", []string{"search", "--json", "--archive", dir, "架构"}},
 		{"changes", []string{"changes", "--json", "--archive", dir}},
+		{"restore", []string{"restore", "--json", "--archive", dir, key}},
 		{"run", []string{"run", "--once", "--json", "--config", "empty.yaml"}},
 		{"version", []string{"version", "--json"}},
 	} {
