@@ -415,9 +415,12 @@ func mustAbs(t *testing.T, p string) string {
 }
 
 // TestCLIEveryCommandHasExamples: every command's help, reached without an
-// archive or a configuration, shows how it is used.
+// archive and beside a broken pipeline.yaml, shows how it is used.
 func TestCLIEveryCommandHasExamples(t *testing.T) {
 	b := newBin(t)
+	if err := os.WriteFile(filepath.Join(b.dir, "pipeline.yaml"), []byte("archive: [oops\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	_, out, _ := b.run("__complete", "")
 	names := completions(out)
 	if len(names) < 15 {
