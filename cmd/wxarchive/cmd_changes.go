@@ -181,6 +181,6 @@ func (e *env) rebuildEvents() error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "event log rebuilt from the captures: %s\n", plural(n, "event"))
+	fmt.Fprintf(e.stderr, "wxarchive changes: event log derived again from the captures: %s\n", plural(n, "event"))
 	return nil
 }
