@@ -86,7 +86,7 @@ Exit status: 0 success, 1 something failed, 2 bad usage or configuration.`,
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	setupCompletion(root)
+	setupCompletion(root, e)
 	return root
 }
 

@@ -18,7 +18,16 @@ var completionShells = []string{"bash", "zsh", "fish", "powershell"}
 // when the root runs) and makes it behave like the other commands: an
 // unknown shell, or none, is a usage error naming the shells, not the help
 // and exit 0. The root's output streams must be set: the scripts go there.
-func setupCompletion(root *cobra.Command) {
+func setupCompletion(root *cobra.Command, e *env) {
+	for _, c := range root.Commands() {
+		// A command without arguments completes no file names.
+		if c.Use == c.Name() && c.ValidArgsFunction == nil {
+			c.ValidArgsFunction = cobra.NoFileCompletions
+		}
+		if c.Flags().Lookup("account") != nil {
+			_ = c.RegisterFlagCompletionFunc("account", e.completeAccounts)
+		}
+	}
 	root.InitDefaultCompletionCmd()
 	c, _, err := root.Find([]string{"completion"})
 	if err != nil || c == root {
@@ -69,6 +78,28 @@ func (e *env) articleKeys() ([]cobra.Completion, cobra.ShellCompDirective) {
 		out = append(out, cobra.CompletionWithDesc(string(i.Key), oneLine(listTitle(i))))
 	}
 	return out, cobra.ShellCompDirectiveDefault
+}
+
+// completeAccounts completes the names of the archived accounts.
+func (e *env) completeAccounts(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	a, err := e.openArchive()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	list, err := a.List()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []cobra.Completion
+	seen := map[string]bool{}
+	for _, i := range list {
+		if name := oneLine(i.Account); name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeDiff completes diff ARTICLE [A [B]]: the article, then the

@@ -105,3 +105,38 @@ func TestShowVersionZero(t *testing.T) {
 		t.Errorf("show --version 1: exit %d", code)
 	}
 }
+
+// TestCLICompletionMore: the one service of login, folders for init,
+// file-time for --captured, account names for --account, and no file
+// names for commands that take no argument.
+func TestCLICompletionMore(t *testing.T) {
+	b := newBin(t)
+	dir, _ := keyArchive(t, b)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"login", ""}, "weread"},
+		{[]string{"ingest", "--captured", ""}, "file-time"},
+		{[]string{"list", "--account", ""}, "架构师之路"},
+		{[]string{"search", "--account", ""}, "架构师之路"},
+	} {
+		_, out, _ := b.run(append([]string{"__complete", "--archive", dir}, c.args...)...)
+		found := false
+		for _, v := range completions(out) {
+			found = found || v == c.want
+		}
+		if !found {
+			t.Errorf("%q: completions %q lack %q", c.args, out, c.want)
+		}
+	}
+	if _, out, _ := b.run("__complete", "init", ""); !strings.Contains(out, ":16") {
+		t.Errorf("init DIR completes folders: %q", out)
+	}
+	for _, cmd := range []string{"list", "verify", "reindex", "version", "accounts", "serve", "run"} {
+		// ShellCompDirectiveNoFileComp is 4.
+		if _, out, _ := b.run("__complete", "--archive", dir, cmd, ""); !strings.HasSuffix(strings.TrimSpace(out), ":4") {
+			t.Errorf("%s takes no argument but completes files: %q", cmd, out)
+		}
+	}
+}

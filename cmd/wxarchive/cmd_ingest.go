@@ -51,6 +51,7 @@ captured), 1 when any failed or was blocked, 2 on bad usage or configuration.`,
 	f := c.Flags()
 	f.StringVar(&o.url, "url", "", "the article's `URL`, for a saved page that does not carry its identity")
 	f.StringVar(&o.captured, "captured", "", "when a saved page was captured: a `TIME` (2024-03-05T10:00:00+08:00, or \"2024-03-05 10:00\" in local time) or file-time (the file's modification time); default: its SingleFile saved date, else unknown (its content is kept, the article's state is left alone)")
+	_ = c.RegisterFlagCompletionFunc("captured", fixedCompletion([]string{"file-time"}))
 	f.BoolVar(&o.json, "json", false, "one JSON object per target (docs/json.md)")
 	f.BoolVar(&o.noImages, "no-images", false, "do not download body images")
 	return c

@@ -34,6 +34,12 @@ beside it). An existing pipeline.yaml is left alone unless --force.`,
 			}
 			return nil
 		},
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return nil, cobra.ShellCompDirectiveFilterDirs
+		},
 		RunE: action(func(cmd *cobra.Command, args []string) error {
 			cfg := config.DefaultPath
 			switch {

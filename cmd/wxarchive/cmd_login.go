@@ -41,6 +41,12 @@ next pass says so and records a login_expired event: log in again.`,
   wxarchive login weread --cookie-file ~/Downloads/weread-cookies.txt --check 'https://mp.weixin.qq.com/s?__biz=…'
   wxarchive login --status
   wxarchive login --logout`,
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return []cobra.Completion{"weread"}, cobra.ShellCompDirectiveNoFileComp
+		},
 		RunE: action(func(cmd *cobra.Command, args []string) error {
 			if err := loginFlagsAgree(o); err != nil {
 				return err

@@ -46,7 +46,7 @@ The search index is a cache beside the archive, brought up to date first.`,
 		}),
 	}
 	f := c.Flags()
-	f.BoolVar(&o.json, "json", false, "one JSON object per hit")
+	f.BoolVar(&o.json, "json", false, "one JSON object per hit (docs/json.md)")
 	f.StringVar(&o.account, "account", "", "only articles of the account whose name or id contains `TEXT`")
 	f.StringVar(&o.state, "state", "", "only articles in `STATE` ("+strings.Join(stateNames(), ", ")+")")
 	f.IntVar(&o.limit, "limit", 20, "at most `N` hits (up to 200)")
