@@ -50,7 +50,7 @@ func watchSignals(ch <-chan os.Signal, done <-chan struct{}, cancel func(), stde
 	case <-done:
 		return
 	}
-	fmt.Fprintf(stderr, "wxarchive: stopping: finishing the article in flight (at most %s); press Ctrl-C again to quit now\n", fetcher.DefaultGrace)
+	fmt.Fprintf(stderr, "wxarchive: stopping: finishing what is in flight (at most %s); press Ctrl-C again to quit now\n", fetcher.DefaultGrace)
 	watchdog := after(fetcher.DefaultGrace + watchdogSlack)
 	cancel()
 	select {
