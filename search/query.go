@@ -28,6 +28,7 @@ var ErrEmptyQuery = errors.New("search: empty query")
 type Query struct {
 	Text   string      // terms split on spaces; "a quoted phrase" is one term
 	Biz    string      // only this account (its biz), when set
+	Bizs   []string    // only these accounts (their biz), when set
 	State  model.State // only articles in this state, when set
 	Limit  int         // hits per page (default 20, at most 200)
 	Offset int
@@ -168,6 +169,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if q.Biz != "" {
 		filters = append(filters, `biz = ?`)
 		fargs = append(fargs, q.Biz)
+	}
+	if len(q.Bizs) > 0 {
+		filters = append(filters, `biz IN (?`+strings.Repeat(`, ?`, len(q.Bizs)-1)+`)`)
+		for _, b := range q.Bizs {
+			fargs = append(fargs, b)
+		}
 	}
 	if q.State != "" {
 		filters = append(filters, `state = ?`)

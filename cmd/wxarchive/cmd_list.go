@@ -77,6 +77,37 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// accountMatches says whether the article's account name, account id or
+// __biz contains text, case folded: what --account means to every command.
+func accountMatches(i archive.Info, text string) bool {
+	text = strings.ToLower(text)
+	return strings.Contains(strings.ToLower(i.Account), text) ||
+		strings.Contains(strings.ToLower(i.AccountID), text) || strings.Contains(strings.ToLower(i.Biz), text)
+}
+
+// accountBizs returns the __biz of every archived account --account text
+// matches; text no archived account matches is a usage error (a typo
+// would otherwise look like an account with nothing archived).
+func accountBizs(all []archive.Info, text string) ([]string, error) {
+	if text == "" {
+		return nil, nil
+	}
+	var bizs []string
+	matched := false
+	for _, i := range all {
+		if accountMatches(i, text) {
+			matched = true
+			if i.Biz != "" && !slices.Contains(bizs, i.Biz) {
+				bizs = append(bizs, i.Biz)
+			}
+		}
+	}
+	if !matched {
+		return nil, usageErrorf("--account %q: no archived account has that name or id", text)
+	}
+	return bizs, nil
+}
+
 // checkLimit checks a --limit flag whose zero value means "no limit":
 // given, it must be at least 1.
 func checkLimit(n int, given bool) error {
@@ -110,11 +141,12 @@ func (e *env) runList(o listOptions) error {
 	if err != nil {
 		return err
 	}
-	account := strings.ToLower(o.account)
+	if _, err := accountBizs(all, o.account); err != nil {
+		return err
+	}
 	var list []archive.Info
 	for _, i := range all {
-		if account != "" && !strings.Contains(strings.ToLower(i.Account), account) &&
-			!strings.Contains(strings.ToLower(i.AccountID), account) && !strings.Contains(strings.ToLower(i.Biz), account) {
+		if o.account != "" && !accountMatches(i, o.account) {
 			continue
 		}
 		if o.state != "" && i.State != model.State(o.state) {

@@ -47,7 +47,7 @@ The search index is a cache beside the archive, brought up to date first.`,
 	}
 	f := c.Flags()
 	f.BoolVar(&o.json, "json", false, "one JSON object per hit (docs/json.md)")
-	f.StringVar(&o.account, "account", "", "only articles of the account whose name or id contains `TEXT`")
+	f.StringVar(&o.account, "account", "", "only articles of accounts whose name or id contains `TEXT`")
 	f.StringVar(&o.state, "state", "", "only articles in `STATE` ("+strings.Join(stateNames(), ", ")+")")
 	f.IntVar(&o.limit, "limit", 20, "at most `N` hits (up to 200)")
 	f.Var(&o.color, "color", "highlight matches: `WHEN` auto, always or never")
@@ -74,8 +74,17 @@ func (e *env) runSearch(ctx context.Context, o searchOptions, query string) erro
 	defer done()
 	q := search.Query{Text: query, State: model.State(o.state), Limit: o.limit}
 	if o.account != "" {
-		if q.Biz, err = pickAccount(ctx, ix, o.account); err != nil {
+		all, err := a.List()
+		if err != nil {
 			return err
+		}
+		if q.Bizs, err = accountBizs(all, o.account); err != nil {
+			return err
+		}
+		if len(q.Bizs) == 0 {
+			// Matched articles that name no account: nothing to search.
+			fmt.Fprintln(e.stderr, plural(0, "article"))
+			return nil
 		}
 	}
 	res, err := ix.Search(ctx, q)
@@ -134,34 +143,6 @@ func showDate(t time.Time) string {
 		return "-"
 	}
 	return t.In(model.ChinaTime).Format("2006-01-02")
-}
-
-// pickAccount finds the one account whose name or id contains text.
-func pickAccount(ctx context.Context, ix *search.Index, text string) (string, error) {
-	accs, err := ix.Accounts(ctx)
-	if err != nil {
-		return "", err
-	}
-	var found []search.Account
-	for _, a := range accs {
-		if a.Biz == text || a.Name == text {
-			return a.Biz, nil
-		}
-		if strings.Contains(strings.ToLower(a.Name), strings.ToLower(text)) || strings.Contains(a.Biz, text) {
-			found = append(found, a)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return "", usageErrorf("--account %q: no archived account has that name or id", text)
-	case 1:
-		return found[0].Biz, nil
-	}
-	var names []string
-	for _, a := range found {
-		names = append(names, fmt.Sprintf("%s (%s)", a.Name, a.Biz))
-	}
-	return "", usageErrorf("--account %q matches %d accounts: %s", text, len(found), strings.Join(names, ", "))
 }
 
 // spanText is a piece of a title or snippet as printed on one line: no

@@ -109,3 +109,32 @@ func TestSearchDateIsTheListDate(t *testing.T) {
 		t.Errorf("search shows another date than list's 2017-12-13: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// TestAccountFlagAgrees: --account means the same in list and search: every
+// account whose name or id contains the text (several are fine), and text
+// that no archived account has is the same usage error in both.
+func TestAccountFlagAgrees(t *testing.T) {
+	b := newBin(t)
+	dir, res := keyArchive(t, b)
+	keys := []string{string(res["goscraper-2017-jiagoushi-mq.html"].Key), string(res["exporter-2025-article-02.html"].Key)}
+	for _, args := range [][]string{
+		{"list", "--archive", dir, "--account", "=="},
+		{"search", "--archive", dir, "--account", "==", "的"},
+		{"search", "--archive", dir, "--account", "gh_", "的"},
+	} {
+		code, out, errs := b.run(args...)
+		for _, k := range keys {
+			if code != 0 || !strings.Contains(out, k) {
+				t.Errorf("%v: exit %d, %s not listed\n%s%s", args, code, k, out, errs)
+			}
+		}
+	}
+	for _, args := range [][]string{
+		{"list", "--archive", dir, "--account", "nobody"},
+		{"search", "--archive", dir, "--account", "nobody", "的"},
+	} {
+		if code, out, errs := b.run(args...); code != exitUsage || !strings.Contains(errs, "no archived account") {
+			t.Errorf("%v: exit %d, want 2 'no archived account'\n%s%s", args, code, out, errs)
+		}
+	}
+}
