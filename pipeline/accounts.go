@@ -478,13 +478,16 @@ func (w *accountWalk) walkNew(ctx context.Context, offset int) (n, next int, rea
 			if err != nil || l.Key() == "" {
 				continue
 			}
-			if w.known(l.Key()) || w.beforeFollowing(a.Published) {
+			if w.stopsNew(l.Key(), a.Published) {
 				reached = true
 				firstKnown = min(firstKnown, a.Entry)
 				continue
 			}
-			if a.Entry < firstKnown {
-				w.cur.Listed++ // above everything known: listed for the first time
+			if a.Entry < firstKnown && !w.known(l.Key()) {
+				// Above the newest article listed before: new. One archived
+				// or queued already (by hand, by another source, by a pass
+				// a login problem cut short) is passed over, not a stop.
+				w.cur.Listed++
 				w.queue(l, a.Hint)
 			}
 		}
@@ -492,6 +495,22 @@ func (w *accountWalk) walkNew(ctx context.Context, offset int) (n, next int, rea
 		next += p.Entries
 	}
 	return n, next, reached, top, nil
+}
+
+// stopsNew reports whether the new-post check stops at this article: the
+// newest article listed before (Top), one published before it, one
+// published before an account followed for new posts only was; with no
+// Top yet, any article known.
+func (w *accountWalk) stopsNew(k model.Key, published time.Time) bool {
+	switch {
+	case w.beforeFollowing(published):
+		return true
+	case w.cur.Top == "":
+		return w.known(k)
+	case k == w.cur.Top:
+		return true
+	}
+	return !w.cur.TopPublished.IsZero() && !published.IsZero() && published.Before(w.cur.TopPublished)
 }
 
 // walkGap reads a gap from its offset, queueing what is not known and

@@ -671,3 +671,54 @@ func TestNewAccountsStartFewPerPass(t *testing.T) {
 		t.Errorf("accounts_per_pass 5: %s", s)
 	}
 }
+
+// TestAccountNewPostsBelowOneArchivedByHand: the user ingests the newest
+// post by hand (or another source captures it) before the pass lists the
+// account: the new-post check must go on to the newest article it listed
+// before, not stop at the first archived one (it lost every other new
+// post of the burst).
+func TestAccountNewPostsBelowOneArchivedByHand(t *testing.T) {
+	e := newAccountEnv(t, accountsCfg, 4)
+	e.run()
+	if e.archivedOf(wrBiz) != 8 || !e.queue().Accounts[wrBiz].Done {
+		t.Fatalf("backfill of 8: %d archived", e.archivedOf(wrBiz))
+	}
+	off := e.queue().Accounts[wrBiz].Offset
+	for i := 100; i < 103; i++ {
+		e.publish(i, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i)*time.Hour))
+	}
+	if r := e.ing.Ingest(context.Background(), "https://mp.weixin.qq.com/s/h102_x"); r.Outcome != model.OutcomeCreated {
+		t.Fatalf("ingest by hand: %+v", r)
+	}
+	e.run()
+	if n := e.archivedOf(wrBiz); n != 14 {
+		t.Errorf("%d of 14 archived after the pass: new posts below the one archived by hand were lost", n)
+	}
+	if c := e.queue().Accounts[wrBiz]; c.Offset != off+3 || c.Top != "s_h102_x" {
+		t.Errorf("cursor %+v, want offset %d and top s_h102_x", c, off+3)
+	}
+}
+
+// TestAccountLoginExpiresDuringNewPostCheck: the login expires after the
+// first page of a burst of new posts; the posts of the pages not read are
+// read by the next pass with a new login, not lost.
+func TestAccountLoginExpiresDuringNewPostCheck(t *testing.T) {
+	e := newAccountEnv(t, "sources:\n  accounts: [\""+wrBiz+"\"]\nqueue: {max_per_run: 50, max_per_account: 30}\n", 4)
+	e.run()
+	if e.archivedOf(wrBiz) != 8 || !e.queue().Accounts[wrBiz].Done {
+		t.Fatalf("backfill of 8: %d archived", e.archivedOf(wrBiz))
+	}
+	for i := 100; i < 108; i++ { // 8 pushes: two pages of 5
+		e.publish(i, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i)*time.Hour))
+	}
+	e.wr.ExpireLoginAfter(1)
+	e.run()
+	e.wr.SetLogin("42", "SKEY-new")
+	e.login("42", "SKEY-new")
+	for range 3 {
+		e.run()
+	}
+	if n := e.archivedOf(wrBiz); n != 24 {
+		t.Errorf("%d of 24 archived: posts of the page the expired login did not read were lost; cursor %+v", n, e.queue().Accounts[wrBiz])
+	}
+}
