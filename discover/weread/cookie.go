@@ -176,14 +176,15 @@ func checkPair(name, value string) error {
 
 func headerCookies(line string) ([]pair, error) {
 	var out []pair
-	for _, part := range strings.Split(line, ";") {
+	for i, part := range strings.Split(line, ";") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
 		name, value, ok := strings.Cut(part, "=")
 		if !ok {
-			return nil, fmt.Errorf("weread: %w: %q is not name=value", ErrNotCookie, truncName(part))
+			// Not quoted: a part without a name may be a value alone.
+			return nil, fmt.Errorf("weread: %w: part %d (counted by ';') is not name=value", ErrNotCookie, i+1)
 		}
 		name, value = strings.TrimSpace(name), strings.Trim(strings.TrimSpace(value), `"`)
 		if err := checkPair(name, value); err != nil {
@@ -192,17 +193,6 @@ func headerCookies(line string) ([]pair, error) {
 		out = append(out, pair{name, value})
 	}
 	return out, nil
-}
-
-// truncName shows at most the start of a malformed part (a name, not a value).
-func truncName(s string) string {
-	if i := strings.IndexAny(s, "= "); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > 20 {
-		s = s[:20] + "…"
-	}
-	return s
 }
 
 func curlCookies(text string) ([]pair, error) {

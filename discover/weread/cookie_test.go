@@ -158,3 +158,33 @@ func TestDefaultStore(t *testing.T) {
 		}
 	}
 }
+
+// TestParseCookieErrorsQuoteNoValue: what a user pastes is a secret even
+// when malformed (a nameless cookie, a value pasted alone, a value with a
+// space): an error, which goes into logs and the run summary (for
+// WXARCHIVE_WEREAD_COOKIE), never quotes any of it.
+func TestParseCookieErrorsQuoteNoValue(t *testing.T) {
+	const secret = "S3cr3tV4lu3"
+	for _, in := range []string{
+		secret,
+		"wr_vid=1; wr_skey=abc; " + secret,
+		"wr_vid=1; " + secret + "xyz; wr_skey=abc",
+		"wr_vid=1; wr_skey=" + secret + " more",
+		"wr_vid=1; wr_skey=" + secret + "\r\nX-Injected: 1",
+		"wr_vid=1; wr_skey=" + secret + "\nX: y",
+		"Cookie: " + secret,
+		"curl 'https://weread.qq.com' -H 'cookie: " + secret + "'",
+		`[{"name":"wr_skey","value":"` + secret + ` x","domain":"weread.qq.com"}]`,
+		"weread.qq.com\tTRUE\t/\tTRUE\t0\twr_skey\t" + secret + "\x00",
+		secret + "=" + secret,
+	} {
+		_, err := ParseCookie(in)
+		if err == nil {
+			t.Errorf("%q: accepted", in)
+			continue
+		}
+		if strings.Contains(err.Error(), secret[:6]) {
+			t.Errorf("%q: the error quotes the input: %v", in, err)
+		}
+	}
+}
