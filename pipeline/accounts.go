@@ -498,8 +498,8 @@ func (w *accountWalk) walkNew(ctx context.Context, offset int) (n, next int, rea
 }
 
 // stopsNew reports whether the new-post check stops at this article: the
-// newest article listed before (Top), one published before it, one
-// published before an account followed for new posts only was; with no
+// newest article listed before (Top), one published before it or a known
+// one published with it, one published before an account followed for new posts only was; with no
 // Top yet, any article known.
 func (w *accountWalk) stopsNew(k model.Key, published time.Time) bool {
 	switch {
@@ -510,7 +510,12 @@ func (w *accountWalk) stopsNew(k model.Key, published time.Time) bool {
 	case k == w.cur.Top:
 		return true
 	}
-	return !w.cur.TopPublished.IsZero() && !published.IsZero() && published.Before(w.cur.TopPublished)
+	if w.cur.TopPublished.IsZero() || published.IsZero() {
+		return false
+	}
+	// Published before Top (Top deleted since), or with it and known: a
+	// sibling of its push.
+	return published.Before(w.cur.TopPublished) || !published.After(w.cur.TopPublished) && w.known(k)
 }
 
 // walkGap reads a gap from its offset, queueing what is not known and
@@ -571,18 +576,19 @@ func (w *accountWalk) backfill(ctx context.Context) error {
 			return nil
 		}
 		oldest := w.cur.Oldest // what the backfill reached before this page
-		p, err := w.list(ctx, w.cur.Offset)
+		// One entry of overlap: the last one read before. An entry the
+		// account deleted above the cursor moves every later one up; read
+		// from the cursor, the entry that took its place would be skipped.
+		// Read again, known articles are passed over.
+		overlap := min(w.cur.Offset, backfillOverlap)
+		start := w.cur.Offset - overlap
+		p, err := w.list(ctx, start)
 		if err != nil {
 			return err
 		}
-		if w.cur.Offset == 0 && w.cur.Top == "" {
+		if start == 0 && w.cur.Top == "" {
 			t := firstListed(p)
 			w.cur.Top, w.cur.TopPublished = t.key, t.published
-		}
-		if p.Entries == 0 {
-			w.cur.Done = true
-			w.ps.log.Info("account backfill done", "biz", w.biz, "listed", w.cur.Listed)
-			return nil
 		}
 		for _, a := range p.Articles {
 			if !w.a.Since.IsZero() && !a.Published.IsZero() && a.Published.Before(w.a.Since) {
@@ -600,10 +606,20 @@ func (w *accountWalk) backfill(ctx context.Context) error {
 			}
 			w.queue(l, a.Hint)
 		}
-		w.cur.Offset += p.Entries
+		w.cur.Offset = start + p.Entries
+		if p.Entries <= overlap {
+			// Nothing past what was read before (an overlap entry the
+			// cursor had not read is read above): the end.
+			w.cur.Done = true
+			w.ps.log.Info("account backfill done", "biz", w.biz, "listed", w.cur.Listed)
+			return nil
+		}
 	}
 	return nil
 }
+
+// backfillOverlap is how many entries each backfill page reads again.
+const backfillOverlap = 1
 
 // queued counts the account's queued articles.
 func (w *accountWalk) queued() int {
