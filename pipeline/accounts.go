@@ -99,6 +99,16 @@ type AccountCursor struct {
 	LastError  string    `json:"last_error,omitempty"`
 }
 
+// sanitize makes a cursor read from a damaged or hand-edited queue.json
+// usable: an offset below 0 (WeRead refuses it with 参数错误, every pass)
+// reads from the top instead.
+func (c *AccountCursor) sanitize() {
+	c.Offset, c.Gap, c.Listed = max(c.Offset, 0), max(c.Gap, 0), max(c.Listed, 0)
+	for i := range c.Gaps {
+		c.Gaps[i].Offset = max(c.Gaps[i].Offset, 0)
+	}
+}
+
 // Gap is a run of new posts not read yet. Offsets of the listing move
 // down with every new post and a pass that cannot see the end of a burst
 // cannot tell by how much, so Offset is only a lower bound: the walk

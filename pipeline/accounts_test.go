@@ -762,3 +762,29 @@ func TestAccountNewestDeletedDuringBackfill(t *testing.T) {
 		})
 	}
 }
+
+// TestAccountForgedCursor: a queue.json edited by hand or damaged (a
+// negative offset, a gap below 0, a null cursor) does not stop the
+// account: the walk reads from the top instead.
+func TestAccountForgedCursor(t *testing.T) {
+	e := newAccountEnv(t, "sources:\n  accounts: [\""+wrBiz+"\"]\nqueue: {max_per_run: 25, max_per_account: 3}\n", 10)
+	e.run()
+	q := e.queue()
+	q.Accounts[wrBiz].Offset = -7
+	q.Accounts[wrBiz].Gaps = []Gap{{Offset: -3}}
+	q.Accounts["MTIzNDU2"] = nil
+	if err := q.save(e.store); err != nil {
+		t.Fatal(err)
+	}
+	for range 15 {
+		e.run()
+	}
+	for _, l := range e.wr.Listings() {
+		if l.Offset < 0 || l.Answer == "-2003" {
+			t.Fatalf("listing %v sent", l)
+		}
+	}
+	if n := e.archivedOf(wrBiz); n != 20 {
+		t.Errorf("%d of 20 archived; cursor %+v", n, e.queue().Accounts[wrBiz])
+	}
+}
