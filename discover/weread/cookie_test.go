@@ -2,6 +2,8 @@ package weread
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -186,5 +188,38 @@ func TestParseCookieErrorsQuoteNoValue(t *testing.T) {
 		if strings.Contains(err.Error(), secret[:6]) {
 			t.Errorf("%q: the error quotes the input: %v", in, err)
 		}
+	}
+}
+
+// TestFingerprintIsKeyed: the login's fingerprint is kept in the archive
+// (queue.json, event ids), a folder people sync and publish. wr_skey is 8
+// letters and digits (about 2^48 values): a plain hash of it is undone by
+// trying every key in hours. The fingerprint is keyed with a secret kept
+// beside the login, never in the archive.
+func TestFingerprintIsKeyed(t *testing.T) {
+	c, _ := ParseCookie("wr_vid=9840965; wr_skey=O1pp18ZR")
+	plain := sha256.Sum256([]byte("wxarchive weread login\x00" + "9840965" + "\x00" + "O1pp18ZR"))
+	s := Store{Dir: filepath.Join(t.TempDir(), "wxarchive")}
+	k1, err := s.IDKey()
+	if err != nil || len(k1) < 16 {
+		t.Fatalf("key: %x %v", k1, err)
+	}
+	if k, err := s.IDKey(); err != nil || !bytes.Equal(k, k1) {
+		t.Fatalf("the key changed between calls: %v", err)
+	}
+	if st, err := os.Stat(filepath.Join(s.Dir, IDKeyFile)); runtime.GOOS != "windows" && (err != nil || st.Mode().Perm() != 0o600) {
+		t.Errorf("key file: %v %v", st, err)
+	}
+	k2, _ := Store{Dir: filepath.Join(t.TempDir(), "wxarchive")}.IDKey()
+	f1, f2 := c.Fingerprint(k1), c.Fingerprint(k2)
+	if f1 == "" || f1 == f2 || f1 == hex.EncodeToString(plain[:6]) || strings.Contains(f1, hex.EncodeToString(plain[:3])) {
+		t.Errorf("fingerprints %q %q: not keyed", f1, f2)
+	}
+	if c.Fingerprint(k1) != f1 {
+		t.Error("the fingerprint is not stable")
+	}
+	d, _ := ParseCookie("wr_vid=9840965; wr_skey=O1pp18ZS")
+	if d.Fingerprint(k1) == f1 || !c.SameLogin(c) || c.SameLogin(d) {
+		t.Error("two logins are not told apart")
 	}
 }

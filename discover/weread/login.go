@@ -1,6 +1,8 @@
 package weread
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -155,6 +158,57 @@ func (s Store) Save(l Login) error {
 		d.Close()
 	}
 	return nil
+}
+
+// IDKeyFile is the name of the key of login fingerprints in the
+// configuration folder (Cookie.Fingerprint).
+const IDKeyFile = "login-id.key"
+
+// IDKey is the key of login fingerprints: random, made on first use and
+// kept in the store's folder (mode 0600), never in the archive.
+func (s Store) IDKey() ([]byte, error) {
+	p := filepath.Join(s.Dir, IDKeyFile)
+	damaged := false
+	if b, err := os.ReadFile(p); err == nil {
+		if k, err := hex.DecodeString(strings.TrimSpace(string(b))); err == nil && len(k) >= 16 {
+			return k, nil
+		}
+		damaged = true // replaced below
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("weread: login id key: %w", err)
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, fmt.Errorf("weread: login id key: %w", err)
+	}
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("weread: login id key: %w", err)
+	}
+	tmp, err := os.CreateTemp(s.Dir, ".key-*")
+	if err != nil {
+		return nil, fmt.Errorf("weread: login id key: %w", err)
+	}
+	_, werr := tmp.WriteString(hex.EncodeToString(k) + "\n")
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	switch {
+	case werr == nil && damaged:
+		werr = os.Rename(tmp.Name(), p)
+	case werr == nil:
+		// Link, not rename: a key another process made meanwhile wins.
+		if err := os.Link(tmp.Name(), p); err != nil && errors.Is(err, fs.ErrExist) {
+			os.Remove(tmp.Name())
+			return s.IDKey()
+		} else if err != nil {
+			werr = os.Rename(tmp.Name(), p) // a file system without hard links
+		}
+	}
+	os.Remove(tmp.Name())
+	if werr != nil {
+		return nil, fmt.Errorf("weread: login id key: %w", werr)
+	}
+	return k, nil
 }
 
 // Remove deletes the stored login; none stored is no error.
