@@ -223,3 +223,44 @@ func TestFingerprintIsKeyed(t *testing.T) {
 		t.Error("two logins are not told apart")
 	}
 }
+
+// TestRenewerKeepsANewerLogin: a daemon's client renews login A while the
+// user stores login B (`login weread`): the renewal must not overwrite B,
+// nor bring back a login removed by `login --logout`.
+func TestRenewerKeepsANewerLogin(t *testing.T) {
+	s := Store{Dir: filepath.Join(t.TempDir(), "wxarchive")}
+	a, _ := ParseCookie("wr_vid=1; wr_skey=aaaaaaaa")
+	b, _ := ParseCookie("wr_vid=2; wr_skey=bbbbbbbb")
+	if err := s.Save(Login{Cookie: a, Saved: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	la, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reported []error
+	renew := s.Renewer(la, time.Now, func(err error) { reported = append(reported, err) })
+	a2, _ := ParseCookie("wr_vid=1; wr_skey=a2a2a2a2")
+	renew(a2) // the normal case: stored
+	if l, err := s.Load(); err != nil || !l.Cookie.SameLogin(a2) {
+		t.Fatalf("renewal not stored: %v %v", l.Cookie, err)
+	}
+	a3, _ := ParseCookie("wr_vid=1; wr_skey=a3a3a3a3")
+	renew(a3) // renewed again: still the same login as stored
+	if l, _ := s.Load(); !l.Cookie.SameLogin(a3) {
+		t.Fatalf("second renewal not stored: %v", l.Cookie)
+	}
+	if err := s.Save(Login{Cookie: b, Saved: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	a4, _ := ParseCookie("wr_vid=1; wr_skey=a4a4a4a4")
+	renew(a4)
+	if l, _ := s.Load(); !l.Cookie.SameLogin(b) {
+		t.Errorf("a renewal of the old login overwrote the new one: %v", l.Cookie)
+	}
+	s.Remove()
+	renew(a4)
+	if _, err := s.Load(); err != ErrNoLogin {
+		t.Errorf("a renewal brought back a removed login: %v", err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -233,15 +234,30 @@ func Current(s Store, getenv func(string) string) (Login, error) {
 }
 
 // Renewer is an Options.Renewed that stores renewed cookies of a login
-// read from s (not of one from EnvCookie), logging nothing of them.
+// read from s (not of one from EnvCookie), logging nothing of them, while
+// s still holds that login: a daemon's renewal never overwrites a login
+// stored since, nor brings back a removed one.
 func (s Store) Renewer(l Login, now func() time.Time, report func(error)) func(Cookie) {
 	if l.Source == EnvCookie {
 		return nil
 	}
+	var mu sync.Mutex
 	return func(c Cookie) {
-		l.Cookie, l.Saved = c, now()
-		if err := s.Save(l); err != nil && report != nil {
-			report(err)
+		mu.Lock()
+		defer mu.Unlock()
+		// Only over the login it renews: one stored since (`login weread`)
+		// or removed (`login --logout`) is the user's, and stays.
+		if stored, err := s.Load(); err != nil || !stored.Cookie.SameLogin(l.Cookie) {
+			return
 		}
+		next := l
+		next.Cookie, next.Saved = c, now()
+		if err := s.Save(next); err != nil {
+			if report != nil {
+				report(err)
+			}
+			return
+		}
+		l = next
 	}
 }
