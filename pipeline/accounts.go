@@ -535,12 +535,12 @@ func (w *accountWalk) stopsNew(k model.Key, published time.Time) bool {
 // article.
 func (w *accountWalk) walkGap(ctx context.Context, g *Gap) (closed bool, err error) {
 	for w.budget > 0 && ctx.Err() == nil {
-		p, err := w.list(ctx, g.Offset)
+		// One entry of overlap, as the backfill reads (a deletion above).
+		overlap := min(g.Offset, backfillOverlap)
+		start := g.Offset - overlap
+		p, err := w.list(ctx, start)
 		if err != nil {
 			return false, err
-		}
-		if p.Entries == 0 {
-			return true, nil
 		}
 		for _, a := range p.Articles {
 			l, err := model.ParseLink(a.URL)
@@ -550,7 +550,7 @@ func (w *accountWalk) walkGap(ctx context.Context, g *Gap) (closed bool, err err
 			k := l.Key()
 			switch {
 			case g.Stop != "" && k == g.Stop,
-				g.Stop == "" && w.known(k),
+				g.Stop == "" && w.known(k) && a.Entry >= overlap, // the overlap was read before
 				!g.Before.IsZero() && !a.Published.IsZero() && a.Published.Before(g.Before),
 				w.beforeFollowing(a.Published):
 				closed = true
@@ -559,9 +559,9 @@ func (w *accountWalk) walkGap(ctx context.Context, g *Gap) (closed bool, err err
 				w.queue(l, a.Hint)
 			}
 		}
-		g.Offset += p.Entries
-		if closed {
-			return true, nil
+		g.Offset = start + p.Entries
+		if closed || p.Entries <= overlap {
+			return true, nil // its stop, or the end of the listing
 		}
 	}
 	return false, nil

@@ -845,3 +845,59 @@ func TestAccountKilledMidBackfill(t *testing.T) {
 		t.Errorf("%d articles captured more than once", dups)
 	}
 }
+
+// TestAccountDeletionAboveAnOpenGap: while a burst of new posts is read
+// over several passes (a gap), the account deletes a post above the gap's
+// offset: the entry that moves up into the gap's start is still read.
+func TestAccountDeletionAboveAnOpenGap(t *testing.T) {
+	e := newAccountEnv(t, "sources:\n  accounts: [\""+wrBiz+"\"]\nqueue: {max_per_run: 50, max_per_account: 40}\n", 4)
+	e.run()
+	at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	for i := 100; i < 125; i++ {
+		e.publish(i, at.Add(time.Duration(i)*time.Hour))
+	}
+	e.run() // reads 15 of the 25 new pushes: a gap at 15
+	if c := e.queue().Accounts[wrBiz]; len(c.Gaps) != 1 || c.Gaps[0].Offset != 15 {
+		t.Fatalf("cursor %+v, want a gap at 15", c)
+	}
+	e.wr.Delete(wrBiz, "h124~x") // the newest push goes: every entry moves up one
+	e.wr.Delete(wrBiz, "s124")
+	for range 5 {
+		e.run()
+	}
+	for i := 100; i < 124; i++ {
+		for _, tok := range []string{fmt.Sprintf("h%03d_x", i), fmt.Sprintf("s%03d", i)} {
+			if _, ok := e.store.articles[longID(tok).Key()]; !ok {
+				t.Errorf("never archived: %s; cursor %+v", tok, e.queue().Accounts[wrBiz])
+			}
+		}
+	}
+}
+
+// TestAccountLegacyGap: a queue written before gaps had a stop (one gap
+// offset) closes its gap at the first known article past the entry it
+// reads again, not at that entry.
+func TestAccountLegacyGap(t *testing.T) {
+	e := newAccountEnv(t, "sources:\n  accounts: [\""+wrBiz+"\"]\nqueue: {max_per_run: 50, max_per_account: 40}\n", 4)
+	e.run()
+	at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	for i := 100; i < 125; i++ {
+		e.publish(i, at.Add(time.Duration(i)*time.Hour))
+	}
+	e.run()
+	q := e.queue()
+	c := q.Accounts[wrBiz]
+	if len(c.Gaps) != 1 {
+		t.Fatalf("cursor %+v", c)
+	}
+	c.Gap, c.Gaps = c.Gaps[0].Offset, nil
+	if err := q.save(e.store); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		e.run()
+	}
+	if n := e.archivedOf(wrBiz); n != 58 {
+		t.Errorf("%d of 58 archived; cursor %+v", n, e.queue().Accounts[wrBiz])
+	}
+}
