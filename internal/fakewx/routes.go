@@ -174,6 +174,9 @@ func (s *Server) Hang(p string, n int) {
 		case <-r.Context().Done():
 		case <-s.done:
 		}
+		// Never an answer: returning would send an empty 200, which a
+		// client cancelling at that instant could take as the page.
+		panic(http.ErrAbortHandler)
 	})
 }
 
