@@ -99,6 +99,16 @@ type AccountCursor struct {
 	LastError  string    `json:"last_error,omitempty"`
 }
 
+// sanitize makes a cursor read from a damaged or hand-edited queue.json
+// usable: an offset below 0 (WeRead refuses it with 参数错误, every pass)
+// reads from the top instead.
+func (c *AccountCursor) sanitize() {
+	c.Offset, c.Gap, c.Listed = max(c.Offset, 0), max(c.Gap, 0), max(c.Listed, 0)
+	for i := range c.Gaps {
+		c.Gaps[i].Offset = max(c.Gaps[i].Offset, 0)
+	}
+}
+
 // Gap is a run of new posts not read yet. Offsets of the listing move
 // down with every new post and a pass that cannot see the end of a burst
 // cannot tell by how much, so Offset is only a lower bound: the walk
@@ -478,13 +488,16 @@ func (w *accountWalk) walkNew(ctx context.Context, offset int) (n, next int, rea
 			if err != nil || l.Key() == "" {
 				continue
 			}
-			if w.known(l.Key()) || w.beforeFollowing(a.Published) {
+			if w.stopsNew(l.Key(), a.Published) {
 				reached = true
 				firstKnown = min(firstKnown, a.Entry)
 				continue
 			}
-			if a.Entry < firstKnown {
-				w.cur.Listed++ // above everything known: listed for the first time
+			if a.Entry < firstKnown && !w.known(l.Key()) {
+				// Above the newest article listed before: new. One archived
+				// or queued already (by hand, by another source, by a pass
+				// a login problem cut short) is passed over, not a stop.
+				w.cur.Listed++
 				w.queue(l, a.Hint)
 			}
 		}
@@ -494,6 +507,27 @@ func (w *accountWalk) walkNew(ctx context.Context, offset int) (n, next int, rea
 	return n, next, reached, top, nil
 }
 
+// stopsNew reports whether the new-post check stops at this article: the
+// newest article listed before (Top), one published before it or a known
+// one published with it, one published before an account followed for new posts only was; with no
+// Top yet, any article known.
+func (w *accountWalk) stopsNew(k model.Key, published time.Time) bool {
+	switch {
+	case w.beforeFollowing(published):
+		return true
+	case w.cur.Top == "":
+		return w.known(k)
+	case k == w.cur.Top:
+		return true
+	}
+	if w.cur.TopPublished.IsZero() || published.IsZero() {
+		return false
+	}
+	// Published before Top (Top deleted since), or with it and known: a
+	// sibling of its push.
+	return published.Before(w.cur.TopPublished) || !published.After(w.cur.TopPublished) && w.known(k)
+}
+
 // walkGap reads a gap from its offset, queueing what is not known and
 // passing over what is, until its stop article (closed), the end of the
 // listing (closed) or the end of the pass's pages (g.Offset moves on).
@@ -501,12 +535,12 @@ func (w *accountWalk) walkNew(ctx context.Context, offset int) (n, next int, rea
 // article.
 func (w *accountWalk) walkGap(ctx context.Context, g *Gap) (closed bool, err error) {
 	for w.budget > 0 && ctx.Err() == nil {
-		p, err := w.list(ctx, g.Offset)
+		// One entry of overlap, as the backfill reads (a deletion above).
+		overlap := min(g.Offset, backfillOverlap)
+		start := g.Offset - overlap
+		p, err := w.list(ctx, start)
 		if err != nil {
 			return false, err
-		}
-		if p.Entries == 0 {
-			return true, nil
 		}
 		for _, a := range p.Articles {
 			l, err := model.ParseLink(a.URL)
@@ -516,7 +550,7 @@ func (w *accountWalk) walkGap(ctx context.Context, g *Gap) (closed bool, err err
 			k := l.Key()
 			switch {
 			case g.Stop != "" && k == g.Stop,
-				g.Stop == "" && w.known(k),
+				g.Stop == "" && w.known(k) && a.Entry >= overlap, // the overlap was read before
 				!g.Before.IsZero() && !a.Published.IsZero() && a.Published.Before(g.Before),
 				w.beforeFollowing(a.Published):
 				closed = true
@@ -525,9 +559,9 @@ func (w *accountWalk) walkGap(ctx context.Context, g *Gap) (closed bool, err err
 				w.queue(l, a.Hint)
 			}
 		}
-		g.Offset += p.Entries
-		if closed {
-			return true, nil
+		g.Offset = start + p.Entries
+		if closed || p.Entries <= overlap {
+			return true, nil // its stop, or the end of the listing
 		}
 	}
 	return false, nil
@@ -552,18 +586,19 @@ func (w *accountWalk) backfill(ctx context.Context) error {
 			return nil
 		}
 		oldest := w.cur.Oldest // what the backfill reached before this page
-		p, err := w.list(ctx, w.cur.Offset)
+		// One entry of overlap: the last one read before. An entry the
+		// account deleted above the cursor moves every later one up; read
+		// from the cursor, the entry that took its place would be skipped.
+		// Read again, known articles are passed over.
+		overlap := min(w.cur.Offset, backfillOverlap)
+		start := w.cur.Offset - overlap
+		p, err := w.list(ctx, start)
 		if err != nil {
 			return err
 		}
-		if w.cur.Offset == 0 && w.cur.Top == "" {
+		if start == 0 && w.cur.Top == "" {
 			t := firstListed(p)
 			w.cur.Top, w.cur.TopPublished = t.key, t.published
-		}
-		if p.Entries == 0 {
-			w.cur.Done = true
-			w.ps.log.Info("account backfill done", "biz", w.biz, "listed", w.cur.Listed)
-			return nil
 		}
 		for _, a := range p.Articles {
 			if !w.a.Since.IsZero() && !a.Published.IsZero() && a.Published.Before(w.a.Since) {
@@ -581,10 +616,20 @@ func (w *accountWalk) backfill(ctx context.Context) error {
 			}
 			w.queue(l, a.Hint)
 		}
-		w.cur.Offset += p.Entries
+		w.cur.Offset = start + p.Entries
+		if p.Entries <= overlap {
+			// Nothing past what was read before (an overlap entry the
+			// cursor had not read is read above): the end.
+			w.cur.Done = true
+			w.ps.log.Info("account backfill done", "biz", w.biz, "listed", w.cur.Listed)
+			return nil
+		}
 	}
 	return nil
 }
+
+// backfillOverlap is how many entries each backfill page reads again.
+const backfillOverlap = 1
 
 // queued counts the account's queued articles.
 func (w *accountWalk) queued() int {

@@ -375,6 +375,18 @@ func (ps *pass) drain(ctx context.Context) error {
 			return nil
 		}
 		it := ps.q.Items[i]
+		if _, ok := ps.archived[it.Key]; ok {
+			// Archived since it was queued: by hand, by another run, or by
+			// a pass killed before it saved the queue. Not fetched again.
+			if k := ps.archived[it.Key].Key; it.Depth > 0 && k != "" {
+				if _, ok := ps.q.Depths[k]; !ok {
+					ps.q.Depths[k] = it.Depth
+				}
+			}
+			ps.q.remove(it.Key)
+			i--
+			continue
+		}
 		if ps.stopped[hostOf(it.URL)] {
 			ps.sum.Skipped++
 			continue

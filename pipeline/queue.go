@@ -79,6 +79,13 @@ func loadQueue(s Store) (*Queue, error) {
 	if q.Accounts == nil {
 		q.Accounts = map[string]*AccountCursor{}
 	}
+	for biz, c := range q.Accounts {
+		if c == nil {
+			delete(q.Accounts, biz)
+			continue
+		}
+		c.sanitize()
+	}
 	return q, nil
 }
 

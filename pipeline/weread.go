@@ -26,13 +26,7 @@ func (w wereadLister) ListAccount(ctx context.Context, biz string, offset int) (
 	return out, nil
 }
 
-func (w wereadLister) Login() string {
-	c := w.c.Cookie()
-	if c.IsZero() {
-		return ""
-	}
-	return c.Fingerprint()
-}
+func (w wereadLister) Login() string { return w.c.LoginID() }
 
 // LiveLister is the AccountLister of a long-running daemon: it makes the
 // WeRead client again from the login stored now (at most every Every: a
@@ -68,7 +62,7 @@ func (l *LiveLister) client() *weread.Client {
 		return l.c
 	}
 	next := l.New()
-	if l.c == nil || next.Cookie().IsZero() || l.c.Cookie().IsZero() || next.Cookie().Fingerprint() != l.c.Cookie().Fingerprint() {
+	if l.c == nil || next.Cookie().IsZero() || l.c.Cookie().IsZero() || !next.Cookie().SameLogin(l.c.Cookie()) {
 		l.c = next
 	}
 	l.last = now()

@@ -161,13 +161,13 @@ func backfillText(s pipeline.AccountStatus) string {
 
 // loginSummary is the login's state for accounts: a word and a line.
 func (e *env) loginSummary(st *pipeline.LoginState) (string, string) {
-	_, l, err := e.wereadLogin()
+	store, l, err := e.wereadLogin()
 	switch {
 	case err != nil:
 		return "unusable", "WeRead login: unusable: " + err.Error()
 	case l.Cookie.IsZero():
 		return "missing", "WeRead login: none; run 'wxarchive login weread'"
-	case st != nil && !st.Expired.IsZero() && st.Login == l.Cookie.Fingerprint():
+	case st != nil && !st.Expired.IsZero() && st.Login == l.Cookie.Fingerprint(e.wereadIDKey(store)):
 		return "expired", "WeRead login: expired (refused " + showTime(st.Expired) + "); run 'wxarchive login weread'"
 	case st != nil && !st.LastOK.IsZero():
 		return "ok", fmt.Sprintf("WeRead login: user %s, last worked %s ('wxarchive login --status' checks it now)", l.Cookie.VID(), showTime(st.LastOK))

@@ -38,7 +38,22 @@ func (e *env) wereadClient(fc *fetcher.Client) *weread.Client {
 	}
 	report := func(err error) { e.log.Error("store renewed weread login", "err", err) }
 	// The load error goes with the client: the pass's summary says why.
-	return weread.New(fc, l.Cookie, weread.Options{Log: e.log, Renewed: store.Renewer(l, time.Now, report), LoginErr: err})
+	return weread.New(fc, l.Cookie, weread.Options{Log: e.log, Renewed: store.Renewer(l, time.Now, report), LoginErr: err,
+		IDKey: e.wereadIDKey(store)})
+}
+
+// wereadIDKey is the key naming logins in the archive (weread.Store.IDKey);
+// nil, with a warning, when it cannot be kept.
+func (e *env) wereadIDKey(store weread.Store) []byte {
+	if store.Dir == "" {
+		return nil
+	}
+	k, err := store.IDKey()
+	if err != nil {
+		e.log.Warn("weread: no login id key: a refused login is recognised only within this run", "err", err)
+		return nil
+	}
+	return k
 }
 
 // wereadFetcher is the fetcher for login checks: with the archive's

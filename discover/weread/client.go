@@ -2,6 +2,7 @@ package weread
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -158,6 +159,7 @@ type Client struct {
 	renewed func(Cookie)
 	// loginErr is why the stored login could not be read (Options.LoginErr).
 	loginErr error
+	idKey    []byte // Options.IDKey
 
 	mu     sync.Mutex
 	cookie Cookie
@@ -171,6 +173,9 @@ type Options struct {
 	// LoginErr is why the stored login could not be read (a file others
 	// can read, a damaged file): List reports it rather than "no login".
 	LoginErr error
+	// IDKey keys LoginID (Store.IDKey); nil: a random key of this client
+	// (a login refused in an earlier run is then not recognised).
+	IDKey []byte
 }
 
 // New is a client sending cookie through t.
@@ -181,7 +186,21 @@ func New(t Transport, cookie Cookie, o Options) *Client {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Client{t: t, log: o.Log, now: o.Now, renewed: o.Renewed, cookie: cookie, loginErr: o.LoginErr}
+	if len(o.IDKey) == 0 {
+		o.IDKey = make([]byte, 32)
+		rand.Read(o.IDKey)
+	}
+	return &Client{t: t, log: o.Log, now: o.Now, renewed: o.Renewed, cookie: cookie, loginErr: o.LoginErr, idKey: o.IDKey}
+}
+
+// LoginID names the login in use without revealing it (Cookie.Fingerprint
+// under Options.IDKey); "" when there is none.
+func (c *Client) LoginID() string {
+	ck := c.Cookie()
+	if ck.IsZero() {
+		return ""
+	}
+	return ck.Fingerprint(c.idKey)
 }
 
 // Cookie is the login the client sends now (renewed ones included).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -217,3 +218,20 @@ func (s *cooldowns) LoadCooldowns() (map[string]fetcher.Cooldown, error) {
 }
 
 func (s *cooldowns) SaveCooldowns(m map[string]fetcher.Cooldown) error { s.m = m; return nil }
+
+// TestListingWithoutArticleLinks: a page whose reviews all lack an article
+// link (WeRead changed its format, or answers another kind of review) is
+// an error naming it, not an empty page: read as one, the backfill walked
+// to the end and called the account done with nothing archived.
+func TestListingWithoutArticleLinks(t *testing.T) {
+	srv, _, c, _ := setup(t, 1, nil)
+	srv.Handle(fakewx.WeReadArticles, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"reviews":[{"createTime":1735689600,"subReviews":[{"review":{"reviewId":"R1","mpInfo":{"title":"t","url":"https://mp.weixin.qq.com/s/abc"}}}]},`+
+			`{"review":{"reviewId":"R2","mpInfo":{"title":"u"}}}]}`)
+	})
+	p, err := c.List(context.Background(), biz, 0)
+	if err == nil || weread.KindOf(err) != weread.KindFailed || !strings.Contains(err.Error(), "no article link") {
+		t.Fatalf("page %+v, err %v", p, err)
+	}
+}

@@ -1,6 +1,7 @@
 package weread
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -75,11 +76,22 @@ func (c Cookie) LogValue() slog.Value { return slog.StringValue(c.String()) }
 // purpose, through Header.
 func (c Cookie) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
 
-// Fingerprint is a short hash naming this login without revealing it: two
-// logins with the same wr_vid and wr_skey have the same fingerprint.
-func (c Cookie) Fingerprint() string {
-	sum := sha256.Sum256([]byte("wxarchive weread login\x00" + c.Get("wr_vid") + "\x00" + c.Get("wr_skey")))
-	return hex.EncodeToString(sum[:6])
+// Fingerprint is a short keyed hash naming this login without revealing
+// it: two logins with the same wr_vid and wr_skey have the same
+// fingerprint under one key. It is kept in the archive (queue.json, event
+// ids), a folder people sync and publish, and wr_skey is only 8 letters
+// and digits: a plain hash of it is undone by trying every value, so the
+// key (Store.IDKey) is a secret kept beside the login.
+func (c Cookie) Fingerprint(key []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("wxarchive weread login\x00" + c.Get("wr_vid") + "\x00" + c.Get("wr_skey")))
+	return hex.EncodeToString(m.Sum(nil)[:8])
+}
+
+// SameLogin reports whether c and o are the same login (wr_vid and
+// wr_skey).
+func (c Cookie) SameLogin(o Cookie) bool {
+	return c.Get("wr_vid") == o.Get("wr_vid") && c.Get("wr_skey") == o.Get("wr_skey")
 }
 
 var (
@@ -176,14 +188,15 @@ func checkPair(name, value string) error {
 
 func headerCookies(line string) ([]pair, error) {
 	var out []pair
-	for _, part := range strings.Split(line, ";") {
+	for i, part := range strings.Split(line, ";") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
 		name, value, ok := strings.Cut(part, "=")
 		if !ok {
-			return nil, fmt.Errorf("weread: %w: %q is not name=value", ErrNotCookie, truncName(part))
+			// Not quoted: a part without a name may be a value alone.
+			return nil, fmt.Errorf("weread: %w: part %d (counted by ';') is not name=value", ErrNotCookie, i+1)
 		}
 		name, value = strings.TrimSpace(name), strings.Trim(strings.TrimSpace(value), `"`)
 		if err := checkPair(name, value); err != nil {
@@ -192,17 +205,6 @@ func headerCookies(line string) ([]pair, error) {
 		out = append(out, pair{name, value})
 	}
 	return out, nil
-}
-
-// truncName shows at most the start of a malformed part (a name, not a value).
-func truncName(s string) string {
-	if i := strings.IndexAny(s, "= "); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > 20 {
-		s = s[:20] + "…"
-	}
-	return s
 }
 
 func curlCookies(text string) ([]pair, error) {

@@ -2,6 +2,8 @@ package weread
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -156,5 +158,109 @@ func TestDefaultStore(t *testing.T) {
 		if s, _ := DefaultStore(get); s.Dir != "/home/u/.config/wxarchive" {
 			t.Errorf("fallback: %s", s.Dir)
 		}
+	}
+}
+
+// TestParseCookieErrorsQuoteNoValue: what a user pastes is a secret even
+// when malformed (a nameless cookie, a value pasted alone, a value with a
+// space): an error, which goes into logs and the run summary (for
+// WXARCHIVE_WEREAD_COOKIE), never quotes any of it.
+func TestParseCookieErrorsQuoteNoValue(t *testing.T) {
+	const secret = "S3cr3tV4lu3"
+	for _, in := range []string{
+		secret,
+		"wr_vid=1; wr_skey=abc; " + secret,
+		"wr_vid=1; " + secret + "xyz; wr_skey=abc",
+		"wr_vid=1; wr_skey=" + secret + " more",
+		"wr_vid=1; wr_skey=" + secret + "\r\nX-Injected: 1",
+		"wr_vid=1; wr_skey=" + secret + "\nX: y",
+		"Cookie: " + secret,
+		"curl 'https://weread.qq.com' -H 'cookie: " + secret + "'",
+		`[{"name":"wr_skey","value":"` + secret + ` x","domain":"weread.qq.com"}]`,
+		"weread.qq.com\tTRUE\t/\tTRUE\t0\twr_skey\t" + secret + "\x00",
+		secret + "=" + secret,
+	} {
+		_, err := ParseCookie(in)
+		if err == nil {
+			t.Errorf("%q: accepted", in)
+			continue
+		}
+		if strings.Contains(err.Error(), secret[:6]) {
+			t.Errorf("%q: the error quotes the input: %v", in, err)
+		}
+	}
+}
+
+// TestFingerprintIsKeyed: the login's fingerprint is kept in the archive
+// (queue.json, event ids), a folder people sync and publish. wr_skey is 8
+// letters and digits (about 2^48 values): a plain hash of it is undone by
+// trying every key in hours. The fingerprint is keyed with a secret kept
+// beside the login, never in the archive.
+func TestFingerprintIsKeyed(t *testing.T) {
+	c, _ := ParseCookie("wr_vid=9840965; wr_skey=O1pp18ZR")
+	plain := sha256.Sum256([]byte("wxarchive weread login\x00" + "9840965" + "\x00" + "O1pp18ZR"))
+	s := Store{Dir: filepath.Join(t.TempDir(), "wxarchive")}
+	k1, err := s.IDKey()
+	if err != nil || len(k1) < 16 {
+		t.Fatalf("key: %x %v", k1, err)
+	}
+	if k, err := s.IDKey(); err != nil || !bytes.Equal(k, k1) {
+		t.Fatalf("the key changed between calls: %v", err)
+	}
+	if st, err := os.Stat(filepath.Join(s.Dir, IDKeyFile)); runtime.GOOS != "windows" && (err != nil || st.Mode().Perm() != 0o600) {
+		t.Errorf("key file: %v %v", st, err)
+	}
+	k2, _ := Store{Dir: filepath.Join(t.TempDir(), "wxarchive")}.IDKey()
+	f1, f2 := c.Fingerprint(k1), c.Fingerprint(k2)
+	if f1 == "" || f1 == f2 || f1 == hex.EncodeToString(plain[:6]) || strings.Contains(f1, hex.EncodeToString(plain[:3])) {
+		t.Errorf("fingerprints %q %q: not keyed", f1, f2)
+	}
+	if c.Fingerprint(k1) != f1 {
+		t.Error("the fingerprint is not stable")
+	}
+	d, _ := ParseCookie("wr_vid=9840965; wr_skey=O1pp18ZS")
+	if d.Fingerprint(k1) == f1 || !c.SameLogin(c) || c.SameLogin(d) {
+		t.Error("two logins are not told apart")
+	}
+}
+
+// TestRenewerKeepsANewerLogin: a daemon's client renews login A while the
+// user stores login B (`login weread`): the renewal must not overwrite B,
+// nor bring back a login removed by `login --logout`.
+func TestRenewerKeepsANewerLogin(t *testing.T) {
+	s := Store{Dir: filepath.Join(t.TempDir(), "wxarchive")}
+	a, _ := ParseCookie("wr_vid=1; wr_skey=aaaaaaaa")
+	b, _ := ParseCookie("wr_vid=2; wr_skey=bbbbbbbb")
+	if err := s.Save(Login{Cookie: a, Saved: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	la, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reported []error
+	renew := s.Renewer(la, time.Now, func(err error) { reported = append(reported, err) })
+	a2, _ := ParseCookie("wr_vid=1; wr_skey=a2a2a2a2")
+	renew(a2) // the normal case: stored
+	if l, err := s.Load(); err != nil || !l.Cookie.SameLogin(a2) {
+		t.Fatalf("renewal not stored: %v %v", l.Cookie, err)
+	}
+	a3, _ := ParseCookie("wr_vid=1; wr_skey=a3a3a3a3")
+	renew(a3) // renewed again: still the same login as stored
+	if l, _ := s.Load(); !l.Cookie.SameLogin(a3) {
+		t.Fatalf("second renewal not stored: %v", l.Cookie)
+	}
+	if err := s.Save(Login{Cookie: b, Saved: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	a4, _ := ParseCookie("wr_vid=1; wr_skey=a4a4a4a4")
+	renew(a4)
+	if l, _ := s.Load(); !l.Cookie.SameLogin(b) {
+		t.Errorf("a renewal of the old login overwrote the new one: %v", l.Cookie)
+	}
+	s.Remove()
+	renew(a4)
+	if _, err := s.Load(); err != ErrNoLogin {
+		t.Errorf("a renewal brought back a removed login: %v", err)
 	}
 }

@@ -216,6 +216,11 @@ func parseListing(data []byte, now time.Time) (code int, msg string, p Page, err
 			p.Articles = append(p.Articles, a)
 		}
 	}
+	if p.Entries > 0 && len(p.Articles) == 0 {
+		// Not an empty page (the end): read as one, a backfill would walk
+		// to the end and call the account done with nothing found.
+		return 0, "", Page{}, fmt.Errorf("listing: %d entries, no article link in any (has WeRead changed the listing's format?)", p.Entries)
+	}
 	return 0, "", p, nil
 }
 

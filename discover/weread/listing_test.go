@@ -88,7 +88,8 @@ func TestParseErrorsAndEnd(t *testing.T) {
 		{`{"reviews":null}`, 0, 0, ""},
 		{`{"errCode":-2012,"errMsg":"登录超时"}`, -2012, 0, ""},
 		{`{"errcode":"-2041","errmsg":"x"}`, -2041, 0, ""},
-		{`{"errCode":0,"reviews":[{}]}`, 0, 1, ""},
+		{`{"errCode":0,"reviews":[{}, {"review":{"mpInfo":{"originalId":"abc"}}}]}`, 0, 2, ""},
+		{`{"errCode":0,"reviews":[{}]}`, 0, 0, "no article link"}, // not the end, not a page
 		{`<html>login</html>`, 0, 0, "not JSON"},
 		{`{"data":1}`, 0, 0, "no reviews"},
 		{`{"reviews":{"a":1}}`, 0, 0, "reviews"},

@@ -1,6 +1,8 @@
 package weread
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -157,6 +161,57 @@ func (s Store) Save(l Login) error {
 	return nil
 }
 
+// IDKeyFile is the name of the key of login fingerprints in the
+// configuration folder (Cookie.Fingerprint).
+const IDKeyFile = "login-id.key"
+
+// IDKey is the key of login fingerprints: random, made on first use and
+// kept in the store's folder (mode 0600), never in the archive.
+func (s Store) IDKey() ([]byte, error) {
+	p := filepath.Join(s.Dir, IDKeyFile)
+	damaged := false
+	if b, err := os.ReadFile(p); err == nil {
+		if k, err := hex.DecodeString(strings.TrimSpace(string(b))); err == nil && len(k) >= 16 {
+			return k, nil
+		}
+		damaged = true // replaced below
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("weread: login id key: %w", err)
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, fmt.Errorf("weread: login id key: %w", err)
+	}
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("weread: login id key: %w", err)
+	}
+	tmp, err := os.CreateTemp(s.Dir, ".key-*")
+	if err != nil {
+		return nil, fmt.Errorf("weread: login id key: %w", err)
+	}
+	_, werr := tmp.WriteString(hex.EncodeToString(k) + "\n")
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	switch {
+	case werr == nil && damaged:
+		werr = os.Rename(tmp.Name(), p)
+	case werr == nil:
+		// Link, not rename: a key another process made meanwhile wins.
+		if err := os.Link(tmp.Name(), p); err != nil && errors.Is(err, fs.ErrExist) {
+			os.Remove(tmp.Name())
+			return s.IDKey()
+		} else if err != nil {
+			werr = os.Rename(tmp.Name(), p) // a file system without hard links
+		}
+	}
+	os.Remove(tmp.Name())
+	if werr != nil {
+		return nil, fmt.Errorf("weread: login id key: %w", werr)
+	}
+	return k, nil
+}
+
 // Remove deletes the stored login; none stored is no error.
 func (s Store) Remove() error {
 	if err := os.Remove(s.Path()); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -179,15 +234,30 @@ func Current(s Store, getenv func(string) string) (Login, error) {
 }
 
 // Renewer is an Options.Renewed that stores renewed cookies of a login
-// read from s (not of one from EnvCookie), logging nothing of them.
+// read from s (not of one from EnvCookie), logging nothing of them, while
+// s still holds that login: a daemon's renewal never overwrites a login
+// stored since, nor brings back a removed one.
 func (s Store) Renewer(l Login, now func() time.Time, report func(error)) func(Cookie) {
 	if l.Source == EnvCookie {
 		return nil
 	}
+	var mu sync.Mutex
 	return func(c Cookie) {
-		l.Cookie, l.Saved = c, now()
-		if err := s.Save(l); err != nil && report != nil {
-			report(err)
+		mu.Lock()
+		defer mu.Unlock()
+		// Only over the login it renews: one stored since (`login weread`)
+		// or removed (`login --logout`) is the user's, and stays.
+		if stored, err := s.Load(); err != nil || !stored.Cookie.SameLogin(l.Cookie) {
+			return
 		}
+		next := l
+		next.Cookie, next.Saved = c, now()
+		if err := s.Save(next); err != nil {
+			if report != nil {
+				report(err)
+			}
+			return
+		}
+		l = next
 	}
 }

@@ -100,6 +100,25 @@ func (w *WeRead) Publish(biz string, group ...WRArticle) {
 	b.groups = append([][]WRArticle{slices.Clone(group)}, b.groups...)
 }
 
+// Delete removes the article with this originalId from biz's listing (the
+// account deleted it); a push left empty goes with it.
+func (w *WeRead) Delete(biz, originalID string) {
+	w.s.mu.Lock()
+	defer w.s.mu.Unlock()
+	b := w.books[BookID(biz)]
+	if b == nil {
+		return
+	}
+	var groups [][]WRArticle
+	for _, g := range b.groups {
+		g = slices.DeleteFunc(slices.Clone(g), func(a WRArticle) bool { return a.OriginalID == originalID })
+		if len(g) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	b.groups = groups
+}
+
 // SetPageSize sets how many top-level entries a page holds.
 func (w *WeRead) SetPageSize(n int) { w.s.mu.Lock(); w.per = n; w.s.mu.Unlock() }
 
