@@ -121,8 +121,9 @@ func TestLogAndList(t *testing.T) {
 	if code != 0 || strings.Count(out, "\n") != 1 || json.Unmarshal([]byte(out), &info) != nil || info.Versions != 2 || info.Title != "新标题" {
 		t.Errorf("list --state deleted --json: %d %q", code, out)
 	}
-	if code, out, _ = arRun("list", "--archive", dir, "--account", "nobody"); code != 0 || strings.Contains(out, "另一篇") {
-		t.Errorf("list --account nobody: %q", out)
+	// An account no archived article has is a usage error, as in search.
+	if code, out, errs = arRun("list", "--archive", dir, "--account", "nobody"); code != exitUsage || strings.Contains(out, "另一篇") || !strings.Contains(errs, "no archived account") {
+		t.Errorf("list --account nobody: %d %q %q", code, out, errs)
 	}
 	if code, _, errs = arRun("list", "--archive", filepath.Join(dir, "missing")); code != 1 || !strings.Contains(errs, "no archive") {
 		t.Errorf("list of a missing archive: %d %q", code, errs)
