@@ -109,7 +109,7 @@ func (e *env) runIngest(ctx context.Context, o ingestOptions, targets []string) 
 	if f, ok := e.stderr.(*os.File); ok && urls > 1 && term.IsTerminal(int(f.Fd())) {
 		bar = progressbar.NewOptions(len(targets), progressbar.OptionSetWriter(f),
 			progressbar.OptionSetDescription("ingest"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
-	} else if p := newTermProgress(e.stderr); p != nil {
+	} else if p := newTermProgress(e.stderr, e.getenv("TERM")); p != nil {
 		svc.Progress = p.update
 		defer p.stop()
 	}

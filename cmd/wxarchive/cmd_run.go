@@ -70,7 +70,7 @@ func (e *env) runRun(ctx context.Context, o runOptions, cfg *config.Config) erro
 		return err
 	}
 	svc.Fetcher = fc
-	if tp := newTermProgress(e.stderr); tp != nil {
+	if tp := newTermProgress(e.stderr, e.getenv("TERM")); tp != nil {
 		svc.Progress = tp.update
 		defer tp.stop()
 	}

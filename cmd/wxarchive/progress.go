@@ -31,10 +31,11 @@ type termProgress struct {
 	done  chan struct{}
 }
 
-// newTermProgress returns a display on w when w is a terminal, else nil.
-func newTermProgress(w io.Writer) *termProgress {
+// newTermProgress returns a display on w when w is a terminal that can
+// erase a line (not TERM=dumb), else nil.
+func newTermProgress(w io.Writer, termName string) *termProgress {
 	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if !ok || termName == "dumb" || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
 	p := &termProgress{w: w, now: time.Now, done: make(chan struct{})}

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/term"
 
 	"wxarchive/ingest"
 )
@@ -38,4 +42,27 @@ func TestTermProgress(t *testing.T) {
 		t.Errorf("not cleared: %q", out.String())
 	}
 	close(p.done)
+}
+
+// TestTermProgressOnlyWhereItErases: the display runs on a terminal that
+// can erase a line, not on TERM=dumb (it would print escape codes), nor on
+// a file or pipe.
+func TestTermProgressOnlyWhereItErases(t *testing.T) {
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skip("no pseudo-terminal here:", err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	if p := newTermProgress(tty, "xterm-256color"); p == nil {
+		t.Error("no display on a terminal")
+	} else {
+		close(p.done)
+	}
+	if p := newTermProgress(tty, "dumb"); p != nil {
+		t.Error("a display on TERM=dumb")
+	}
+	if p := newTermProgress(os.Stderr, "xterm"); p != nil && !term.IsTerminal(int(os.Stderr.Fd())) {
+		t.Error("a display on a file or pipe")
+	}
 }
