@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"wxarchive/archive"
+	"wxarchive/internal/textsafe"
 	"wxarchive/model"
 )
 
@@ -106,7 +107,10 @@ func (e *env) runDiff(args []string, o diffOptions) error {
 	if err != nil {
 		return err
 	}
-	return writeDiff(e.stdout, fmt.Sprintf("%s v%d", info.Key, from), fmt.Sprintf("%s v%d", info.Key, to), string(old), string(cur), o)
+	// For a person: a page's control characters (in versions written
+	// before the extractor dropped them) never reach the terminal.
+	return writeDiff(e.stdout, fmt.Sprintf("%s v%d", info.Key, from), fmt.Sprintf("%s v%d", info.Key, to),
+		textsafe.Text(string(old)), textsafe.Text(string(cur)), o)
 }
 
 // latestExtractor is the extractor of a version's latest rendering.

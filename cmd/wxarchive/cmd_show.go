@@ -10,6 +10,7 @@ import (
 
 	"wxarchive/archive"
 	"wxarchive/config"
+	"wxarchive/internal/textsafe"
 	"wxarchive/model"
 )
 
@@ -44,6 +45,12 @@ parameters, without scheme), the path of its readable file, or a unique key pref
 			md, err := a.Version(info.Key, version)
 			if err != nil {
 				return err
+			}
+			if isTerminal(e.stdout) {
+				// As stored, but a page's control characters (an archive
+				// written before the extractor dropped them) never reach
+				// the terminal; piped, the bytes are the version's.
+				md = []byte(textsafe.Text(string(md)))
 			}
 			_, err = e.stdout.Write(md)
 			return err

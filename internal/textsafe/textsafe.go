@@ -39,6 +39,27 @@ func Line(s string) string {
 	return b.String()
 }
 
+// Text returns s with what Line drops dropped, but its lines kept: tabs
+// and line feeds stay (a carriage return goes: it rewrites the line
+// shown). For text of many lines printed on a terminal.
+func Text(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r == utf8.RuneError && n == 1:
+		case r == '\n', r == '\t':
+			b.WriteRune(r)
+		case Unsafe(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // Unsafe reports whether r must not reach a terminal: a control character
 // (C0, DEL, C1) or a bidirectional formatting character.
 func Unsafe(r rune) bool {

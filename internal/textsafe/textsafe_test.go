@@ -33,3 +33,15 @@ func FuzzLine(f *testing.F) {
 		}
 	})
 }
+
+func TestText(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"标题\n\n正文\tA", "标题\n\n正文\tA"},
+		{"EVIL\x1b]0;pwned\a\x1b[2Jx\r\n", "EVIL]0;pwned[2Jx\n"},
+		{"a\u202egnp\u0085b\xff", "agnpb"},
+	} {
+		if got := Text(c.in); got != c.want {
+			t.Errorf("Text(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
