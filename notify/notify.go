@@ -415,7 +415,7 @@ func (n *Notifier) deliverQueue(ctx context.Context, q *queue, d Destination) (i
 				continue
 			}
 		}
-		log.Warn("notify: destination unreachable: its events wait for the next pass", "pending", len(q.Pending), "err", msg)
+		log.Warn("notify: destination unreachable or failing: its events wait for the next pass", "pending", len(q.Pending), "err", msg)
 		return delivered, n.commit(d.ID(), q, []string{id}, nil)
 	}
 	return delivered, nil
