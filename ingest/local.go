@@ -12,14 +12,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
-
 	"wxarchive/internal/dataurl"
+	"wxarchive/internal/savedpage"
 )
 
 // maxImage caps one local image (a file of a saved page, a data: URI).
@@ -44,32 +41,7 @@ type localImages struct {
 // the page was read from ("" when it came from stdin).
 func scanLocalImages(raw []byte, dir string) *localImages {
 	l := &localImages{dir: dir, bySrc: map[string]string{}}
-	// Only the <img> tags are read, each with a tokenizer of its own: a
-	// saved page is mostly scripts, styles and inline data, not worth
-	// tokenizing whole. A tag found inside a comment or script only adds
-	// an entry no extracted image asks for.
-	for i := 0; i < len(raw); {
-		j := indexFoldImg(raw[i:])
-		if j < 0 {
-			break
-		}
-		i += j
-		z := html.NewTokenizer(bytes.NewReader(raw[i:]))
-		i += 4
-		tt := z.Next()
-		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
-			continue
-		}
-		name, hasAttr := z.TagName()
-		if atom.Lookup(name) != atom.Img || !hasAttr {
-			continue
-		}
-		attrs := map[string]string{}
-		for more := true; more; {
-			var k, v []byte
-			k, v, more = z.TagAttr()
-			attrs[string(k)] = string(v)
-		}
+	savedpage.Images(raw, func(attrs map[string]string) {
 		for _, k := range []string{"data-src", "data-original", "data-backsrc", "src"} {
 			if v := strings.TrimSpace(attrs[k]); strings.HasPrefix(v, "data:image/") && len(v) >= 256 {
 				l.inline = append(l.inline, v)
@@ -84,30 +56,15 @@ func scanLocalImages(raw []byte, dir string) *localImages {
 		}
 		src := strings.TrimSpace(attrs["src"])
 		if remote == "" || src == "" {
-			continue
+			return
 		}
-		if strings.HasPrefix(src, "data:") || (dir != "" && localPath(src) != "") {
+		if strings.HasPrefix(src, "data:") || (dir != "" && savedpage.LocalPath(src) != "") {
 			if k := imageKey(remote); k != "" {
 				l.bySrc[k] = src
 			}
 		}
-	}
+	})
 	return l
-}
-
-// indexFoldImg is the index of the first "<img" in b, in any case.
-func indexFoldImg(b []byte) int {
-	for off := 0; ; {
-		j := bytes.IndexByte(b[off:], '<')
-		if j < 0 || off+j+4 > len(b) {
-			return -1
-		}
-		k := off + j
-		if bytes.EqualFold(b[k+1:k+4], []byte("img")) {
-			return k
-		}
-		off = k + 1
-	}
 }
 
 // imageKey names an image URL whatever its scheme, escaping and display
@@ -129,31 +86,6 @@ func imageKey(raw string) string {
 	}
 	q, _ := url.ParseQuery(u.RawQuery)
 	return host + u.Path + "?" + q.Encode()
-}
-
-// localPath turns the src of a saved page's image into a path relative to
-// the page's folder, inside a "<name>_files" folder as browsers save them;
-// "" for anything else (a URL, an absolute path, a way out with "..").
-func localPath(src string) string {
-	if strings.Contains(src, ":") || strings.HasPrefix(src, "/") || strings.HasPrefix(src, `\`) {
-		return ""
-	}
-	src, _, _ = strings.Cut(src, "?")
-	src, _, _ = strings.Cut(src, "#")
-	if strings.Contains(src, "%") {
-		if s, err := url.PathUnescape(src); err == nil {
-			src = s
-		}
-	}
-	p := path.Clean(strings.TrimPrefix(src, "./"))
-	if p == "." || strings.HasPrefix(p, "../") || p == ".." || strings.HasPrefix(p, "/") {
-		return ""
-	}
-	first, _, ok := strings.Cut(p, "/")
-	if !ok || !strings.HasSuffix(first, "_files") {
-		return ""
-	}
-	return p
 }
 
 // errNotLocal says a saved page has no local copy of an image.
@@ -180,7 +112,7 @@ func (l *localImages) load(u string) ([]byte, error) {
 	if strings.HasPrefix(src, "data:") {
 		data, err = decodeDataImage(src)
 	} else {
-		data, err = readLocalImage(filepath.Join(l.dir, filepath.FromSlash(localPath(src))))
+		data, err = readLocalImage(filepath.Join(l.dir, filepath.FromSlash(savedpage.LocalPath(src))))
 	}
 	if err == nil && placeholder(data) {
 		return nil, errNotLocal

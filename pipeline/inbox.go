@@ -12,17 +12,14 @@ import (
 	"io"
 	"io/fs"
 	"maps"
-	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
 	"time"
 
-	"golang.org/x/net/html"
-
+	"wxarchive/internal/savedpage"
 	"wxarchive/model"
 )
 
@@ -543,62 +540,11 @@ func localImageRefs(raw []byte, page string) []string {
 	folder := filepath.Base(filesDir(page))
 	seen := map[string]bool{}
 	var out []string
-	for i := 0; i < len(raw); {
-		j := indexFold(raw[i:], "<img")
-		if j < 0 {
-			break
+	savedpage.Images(raw, func(attrs map[string]string) {
+		if p := savedpage.LocalPath(attrs["src"]); p != "" && strings.HasPrefix(p, folder+"/") && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
 		}
-		i += j
-		z := html.NewTokenizer(bytes.NewReader(raw[i:min(len(raw), i+64<<10)]))
-		i += 4
-		if tt := z.Next(); tt != html.StartTagToken && tt != html.SelfClosingTagToken {
-			continue
-		}
-		for more := true; more; {
-			var k, v []byte
-			k, v, more = z.TagAttr()
-			if string(k) != "src" {
-				continue
-			}
-			if p := relLocal(string(v)); p != "" && strings.HasPrefix(p, folder+"/") && !seen[p] {
-				seen[p] = true
-				out = append(out, p)
-			}
-		}
-	}
+	})
 	return out
-}
-
-// relLocal turns an src into a clean relative path ("" for a URL, an
-// absolute path or a way out).
-func relLocal(src string) string {
-	src = strings.TrimSpace(src)
-	if src == "" || strings.Contains(src, ":") || strings.HasPrefix(src, "/") || strings.HasPrefix(src, `\`) {
-		return ""
-	}
-	src, _, _ = strings.Cut(src, "?")
-	src, _, _ = strings.Cut(src, "#")
-	if s, err := url.PathUnescape(src); err == nil {
-		src = s
-	}
-	p := path.Clean(src)
-	if p == "." || p == ".." || strings.HasPrefix(p, "../") {
-		return ""
-	}
-	return p
-}
-
-// indexFold is the index of the first s (ASCII) in b, in any case.
-func indexFold(b []byte, s string) int {
-	for off := 0; ; {
-		j := bytes.IndexByte(b[off:], s[0])
-		if j < 0 || off+j+len(s) > len(b) {
-			return -1
-		}
-		k := off + j
-		if bytes.EqualFold(b[k:k+len(s)], []byte(s)) {
-			return k
-		}
-		off = k + 1
-	}
 }
