@@ -273,10 +273,7 @@ func (s *Service) now() time.Time {
 
 // read turns a target into an archive input holding the raw capture.
 func (s *Service) read(ctx context.Context, target string, opt Options) (*archive.Input, error) {
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
-	}
+	now := s.now
 	if IsURL(target) {
 		if opt.Captured != "" {
 			return nil, fmt.Errorf("ingest: %s: --captured is for saved pages; a fetch is dated now", target)

@@ -167,10 +167,12 @@ func (ps *pass) inbox(ctx context.Context) {
 				}
 			}
 		}
-		if maps.Equal(ps.in.Seen, ps.inboxSeen) {
+		if !maps.Equal(ps.in.Seen, ps.inboxSeen) {
+			ps.in.Seen, changed = ps.inboxSeen, true
+		}
+		if !changed {
 			return
 		}
-		ps.in.Seen = ps.inboxSeen
 		if err := ps.in.save(ps.p.Store); err != nil {
 			ps.sourceErr("saved", "inbox", fmt.Errorf("pipeline: save %s: %w", InboxState, err))
 		}
@@ -204,7 +206,7 @@ func (ps *pass) inbox(ctx context.Context) {
 				ps.log.Debug("inbox: not a regular file, skipped", "file", name, "mode", fi.Mode().Type().String())
 				continue
 			}
-			f, ok, err := ps.inboxCandidate(name)
+			f, ok, err := ps.inboxCandidate(name, fi)
 			switch {
 			case errors.Is(err, errNotRegular):
 				special = append(special, name)
@@ -243,11 +245,6 @@ func (ps *pass) inbox(ctx context.Context) {
 		ps.log.Warn(fmt.Sprintf("inbox: %d files are not WeChat article pages, skipped from now on (the list: WXARCHIVE_LOG=debug)", len(notPages)),
 			"first", notPages[0])
 	}
-	if changed {
-		if err := ps.in.save(ps.p.Store); err != nil {
-			ps.sourceErr("saved", "inbox", fmt.Errorf("pipeline: save %s: %w", InboxState, err))
-		}
-	}
 }
 
 // addInboxFile adds f to the files to ingest, unless a file of the same
@@ -275,9 +272,13 @@ func countOf(n int, one, many string) string {
 // inboxCandidate reads one inbox file and says whether it is to be
 // ingested: it is new, or it was ingested while local images it references
 // were missing and more of them are present now. A file over the page size
-// limit is remembered as such (f.sum set, ok false).
-func (ps *pass) inboxCandidate(name string) (f inboxFile, ok bool, err error) {
-	if fi, err := os.Stat(name); err == nil {
+// limit is remembered as such (f.sum set, ok false). fi is name's stat when
+// the caller has it (nil: taken here).
+func (ps *pass) inboxCandidate(name string, fi fs.FileInfo) (f inboxFile, ok bool, err error) {
+	if fi == nil {
+		fi, _ = os.Stat(name)
+	}
+	if fi != nil {
 		s, known := ps.in.Seen[name]
 		if known && s.Size == fi.Size() && s.Mod == fi.ModTime().UnixNano() {
 			// Unchanged since it was hashed: read again only if it waits
@@ -292,9 +293,7 @@ func (ps *pass) inboxCandidate(name string) (f inboxFile, ok bool, err error) {
 	if err != nil {
 		return f, false, err
 	}
-	if ps.inboxSeen != nil {
-		ps.inboxSeen[name] = seenFile{Size: fi.Size(), Mod: fi.ModTime().UnixNano(), Sum: sum}
-	}
+	ps.inboxSeen[name] = seenFile{Size: fi.Size(), Mod: fi.ModTime().UnixNano(), Sum: sum}
 	f = inboxFile{name: name, sum: sum, size: fi.Size(), settled: fi.ModTime(), whole: endsHTML(raw)}
 	if raw == nil { // too large
 		if _, seen := ps.in.Files[sum]; seen {
@@ -373,7 +372,7 @@ func (ps *pass) settle(ctx context.Context, files []inboxFile) []inboxFile {
 			out = append(out, f)
 			continue
 		}
-		g, ok, err := ps.inboxCandidate(f.name)
+		g, ok, err := ps.inboxCandidate(f.name, nil)
 		if err != nil || !ok || g.sum != f.sum || !g.settled.Equal(f.settled) || g.missing != f.missing {
 			ps.log.Info("inbox: saved page still being written: read next pass", "file", f.name)
 			continue
