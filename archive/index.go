@@ -33,6 +33,7 @@ func unescapeField(s string) string {
 		return s
 	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '\\' && i+1 < len(s) {
@@ -90,8 +91,9 @@ type indexEntry struct {
 }
 
 // parseIndexLine parses one line; line is a substring of the whole index
-// and raw its bytes, so parsing copies nothing but what it decodes.
-func parseIndexLine(line string, raw []byte) (indexEntry, bool) {
+// and raw its bytes, so parsing copies nothing but what it decodes. brief
+// leaves the related links out (a JSON field, the costliest to decode).
+func parseIndexLine(line string, raw []byte, brief bool) (indexEntry, bool) {
 	i := strings.LastIndexByte(line, '\t')
 	if i < 0 || len(line)-i-1 != 8 {
 		return indexEntry{}, false
@@ -125,7 +127,7 @@ func parseIndexLine(line string, raw []byte) (indexEntry, bool) {
 			e.Aliases = append(e.Aliases, model.Key(a))
 		}
 	}
-	if f[15] != "" {
+	if f[15] != "" && !brief {
 		_ = json.Unmarshal([]byte(f[15]), &e.Related)
 	}
 	e.StateSince = parseTime(f[16])

@@ -59,6 +59,7 @@ func (a *Archive) indexBase() int64 {
 // indexScan reads index lines one at a time.
 type indexScan struct {
 	r       *bufio.Reader
+	brief   bool // leave related links out (EachBrief)
 	badKeys map[model.Key]bool
 	bad     int
 }
@@ -78,7 +79,7 @@ func (s *indexScan) next() (indexEntry, bool, error) {
 		}
 		l := bytes.TrimSuffix(line, []byte("\n"))
 		if len(l) > 0 {
-			if e, ok := parseIndexLine(string(l), l); ok {
+			if e, ok := parseIndexLine(string(l), l, s.brief); ok {
 				return e, true, nil
 			}
 			s.bad++
@@ -100,7 +101,9 @@ func (s *indexScan) next() (indexEntry, bool, error) {
 // heads named by the journal of an interrupted write are read instead of
 // their index lines. When lines are damaged so that an article may be
 // missing, Each returns an error wrapping ErrIndexDamaged after the rest.
-func (a *Archive) Each(fn func(Info) error) error {
+func (a *Archive) Each(fn func(Info) error) error { return a.each(fn, false) }
+
+func (a *Archive) each(fn func(Info) error, brief bool) error {
 	rc, size, err := a.openIndex()
 	if errors.Is(err, fs.ErrNotExist) {
 		if heads, err := a.store.List(a.n.heads); err == nil && len(heads) > 0 {
@@ -121,6 +124,7 @@ func (a *Archive) Each(fn func(Info) error) error {
 		return fmt.Errorf("archive: read index: %w", err)
 	}
 	ts := newIndexScan(rc)
+	ts.brief = brief
 	tail := map[model.Key]indexEntry{}
 	for {
 		e, ok, err := ts.next()
@@ -137,6 +141,7 @@ func (a *Archive) Each(fn func(Info) error) error {
 			return nil, err
 		}
 		bs := newIndexScan(io.LimitReader(rc, base))
+		bs.brief = brief
 		var prev model.Key
 		for {
 			e, ok, err := bs.next()
@@ -244,12 +249,18 @@ func (a *Archive) eachUnsorted(fn func(Info) error) error {
 // List returns every article, sorted by key, from the index. A damaged
 // index does not make an article disappear: List then reads the heads
 // (and, holding the lock, rebuilds the index).
-func (a *Archive) List() ([]Info, error) {
+func (a *Archive) List() ([]Info, error) { return a.list(false) }
+
+// ListBrief is List with Info.Related left out, for listings that do not
+// show an article's related links (decoding them is most of the cost).
+func (a *Archive) ListBrief() ([]Info, error) { return a.list(true) }
+
+func (a *Archive) list(brief bool) ([]Info, error) {
 	var out []Info
 	if size, err := a.indexSize(); err == nil {
 		out = make([]Info, 0, min(size/200+16, 1<<22)) // an index line is 200-400 bytes
 	}
-	err := a.Each(func(i Info) error { out = append(out, i); return nil })
+	err := a.each(func(i Info) error { out = append(out, i); return nil }, brief)
 	if errors.Is(err, ErrIndexDamaged) {
 		a.log.Warn("archive: "+err.Error()+"; listing from the heads", "archive", a.dir)
 		if a.locked {
@@ -257,7 +268,7 @@ func (a *Archive) List() ([]Info, error) {
 				return nil, err
 			}
 			out = out[:0]
-			err = a.Each(func(i Info) error { out = append(out, i); return nil })
+			err = a.each(func(i Info) error { out = append(out, i); return nil }, brief)
 		} else {
 			return a.listHeads()
 		}

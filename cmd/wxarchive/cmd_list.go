@@ -24,13 +24,14 @@ type listOptions struct {
 }
 
 // listSorts are the orders of `list --sort`; each has its natural
-// direction (dates newest first, names A to Z).
-var listSorts = map[string]func(a, b archive.Info) int{
-	"published": func(a, b archive.Info) int { return b.Published.Compare(a.Published) },
-	"captured":  func(a, b archive.Info) int { return b.LastCapture.Compare(a.LastCapture) },
-	"title":     func(a, b archive.Info) int { return strings.Compare(listTitle(a), listTitle(b)) },
-	"account":   func(a, b archive.Info) int { return strings.Compare(a.Account, b.Account) },
-	"key":       func(a, b archive.Info) int { return strings.Compare(string(a.Key), string(b.Key)) },
+// direction (dates newest first, names A to Z). They compare pointers: an
+// Info is large, and sorting 100k of them by value moved gigabytes.
+var listSorts = map[string]func(a, b *archive.Info) int{
+	"published": func(a, b *archive.Info) int { return b.Published.Compare(a.Published) },
+	"captured":  func(a, b *archive.Info) int { return b.LastCapture.Compare(a.LastCapture) },
+	"title":     func(a, b *archive.Info) int { return strings.Compare(listTitle(*a), listTitle(*b)) },
+	"account":   func(a, b *archive.Info) int { return strings.Compare(a.Account, b.Account) },
+	"key":       func(a, b *archive.Info) int { return strings.Compare(string(a.Key), string(b.Key)) },
 }
 
 func newListCmd(e *env) *cobra.Command {
@@ -137,16 +138,17 @@ func (e *env) runList(o listOptions) error {
 	if err != nil {
 		return err
 	}
-	all, err := a.List()
+	all, err := a.ListBrief() // list shows no related links
 	if err != nil {
 		return err
 	}
 	if _, err := accountBizs(all, o.account); err != nil {
 		return err
 	}
-	var list []archive.Info
-	for _, i := range all {
-		if o.account != "" && !accountMatches(i, o.account) {
+	var list []*archive.Info
+	for k := range all {
+		i := &all[k]
+		if o.account != "" && !accountMatches(*i, o.account) {
 			continue
 		}
 		if o.state != "" && i.State != model.State(o.state) {
@@ -155,7 +157,7 @@ func (e *env) runList(o listOptions) error {
 		list = append(list, i)
 	}
 	cmp := listSorts[o.sort]
-	slices.SortStableFunc(list, func(a, b archive.Info) int {
+	slices.SortStableFunc(list, func(a, b *archive.Info) int {
 		if c := cmp(a, b); c != 0 {
 			return c
 		}
@@ -170,7 +172,7 @@ func (e *env) runList(o listOptions) error {
 	if o.json {
 		out := newJSONLines(e.stdout)
 		for _, i := range list {
-			if err := out.write(articleOf(i)); err != nil {
+			if err := out.write(articleOf(*i)); err != nil {
 				return err
 			}
 		}
@@ -186,7 +188,7 @@ func (e *env) runList(o listOptions) error {
 // writeListTable writes the articles as aligned columns. tabwriter counts
 // runes; Chinese account names are two columns wide, so the account column
 // is padded by display width instead.
-func writeListTable(e *env, list []archive.Info) error {
+func writeListTable(e *env, list []*archive.Info) error {
 	accountWidth := runewidth.StringWidth("ACCOUNT")
 	for _, i := range list {
 		accountWidth = max(accountWidth, runewidth.StringWidth(oneLine(i.Account)))
@@ -203,7 +205,7 @@ func writeListTable(e *env, list []archive.Info) error {
 			st = "(" + string(i.LastOutcome) + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s  %s\n", i.Key, st, i.Versions, date,
-			runewidth.FillRight(oneLine(i.Account), accountWidth), oneLine(listTitle(i)))
+			runewidth.FillRight(oneLine(i.Account), accountWidth), oneLine(listTitle(*i)))
 	}
 	return tw.Flush()
 }
